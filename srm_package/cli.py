@@ -1,0 +1,124 @@
+"""The ``srm-package`` command line: thin click commands over the library.
+
+Exit codes follow click: 0 success, 1 a failed check/build/validation, 2 a usage
+error. Problems go to stderr; a mistake in the user's files never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from srm_package import __version__
+from srm_package.errors import BuildError, Problem, SourceError
+
+_SOURCE_DIR = click.Path(file_okay=False, path_type=Path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="srm-package")
+def main() -> None:
+    """Turn Markdown lessons and YAML quizzes into SCORM, QTI, Common Cartridge and Moodle XML."""
+
+
+def _report_problems(problems: tuple[Problem, ...]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+@main.command()
+@click.argument("source_dir", type=_SOURCE_DIR, default="source")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json prints one object for CI tools.")
+def check(source_dir: Path, output_format: str) -> None:
+    """Load and validate the course in SOURCE_DIR (default: source/) without building."""
+    from srm_package.loader import load_course
+
+    try:
+        loaded = load_course(source_dir)
+    except SourceError as error:
+        if output_format == "json":
+            click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in error.problems]}, indent=2))
+        else:
+            _report_problems(error.problems)
+            click.echo(f"{len(error.problems)} problem(s) found in {source_dir}", err=True)
+        sys.exit(1)
+    course = loaded.course
+    summary = {
+        "course": course.id,
+        "title": course.title,
+        "lessons": len(course.lessons),
+        "sections": sum(len(lesson.sections) for lesson in course.lessons),
+        "questions": len(course.questions),
+        "points": course.points,
+        "passing_score": course.passing_score,
+    }
+    if output_format == "json":
+        payload = {"ok": True, "summary": summary, "problems": [p.as_dict() for p in loaded.warnings]}
+        click.echo(json.dumps(payload, indent=2))
+        return
+    _report_problems(loaded.warnings)
+    click.echo(
+        f"{course.title} ({course.id}): {summary['lessons']} lesson(s), {summary['sections']} section(s), "
+        f"{summary['questions']} question(s), {summary['points']} point(s), "
+        f"pass mark {course.passing_score}%"
+    )
+    for lesson in course.lessons:
+        questions = len(lesson.quiz.questions) if lesson.quiz else 0
+        click.echo(f"  Lesson {lesson.number}: {lesson.title} "
+                   f"({len(lesson.sections)} sections, {questions} questions)")
+
+
+@main.command()
+@click.argument("source_dir", type=_SOURCE_DIR, default="source")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default="dist", show_default=True, help="Folder the packages are written to.")
+@click.option("-t", "--target", "targets", multiple=True, metavar="TARGET",
+              help="Build only this target (repeatable). Default: all. See --list-targets.")
+@click.option("--list-targets", is_flag=True, help="List the targets and exit.")
+def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_targets: bool) -> None:
+    """Build the LMS packages of the course in SOURCE_DIR (default: source/) into dist/."""
+    from srm_package.build import build as run_build
+    from srm_package.targets import TARGETS
+
+    if list_targets:
+        for name in TARGETS:
+            click.echo(name)
+        return
+    unknown = [t for t in targets if t not in TARGETS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown target {unknown[0]!r}; choose from {', '.join(TARGETS)}", param_hint="--target"
+        )
+    try:
+        written, warnings = run_build(source_dir, out_dir, list(dict.fromkeys(targets)) or None)
+    except SourceError as error:
+        _report_problems(error.problems)
+        click.echo(f"build failed: {len(error.problems)} problem(s) in {source_dir}; nothing written",
+                   err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("build interrupted; nothing written", err=True)
+        sys.exit(130)
+    except (BuildError, OSError) as error:
+        click.echo(f"build failed: {_os_message(error)}; nothing written", err=True)
+        sys.exit(1)
+    _report_problems(warnings)
+    for item in written:
+        shown = item.path.name + ("/" if item.path.is_dir() else "")
+        click.echo(f"wrote {out_dir / shown}  {_human(item.size)}  {item.artifact.summary}".rstrip())
+
+
+def _os_message(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    return str(error)
+
+
+def _human(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    return f"{size / 1024:.1f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"

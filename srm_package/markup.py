@@ -1,0 +1,38 @@
+"""Inline Markdown to HTML or plain text, shared by the page renderer and the quiz writers.
+
+Raw HTML is never passed through: markdown-it escapes it, so a stem such as
+``Is <script> safe?`` reaches every format as text. Results are cached because the
+same fragment (a choice text, a feedback line) is rendered for several targets.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_INLINE = MarkdownIt("commonmark", {"html": False, "typographer": False})
+
+
+@lru_cache(maxsize=None)
+def inline_html(markdown: str) -> str:
+    """Render one inline Markdown run (no surrounding ``<p>``) to safe HTML."""
+    return _INLINE.renderInline(markdown)
+
+
+@lru_cache(maxsize=None)
+def inline_text(markdown: str) -> str:
+    """The text a reader sees in ``markdown``, without markup (for titles and names)."""
+    tokens = _INLINE.parseInline(markdown)
+    return "".join(_plain(t) for t in tokens).strip()
+
+
+def _plain(token: Token) -> str:
+    if token.children:
+        return "".join(_plain(child) for child in token.children)
+    if token.type in ("text", "code_inline", "html_inline"):
+        return token.content
+    if token.type in ("softbreak", "hardbreak"):
+        return " "
+    return ""

@@ -1,0 +1,241 @@
+"""The course model: plain, frozen data that every writer reads.
+
+Sources are parsed once (see ``loader``) into these classes. Nothing here does
+I/O or knows about HTML or XML. Text that an instructor wrote is kept as its
+Markdown source (``Markdown``): each writer renders it the way its format needs.
+Every object that an LMS will see carries a stable id taken from the sources, so
+that re-importing a package updates what the LMS already has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Union
+
+#: Markdown source of one inline run of text (a paragraph, a table cell, a
+#: question stem...). Writers render it; the model never does.
+Markdown = str
+
+
+# --------------------------------------------------------------------- blocks
+@dataclass(frozen=True)
+class Paragraph:
+    text: Markdown
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading below the section level (``###`` and deeper)."""
+
+    level: int
+    text: Markdown
+    id: str
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bullet or numbered list; each item is a sequence of blocks."""
+
+    ordered: bool
+    items: tuple[tuple[Block, ...], ...]
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[Markdown, ...]
+    rows: tuple[tuple[Markdown, ...], ...]
+    #: per column: "left", "center", "right" or "" (unspecified)
+    align: tuple[str, ...] = ()
+    caption: Markdown = ""
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    code: str
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Quote:
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A thematic break (``---``)."""
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A named box: ``key-principle``, ``exam-tip``, ``note``, ``warning``..."""
+
+    kind: str
+    title: Markdown
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ComparisonColumn:
+    heading: Markdown
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Side-by-side columns, e.g. "AWS is responsible for / customer is responsible for"."""
+
+    columns: tuple[ComparisonColumn, ...]
+    title: Markdown = ""
+
+
+Block = Union[Paragraph, Heading, ListBlock, Table, CodeBlock, Quote, Rule, Callout, Comparison]
+
+
+# ------------------------------------------------------------------- lessons
+@dataclass(frozen=True)
+class Section:
+    """A ``##`` section of a lesson; ``id`` is stable and unique in its lesson."""
+
+    id: str
+    title: Markdown
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    number: int
+    title: str
+    subtitle: Markdown
+    #: blocks before the first ``##`` heading
+    intro: tuple[Block, ...]
+    sections: tuple[Section, ...]
+    quiz: Quiz | None = None
+
+    def section(self, section_id: str) -> Section:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+
+# --------------------------------------------------------------------- quizzes
+class QuestionKind(str, Enum):
+    SINGLE = "single"  # single-answer multiple choice
+    MULTIPLE = "multiple"  # multiple-answer (all correct choices, nothing else)
+    TRUE_FALSE = "true_false"
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    text: Markdown
+    correct: bool
+    feedback: Markdown
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: QuestionKind
+    stem: Markdown
+    choices: tuple[Choice, ...]
+    explanation: Markdown
+    points: int
+    #: id of the lesson section that teaches this question
+    section_id: str
+
+    @property
+    def correct_choices(self) -> tuple[Choice, ...]:
+        return tuple(c for c in self.choices if c.correct)
+
+
+@dataclass(frozen=True)
+class ScoreBand:
+    """From ``min_percent`` (inclusive) up to the next band: show ``message``."""
+
+    min_percent: int
+    message: Markdown
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    #: highest band first
+    bands: tuple[ScoreBand, ...]
+    #: shown once per missed question's section; ``{section}`` is replaced by the section title
+    review: Markdown
+
+    def band_for(self, percent: float) -> ScoreBand:
+        for band in self.bands:
+            if percent >= band.min_percent:
+                return band
+        return self.bands[-1]
+
+
+@dataclass(frozen=True)
+class ShufflePolicy:
+    questions: bool = False
+    choices: bool = False
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: str
+    title: str
+    instructions: Markdown
+    questions: tuple[Question, ...]
+    recommendation: Recommendation
+    shuffle: ShufflePolicy = field(default_factory=ShufflePolicy)
+    #: attempts a native LMS quiz allows; None = unlimited
+    max_attempts: int | None = None
+    #: whether a native LMS quiz shows the correct answers after submission
+    show_correct_answers: bool = True
+
+    @property
+    def points(self) -> int:
+        return sum(q.points for q in self.questions)
+
+
+# --------------------------------------------------------------------- course
+@dataclass(frozen=True)
+class Citation:
+    label: str
+    text: Markdown
+
+
+@dataclass(frozen=True)
+class YearMonth:
+    """A last-updated date as instructors write it: a month, optionally a day."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    title: str
+    language: str
+    author: str
+    copyright: str
+    last_updated: YearMonth
+    credits: tuple[Markdown, ...]
+    citation: Citation | None
+    #: percent of the quiz points needed to pass (0-100)
+    passing_score: int
+    lessons: tuple[Lesson, ...]
+
+    @property
+    def quizzes(self) -> tuple[Quiz, ...]:
+        return tuple(lesson.quiz for lesson in self.lessons if lesson.quiz is not None)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for quiz in self.quizzes for q in quiz.questions)
+
+    @property
+    def points(self) -> int:
+        return sum(quiz.points for quiz in self.quizzes)

@@ -1,0 +1,21 @@
+"""The output formats. Each target is one module with ``build_artifact(course) -> Artifact``.
+
+Adding a format means adding its module and one line here; the order here is the
+order of the build report.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from srm_package.model import Course
+from srm_package.package import Artifact
+
+TARGETS: dict[str, str] = {
+}
+
+
+def builder(name: str) -> Callable[[Course], Artifact]:
+    """The ``build_artifact`` function of target ``name`` (imported only when used)."""
+    return importlib.import_module(TARGETS[name]).build_artifact
