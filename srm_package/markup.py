@@ -7,7 +7,7 @@ same fragment (a choice text, a feedback line) is rendered for several targets.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -15,13 +15,13 @@ from markdown_it.token import Token
 _INLINE = MarkdownIt("commonmark", {"html": False, "typographer": False})
 
 
-@lru_cache(maxsize=None)
+@cache
 def inline_html(markdown: str) -> str:
     """Render one inline Markdown run (no surrounding ``<p>``) to safe HTML."""
     return _INLINE.renderInline(markdown)
 
 
-@lru_cache(maxsize=None)
+@cache
 def inline_text(markdown: str) -> str:
     """The text a reader sees in ``markdown``, without markup (for titles and names)."""
     tokens = _INLINE.parseInline(markdown)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Union
 
 #: Markdown source of one inline run of text (a paragraph, a table cell, a
 #: question stem...). Writers render it; the model never does.
@@ -90,7 +89,7 @@ class Comparison:
     title: Markdown = ""
 
 
-Block = Union[Paragraph, Heading, ListBlock, Table, CodeBlock, Quote, Rule, Callout, Comparison]
+Block = Paragraph | Heading | ListBlock | Table | CodeBlock | Quote | Rule | Callout | Comparison
 
 
 # ------------------------------------------------------------------- lessons

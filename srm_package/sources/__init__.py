@@ -1,0 +1,217 @@
+"""Loading a course folder: ``course.yaml``, its lesson Markdown files and quiz YAML files.
+
+Every file is read and checked even after a first mistake, so that one run of
+``srm-package check`` lists all problems. The model is returned only when no
+error is left; warnings travel with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from srm_package import model
+from srm_package.errors import Problem, SourceError
+from srm_package.sources.lesson_file import LessonSource, read_lesson
+from srm_package.sources.quiz_file import read_quiz
+from srm_package.sources.yamlfields import Located, Problems, compose, decode_utf8
+
+COURSE_FILE = "course.yaml"
+_COURSE_FIELDS = ("id", "title", "language", "author", "copyright", "last_updated", "credits",
+                  "citation", "passing_score", "lessons")
+_CITATION_FIELDS = ("label", "text")
+_LESSON_ENTRY_FIELDS = ("file", "quiz")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    course: model.Course
+    warnings: tuple[Problem, ...]
+
+
+def load_course(source_dir: Path) -> LoadResult:
+    """Read and check the course in ``source_dir``; raise ``SourceError`` listing every error."""
+    problems = Problems()
+    course = _CourseReader(Path(source_dir), problems).read()
+    if problems.errors or course is None:
+        if not problems.errors:  # defensive: a missing model must always be explained
+            problems.error(str(Path(source_dir) / COURSE_FILE), 0, 0, "", "the course could not be read")
+        raise SourceError(problems.errors)
+    return LoadResult(course, tuple(problems.warnings))
+
+
+class _CourseReader:
+    def __init__(self, source_dir: Path, problems: Problems):
+        self.dir = source_dir
+        self.problems = problems
+
+    def display(self, path: Path) -> str:
+        """File names in messages, as the user would type them (relative to the working dir)."""
+        return str(path)
+
+    def read_text(self, path: Path, shown: str, where: Located | None = None) -> str | None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            message = f"file not found: {shown}"
+            if where is not None:
+                where.error(message)
+            else:
+                self.problems.error(shown, 0, 0, "", "file not found")
+            return None
+        except OSError as error:
+            self.problems.error(shown, 0, 0, "", f"cannot read the file: {error.strerror}")
+            return None
+        return decode_utf8(data, shown, self.problems)
+
+    def read(self) -> model.Course | None:
+        if not self.dir.is_dir():
+            self.problems.error(str(self.dir), 0, 0, "", "not a folder: give the folder holding course.yaml")
+            return None
+        shown = self.display(self.dir / COURSE_FILE)
+        text = self.read_text(self.dir / COURSE_FILE, shown)
+        if text is None:
+            return None
+        root = compose(text, shown, self.problems)
+        if root is None:
+            if not self.problems.errors:
+                self.problems.error(shown, 1, 1, "", "the file is empty")
+            return None
+        fields = Located(root, shown, "", self.problems).as_mapping(_COURSE_FIELDS)
+        if fields is None:
+            return None
+
+        def text_field(key: str, required: bool = True) -> str | None:
+            found = fields.require(key) if required else fields.get(key)
+            return found.text() if found is not None else None
+
+        course_id = (found.identifier() if (found := fields.require("id")) else None)
+        title = text_field("title")
+        language = text_field("language")
+        if language is not None and not _looks_like_language_tag(language):
+            fields.get("language").error(f"expected a language tag such as 'en' or 'en-GB'; found {language!r}")
+            language = None
+        author = text_field("author")
+        copyright_line = text_field("copyright")
+        updated = found.date_like() if (found := fields.require("last_updated")) else None
+        credits = self._credits(fields.get("credits"))
+        citation = self._citation(fields.get("citation"))
+        passing = fields.get("passing_score")
+        passing_score = passing.integer(0, 100) if passing is not None else 80
+        found_lessons = fields.require("lessons")
+        lessons = self._lessons(found_lessons) if found_lessons is not None else []
+        required = (course_id, title, language, author, copyright_line, updated, credits, passing_score)
+        if None in required or self.problems.errors:
+            return None
+        return model.Course(
+            course_id, title, language, author, copyright_line, model.YearMonth(*updated),
+            credits, citation, passing_score, tuple(lessons),
+        )
+
+    def _credits(self, found: Located | None) -> tuple[str, ...] | None:
+        if found is None:
+            return ()
+        items = found.as_sequence()
+        if items is None:
+            return None
+        lines = [item.text() for item in items]
+        return None if None in lines else tuple(lines)
+
+    def _citation(self, found: Located | None) -> model.Citation | None:
+        if found is None:
+            return None
+        fields = found.as_mapping(_CITATION_FIELDS)
+        if fields is None:
+            return None
+        label = fields.get("label")
+        text = fields.require("text")
+        label_text = label.text() if label is not None else "Source"
+        body = text.text() if text is not None else None
+        if label_text is None or body is None:
+            return None
+        return model.Citation(label_text, body)
+
+    def _lessons(self, found: Located) -> list[model.Lesson]:
+        items = found.as_sequence()
+        if items is None:
+            return []
+        if not items:
+            found.error("a course needs at least one lesson")
+        lessons: list[model.Lesson] = []
+        seen_ids: dict[str, str] = {}
+        seen_numbers: dict[int, str] = {}
+        question_ids: dict[str, str] = {}
+        for item in items:
+            lesson = self._lesson(item)
+            if lesson is None:
+                continue
+            where = f"{item.file}:{item.line}"
+            if lesson.id in seen_ids:
+                item.error(f"duplicate lesson id {lesson.id!r} (also at {seen_ids[lesson.id]})")
+                continue
+            if lesson.number in seen_numbers:
+                item.error(f"duplicate lesson number {lesson.number} (also at {seen_numbers[lesson.number]})")
+            seen_ids[lesson.id] = where
+            seen_numbers[lesson.number] = where
+            for question in lesson.quiz.questions if lesson.quiz else ():
+                if question.id in question_ids:
+                    item.error(f"question id {question.id!r} is used in two lessons "
+                               f"({question_ids[question.id]} and {lesson.id}); question ids are "
+                               "unique in the course")
+                question_ids.setdefault(question.id, lesson.id)
+            lessons.append(lesson)
+        return lessons
+
+    def _lesson(self, item: Located) -> model.Lesson | None:
+        fields = item.as_mapping(_LESSON_ENTRY_FIELDS)
+        if fields is None:
+            return None
+        found_file = fields.require("file")
+        lesson_path = self._path(found_file) if found_file else None
+        found_quiz = fields.get("quiz")
+        quiz_path = self._path(found_quiz) if found_quiz else None
+        if lesson_path is None:
+            return None
+        text = self.read_text(self.dir / lesson_path, self.display(self.dir / lesson_path), found_file)
+        if text is None:
+            return None
+        source = read_lesson(text, self.display(self.dir / lesson_path), self.problems)
+        if source is None or found_quiz is None:
+            return source.lesson if source else None
+        if quiz_path is None:
+            return None
+        quiz = self._quiz(quiz_path, found_quiz, source)
+        if quiz is None:
+            return None
+        lesson = source.lesson
+        return model.Lesson(lesson.id, lesson.number, lesson.title, lesson.subtitle, lesson.intro,
+                            lesson.sections, quiz)
+
+    def _quiz(self, path: PurePosixPath, where: Located, source: LessonSource) -> model.Quiz | None:
+        shown = self.display(self.dir / path)
+        text = self.read_text(self.dir / path, shown, where)
+        if text is None:
+            return None
+        root = compose(text, shown, self.problems)
+        if root is None:
+            if text.strip() == "":
+                self.problems.error(shown, 1, 1, "", "the quiz file is empty")
+            return None
+        return read_quiz(Located(root, shown, "", self.problems), source.lesson, source.section_lines)
+
+    def _path(self, found: Located) -> PurePosixPath | None:
+        value = found.text()
+        if value is None:
+            return None
+        path = PurePosixPath(value)
+        if path.is_absolute() or ".." in path.parts or "\\" in value:
+            found.error(f"{value!r} must be a relative path inside the source folder, with '/'")
+            return None
+        return path
+
+
+def _looks_like_language_tag(value: str) -> bool:
+    parts = value.split("-")
+    return 2 <= len(parts[0]) <= 3 and parts[0].isalpha() and parts[0].isascii() and all(
+        part.isalnum() and part.isascii() and 1 <= len(part) <= 8 for part in parts[1:]
+    )

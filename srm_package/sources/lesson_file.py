@@ -1,0 +1,299 @@
+"""Reading one lesson: YAML front matter plus a CommonMark body, into model blocks.
+
+markdown-it-py does the parsing (CommonMark, tables, front matter, ``:::``
+containers, definition lists); this module only walks its syntax tree and maps
+each node to a model block, reporting what the format does not allow.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from srm_package import model
+from srm_package.sources.yamlfields import ID_PATTERN, Located, Problems, compose, did_you_mean
+
+#: call-out kinds and the title each gets when the source gives none
+CALLOUT_TITLES = {
+    "key-principle": "Key principle",
+    "exam-tip": "Exam tip",
+    "note": "Note",
+    "warning": "Warning",
+}
+COMPARISON = "comparison"
+
+_FRONT_MATTER_FIELDS = ("id", "number", "title", "subtitle")
+
+# html enabled only so raw HTML is *seen* and reported; it is stored as text and
+# every renderer escapes it.
+_PARSER = (
+    MarkdownIt("commonmark", {"html": True})
+    .enable("table")
+    .use(front_matter_plugin)
+    .use(deflist_plugin)
+    .use(container_plugin, "callout", validate=lambda params, *args: True)
+)
+
+
+@dataclass(frozen=True)
+class LessonSource:
+    """A lesson as read from its file, before its quiz is attached."""
+
+    lesson: model.Lesson
+    #: section id -> line of its heading, for messages about references
+    section_lines: dict[str, int]
+
+
+def read_lesson(text: str, file: str, problems: Problems) -> LessonSource | None:
+    """Parse one lesson file; ``None`` (with problems recorded) if it cannot become a lesson."""
+    tree = SyntaxTreeNode(_PARSER.parse(text))
+    nodes = list(tree.children)
+    if not nodes or nodes[0].type != "front_matter":
+        problems.error(file, 1, 1, "front matter",
+                       "a lesson must start with front matter between two '---' lines "
+                       "(id, number, title, subtitle)")
+        return None
+    meta = _read_front_matter(nodes[0], file, problems)
+    walker = _BodyWalker(file, problems)
+    intro, sections = walker.sections(nodes[1:])
+    if meta is None:
+        return None
+    lesson_id, number, title, subtitle = meta
+    if not sections:
+        problems.error(file, nodes[0].map[1] + 1 if nodes[0].map else 1, 1, "body",
+                       "the lesson has no '##' section")
+    lesson = model.Lesson(lesson_id, number, title, subtitle, intro, tuple(sections))
+    return LessonSource(lesson, walker.section_lines)
+
+
+def _read_front_matter(node: SyntaxTreeNode, file: str, problems: Problems):
+    # the front matter's text starts on the line after the opening '---'
+    root = compose(node.content, file, problems, line_offset=1)
+    if root is None:
+        if node.content.strip() == "":
+            problems.error(file, 1, 1, "front matter", "the front matter is empty")
+        return None
+    fields = Located(root, file, "", problems, line_offset=1).as_mapping(_FRONT_MATTER_FIELDS)
+    if fields is None:
+        return None
+    found_id = fields.require("id")
+    found_number = fields.require("number")
+    found_title = fields.require("title")
+    found_subtitle = fields.get("subtitle")
+    lesson_id = found_id.identifier() if found_id else None
+    number = found_number.integer(minimum=1) if found_number else None
+    title = found_title.text() if found_title else None
+    subtitle = found_subtitle.text() if found_subtitle else ""
+    if lesson_id is None or number is None or title is None or subtitle is None:
+        return None
+    return lesson_id, number, title, subtitle
+
+
+def slugify(text: str) -> str:
+    """An id from heading text: ASCII lowercase words joined by '-'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = "".join(c.lower() if c.isalnum() else " " for c in ascii_text).split()
+    slug = "-".join(words)[:64].strip("-")
+    if not slug or not slug[0].isalpha():
+        slug = f"section-{slug}" if slug else "section"
+    return slug
+
+
+def split_heading_id(content: str) -> tuple[str, str | None]:
+    """``'Title {#some-id}'`` -> ``('Title', 'some-id')``; other headings keep no id."""
+    stripped = content.rstrip()
+    start = stripped.rfind("{#")
+    if start < 0 or not stripped.endswith("}"):
+        return stripped, None
+    return stripped[:start].rstrip(), stripped[start + 2 : -1].strip()
+
+
+class _BodyWalker:
+    """Turns the body's syntax tree into blocks and sections, reporting as it goes."""
+
+    def __init__(self, file: str, problems: Problems):
+        self.file = file
+        self.problems = problems
+        self.section_lines: dict[str, int] = {}
+        self.heading_ids: set[str] = set()
+
+    def error(self, node: SyntaxTreeNode, field: str, message: str) -> None:
+        self.problems.error(self.file, _line(node), 1, field, message)
+
+    def warning(self, node: SyntaxTreeNode, field: str, message: str) -> None:
+        self.problems.warning(self.file, _line(node), 1, field, message)
+
+    # ------------------------------------------------------------ sections
+    def sections(self, nodes: list[SyntaxTreeNode]) -> tuple[tuple[model.Block, ...], list[model.Section]]:
+        intro: list[model.Block] = []
+        sections: list[model.Section] = []
+        current: tuple[str, str, list[model.Block]] | None = None
+        for node in nodes:
+            if node.type == "heading" and node.tag == "h2":
+                if current:
+                    sections.append(model.Section(current[0], current[1], tuple(current[2])))
+                title, section_id = self._heading(node)
+                current = (section_id, title, [])
+                self.section_lines[section_id] = _line(node)
+                continue
+            block = self.block(node)
+            if block is not None:
+                (current[2] if current else intro).append(block)
+        if current:
+            sections.append(model.Section(current[0], current[1], tuple(current[2])))
+        return tuple(intro), sections
+
+    def _heading(self, node: SyntaxTreeNode) -> tuple[str, str]:
+        content = _inline(node)
+        title, explicit = split_heading_id(content)
+        self._check_inline(node)
+        if explicit is not None and not (ID_PATTERN.match(explicit) and len(explicit) <= 64):
+            self.error(node, "heading id", f"invalid id {explicit!r}: use lowercase letters, digits, "
+                       "'-' and '_', starting with a letter")
+            explicit = None
+        heading_id = explicit or slugify(title)
+        if heading_id in self.heading_ids:
+            if explicit:
+                self.error(node, "heading id", f"duplicate id {heading_id!r} in this lesson")
+            else:  # derived ids of repeated headings get a counter, like most site generators
+                n = 2
+                while f"{heading_id}-{n}" in self.heading_ids:
+                    n += 1
+                heading_id = f"{heading_id}-{n}"
+        self.heading_ids.add(heading_id)
+        if not title:
+            self.error(node, "heading", "the heading has no text")
+        return title, heading_id
+
+    # -------------------------------------------------------------- blocks
+    def blocks(self, nodes: list[SyntaxTreeNode]) -> tuple[model.Block, ...]:
+        return tuple(b for b in (self.block(n) for n in nodes) if b is not None)
+
+    def block(self, node: SyntaxTreeNode) -> model.Block | None:
+        kind = node.type
+        if kind == "paragraph":
+            self._check_inline(node)
+            return model.Paragraph(_inline(node))
+        if kind == "heading":
+            if node.tag == "h1":
+                self.error(node, "heading", "'#' headings are not allowed in the body: the lesson "
+                           "title comes from the front matter; use '##' for sections")
+                return None
+            title, heading_id = self._heading(node)
+            return model.Heading(int(node.tag[1]), title, heading_id)
+        if kind in ("bullet_list", "ordered_list"):
+            items = tuple(self.blocks(item.children) for item in node.children)
+            start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
+            return model.ListBlock(kind == "ordered_list", items, start)
+        if kind == "table":
+            return self._table(node)
+        if kind in ("fence", "code_block"):
+            return model.CodeBlock(node.content, (node.info or "").strip().split(" ")[0])
+        if kind == "blockquote":
+            return model.Quote(self.blocks(node.children))
+        if kind == "hr":
+            return model.Rule()
+        if kind == "container_callout":
+            return self._callout(node)
+        if kind == "html_block":
+            self.warning(node, "html", "raw HTML is not interpreted; it is shown as text")
+            return model.Paragraph(_escape_markdown(node.content.strip()))
+        if kind == "dl":
+            self.error(node, "definition list", "definition lists are only allowed inside a "
+                       "'::: comparison' block")
+            return None
+        self.error(node, kind, f"unsupported Markdown element {kind!r}")
+        return None
+
+    def _table(self, node: SyntaxTreeNode) -> model.Table:
+        header: tuple[str, ...] = ()
+        rows: list[tuple[str, ...]] = []
+        align: tuple[str, ...] = ()
+        for part in node.children:
+            for row in part.children:
+                cells = tuple(_inline(cell) for cell in row.children)
+                for cell in row.children:
+                    self._check_inline(cell, fallback=row)
+                if part.type == "thead":
+                    header = cells
+                    align = tuple(_alignment(cell) for cell in row.children)
+                else:
+                    rows.append(cells)
+        return model.Table(header, tuple(rows), align)
+
+    def _callout(self, node: SyntaxTreeNode) -> model.Block | None:
+        info = (node.info or "").strip()
+        kind, _, title = info.partition(" ")
+        title = title.strip()
+        if kind == COMPARISON:
+            return self._comparison(node, title)
+        if kind not in CALLOUT_TITLES:
+            known = ", ".join([*CALLOUT_TITLES, COMPARISON])
+            hint = did_you_mean(kind, [*CALLOUT_TITLES, COMPARISON])
+            what = f"unknown call-out kind {kind!r}" if kind else "a ':::' block needs a kind"
+            self.error(node, "call-out", f"{what}{hint}; known kinds: {known}")
+            return None
+        return model.Callout(kind, title or CALLOUT_TITLES[kind], self.blocks(node.children))
+
+    def _comparison(self, node: SyntaxTreeNode, title: str) -> model.Comparison | None:
+        lists = [child for child in node.children if child.type == "dl"]
+        others = [child for child in node.children if child.type != "dl"]
+        if len(lists) != 1 or others:
+            self.error(node, "comparison", "a comparison holds one definition list: each term "
+                       "('AWS is responsible for') on its own line, its text on the next line "
+                       "after ': '")
+            return None
+        columns: list[model.ComparisonColumn] = []
+        for child in lists[0].children:
+            if child.type == "dt":
+                columns.append(model.ComparisonColumn(_inline(child), ()))
+            elif columns:
+                last = columns[-1]
+                columns[-1] = model.ComparisonColumn(last.heading, last.blocks + self.blocks(child.children))
+        if len(columns) < 2:
+            self.error(node, "comparison", f"a comparison needs at least two columns; found {len(columns)}")
+            return None
+        return model.Comparison(tuple(columns), title)
+
+    def _check_inline(self, node: SyntaxTreeNode, fallback: SyntaxTreeNode | None = None) -> None:
+        where = node if node.map else (fallback or node)
+        for child in _walk(node):
+            if child.type == "html_inline":
+                self.warning(where, "html", f"raw HTML {child.content!r} is not interpreted; "
+                             "it is shown as text")
+            elif child.type == "image":
+                self.error(where, "image", "images are not supported yet")
+
+
+def _walk(node: SyntaxTreeNode):
+    for child in node.children:
+        yield child
+        yield from _walk(child)
+
+
+def _inline(node: SyntaxTreeNode) -> str:
+    """The Markdown source of a node's inline content."""
+    for child in node.children:
+        if child.type == "inline":
+            return child.content.strip()
+    return ""
+
+
+def _line(node: SyntaxTreeNode) -> int:
+    return node.map[0] + 1 if node.map else 0
+
+
+def _alignment(cell: SyntaxTreeNode) -> str:
+    style = str(cell.attrs.get("style", ""))
+    return style.removeprefix("text-align:") if style.startswith("text-align:") else ""
+
+
+def _escape_markdown(text: str) -> str:
+    """Raw HTML kept as literal text: backslash-escape what Markdown would interpret."""
+    return "".join(f"\\{c}" if c in "\\`*_{}[]()#+-.!<>|&~" else c for c in text)

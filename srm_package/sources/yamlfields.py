@@ -1,0 +1,262 @@
+"""Reading YAML with line numbers, field by field, collecting every problem.
+
+PyYAML's composer (libyaml when available) gives a node tree in which every
+node knows its line and column. Readers walk only the fields the schema asks
+for, so each value they return is typed and each mistake becomes a ``Problem``
+naming the file, line, column and field, instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from srm_package.errors import Problem
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG = "tag:yaml.org,2002:"
+_KNOWN_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_KNOWN_TAGS |= {f"{_TAG}map", f"{_TAG}seq"}
+
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_-]*\Z")
+
+
+class Problems:
+    """Collects the problems of one run; every reader reports into the same list."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def error(self, file: str, line: int, column: int, field: str, message: str) -> None:
+        self.items.append(Problem(file, line, column, field, message))
+
+    def warning(self, file: str, line: int, column: int, field: str, message: str) -> None:
+        self.items.append(Problem(file, line, column, field, message, severity="warning"))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+
+def decode_utf8(data: bytes, file: str, problems: Problems) -> str | None:
+    """The file's text, or ``None`` with a problem at the first byte that is not UTF-8."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        problems.error(file, line, column, "", f"not UTF-8 text (byte 0x{data[error.start]:02x}); "
+                       "save the file as UTF-8")
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def compose(text: str, file: str, problems: Problems, line_offset: int = 0) -> Node | None:
+    """Parse ``text`` into a node tree; a syntax error becomes a problem and ``None``."""
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 + line_offset if mark else 0
+        column = mark.column + 1 if mark else 0
+        message = " ".join(part for part in (error.context, error.problem) if part)
+        problems.error(file, line, column, "", f"YAML syntax error: {message}")
+    except yaml.YAMLError as error:  # e.g. a control character the reader refuses
+        problems.error(file, 0, 0, "", f"YAML error: {error}")
+    return None
+
+
+@dataclass
+class Located:
+    """A YAML node plus where it came from: file, dotted field path and line offset."""
+
+    node: Node
+    file: str
+    field: str
+    problems: Problems
+    line_offset: int = 0
+
+    @property
+    def line(self) -> int:
+        return self.node.start_mark.line + 1 + self.line_offset
+
+    @property
+    def column(self) -> int:
+        return self.node.start_mark.column + 1
+
+    def error(self, message: str, field: str | None = None) -> None:
+        self.problems.error(self.file, self.line, self.column, self.field if field is None else field,
+                            message)
+
+    def child(self, node: Node, field: str) -> Located:
+        return Located(node, self.file, field, self.problems, self.line_offset)
+
+    # --------------------------------------------------------------- shapes
+    def as_mapping(self, allowed: tuple[str, ...]) -> YamlMapping | None:
+        if not isinstance(self.node, MappingNode):
+            self.error(f"expected a mapping of {', '.join(allowed)}; found {_describe(self.node)}")
+            return None
+        return YamlMapping(self, allowed)
+
+    def as_sequence(self) -> list[Located] | None:
+        if not isinstance(self.node, SequenceNode):
+            self.error(f"expected a list; found {_describe(self.node)}")
+            return None
+        return [self.child(item, f"{self.field}[{i}]") for i, item in enumerate(self.node.value)]
+
+    # -------------------------------------------------------------- scalars
+    def scalar(self) -> object:
+        """The scalar's Python value (``_MISSING`` with a problem if it is not a scalar)."""
+        if not isinstance(self.node, ScalarNode):
+            self.error(f"expected a single value; found {_describe(self.node)}")
+            return _MISSING
+        if self.node.tag not in _KNOWN_TAGS:
+            self.error(f"unsupported YAML tag {self.node.tag!r}")
+            return _MISSING
+        try:
+            return SafeConstructor().construct_object(self.node)
+        except (ConstructorError, ValueError, OverflowError) as error:
+            self.error(f"invalid value {self.node.value!r}: {error}")
+            return _MISSING
+
+    def text(self) -> str | None:
+        """A string. Plain scalars such as ``No`` or ``80`` are kept as the text written."""
+        if not isinstance(self.node, ScalarNode):
+            self.error(f"expected text; found {_describe(self.node)}")
+            return None
+        if self.node.tag == f"{_TAG}null":
+            self.error("expected text; the value is empty")
+            return None
+        if self.node.tag not in _KNOWN_TAGS:
+            self.error(f"unsupported YAML tag {self.node.tag!r}")
+            return None
+        value = self.node.value.strip()
+        if not value:
+            self.error("must not be empty")
+            return None
+        return value
+
+    def identifier(self, max_length: int = 64) -> str | None:
+        value = self.text()
+        if value is None:
+            return None
+        if not ID_PATTERN.match(value) or len(value) > max_length:
+            self.error(f"invalid id {value!r}: use lowercase letters, digits, '-' and '_', starting "
+                       f"with a letter, at most {max_length} characters")
+            return None
+        return value
+
+    def integer(self, minimum: int | None = None, maximum: int | None = None) -> int | None:
+        value = self.scalar()
+        if value is _MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(f"expected a whole number; found {self.node.value!r}")
+            return None
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+            self.error(f"must be {bounds}; found {value}")
+            return None
+        return value
+
+    def boolean(self) -> bool | None:
+        value = self.scalar()
+        if value is _MISSING:
+            return None
+        if not isinstance(value, bool):
+            self.error(f"expected true or false; found {self.node.value!r}")
+            return None
+        return value
+
+    def date_like(self) -> tuple[int, int, int | None] | None:
+        """``YYYY-MM`` or ``YYYY-MM-DD`` as (year, month, day or None)."""
+        if not isinstance(self.node, ScalarNode):
+            self.error(f"expected a date (YYYY-MM or YYYY-MM-DD); found {_describe(self.node)}")
+            return None
+        raw = self.node.value.strip()
+        for pattern, has_day in (("%Y-%m-%d", True), ("%Y-%m", False)):
+            try:
+                parsed = datetime.datetime.strptime(raw, pattern)
+            except ValueError:
+                continue
+            return parsed.year, parsed.month, parsed.day if has_day else None
+        self.error(f"expected a date as YYYY-MM or YYYY-MM-DD; found {raw!r}")
+        return None
+
+
+_MISSING = object()
+
+
+class YamlMapping:
+    """A mapping node whose keys are checked against the fields the schema allows."""
+
+    def __init__(self, where: Located, allowed: tuple[str, ...]):
+        self.where = where
+        self.values: dict[str, Located] = {}
+        prefix = f"{where.field}." if where.field else ""
+        for key_node, value_node in where.node.value:
+            key_where = where.child(key_node, where.field)
+            if not isinstance(key_node, ScalarNode) or key_node.tag == f"{_TAG}null":
+                key_where.error("keys must be plain names")
+                continue
+            key = key_node.value
+            field = f"{prefix}{key}"
+            if key not in allowed:
+                key_where.error(f"unknown key {key!r}{did_you_mean(key, allowed)}; expected one of: "
+                                f"{', '.join(allowed)}", field=field)
+                continue
+            if key in self.values:
+                key_where.error(f"duplicate key {key!r} (first at line {self.values[key].line})", field=field)
+                continue
+            self.values[key] = where.child(value_node, field)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.values
+
+    def get(self, key: str) -> Located | None:
+        """The value of ``key``, or ``None`` if absent or explicitly empty (``key:``)."""
+        found = self.values.get(key)
+        if found is None:
+            return None
+        if isinstance(found.node, ScalarNode) and found.node.tag == f"{_TAG}null":
+            return None
+        return found
+
+    def require(self, key: str) -> Located | None:
+        found = self.get(key)
+        if found is None:
+            where = self.values.get(key, self.where)
+            field = f"{self.where.field}.{key}" if self.where.field else key
+            where.error(f"missing required field {key!r}", field=field)
+        return found
+
+    def items(self) -> Iterator[tuple[str, Located]]:
+        return iter(self.values.items())
+
+
+def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
+    """`` (did you mean 'x'?)`` for the closest option, or nothing."""
+    hint = difflib.get_close_matches(word, options, n=1, cutoff=0.6) if word else []
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node.tag == f"{_TAG}null":
+        return "an empty value"
+    return repr(node.value)
