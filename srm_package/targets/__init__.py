@@ -13,6 +13,8 @@ from srm_package.model import Course
 from srm_package.package import Artifact
 
 TARGETS: dict[str, str] = {
+    "scorm12": "srm_package.targets.scorm12",
+    "scorm2004": "srm_package.targets.scorm2004",
 }
 
 
