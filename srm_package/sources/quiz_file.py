@@ -167,13 +167,13 @@ def _choices(found: Located | None, kind: model.QuestionKind | None) -> tuple[mo
             continue
         choice_id = _required(fields, "id", lambda v: v.identifier(max_length=32))
         text = _optional(fields, "text", Located.text)
-        if text is None and choice_id in _TRUE_FALSE_TEXT and kind is model.QuestionKind.TRUE_FALSE:
-            text = _TRUE_FALSE_TEXT[choice_id]
-        elif text is None and "text" not in fields:
-            fields.require("text")
-        correct = _optional(fields, "correct", Located.boolean)
+        if text is None and "text" not in fields:
+            # true/false choices may leave their text out
+            text = _TRUE_FALSE_TEXT.get(choice_id or "") or fields.require("text")
+        found_correct = fields.get("correct")
+        correct = found_correct.boolean() if found_correct else False
         feedback = _optional(fields, "feedback", Located.text) or ""
-        if choice_id is None or text is None:
+        if choice_id is None or text is None or correct is None:
             complete = False
             continue
         if choice_id in seen:

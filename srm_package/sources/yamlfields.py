@@ -66,6 +66,9 @@ def decode_utf8(data: bytes, file: str, problems: Problems) -> str | None:
 def compose(text: str, file: str, problems: Problems, line_offset: int = 0) -> Node | None:
     """Parse ``text`` into a node tree; a syntax error becomes a problem and ``None``."""
     try:
+        if _may_nest_deeply(text) and _depth(text) > _MAX_DEPTH:
+            problems.error(file, 1 + line_offset, 1, "", f"the YAML nests more than {_MAX_DEPTH} levels deep")
+            return None
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -76,6 +79,28 @@ def compose(text: str, file: str, problems: Problems, line_offset: int = 0) -> N
     except yaml.YAMLError as error:  # e.g. a control character the reader refuses
         problems.error(file, 0, 0, "", f"YAML error: {error}")
     return None
+
+
+# libyaml's composer recurses in C: a hostile file nested thousands deep would
+# crash the process, so such files are measured (cheaply, by events) first.
+_MAX_DEPTH = 100
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """Cheap bound: each level needs a bracket or one more column of indentation."""
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    return text.count("[") + text.count("{") + longest > 1000
+
+
+def _depth(text: str) -> int:
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return deepest
 
 
 @dataclass

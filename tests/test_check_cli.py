@@ -1,0 +1,71 @@
+"""``srm-package check``: summary and exit 0 on the seed, file:line errors and exit 1 on a broken copy."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from srm_package.cli import main
+from tests.conftest import SOURCE
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "srm_package", *args], capture_output=True, text=True)
+
+
+def test_check_seed_prints_summary() -> None:
+    result = run("check", str(SOURCE))
+    assert result.returncode == 0, result.stderr
+    assert "1 lesson(s), 4 section(s), 5 question(s), 5 point(s), pass mark 80%" in result.stdout
+    assert "Lesson 13: Shared Responsibility Model" in result.stdout
+    assert result.stderr == ""
+
+
+def test_check_defaults_to_source_folder(tmp_path: Path, monkeypatch) -> None:
+    shutil.copytree(SOURCE, tmp_path / "source")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0 and "5 question(s)" in result.output
+
+
+def test_broken_quiz_gives_located_errors_and_exit_1(tmp_path: Path) -> None:
+    copy = shutil.copytree(SOURCE, tmp_path / "source")
+    quiz = copy / "lessons" / "13-shared-responsibility-model.quiz.yaml"
+    lines = quiz.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith("section:"))
+    lines[index] = lines[index].replace("section:", "sektion:")
+    quiz.write_text("".join(lines), encoding="utf-8")
+    result = run("check", str(copy))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{quiz}:{index + 1}:")
+    assert "unknown key 'sektion' (did you mean 'section'?)" in first
+    assert "Traceback" not in result.stderr
+
+
+def test_check_json(tmp_path: Path) -> None:
+    ok = json.loads(run("check", "--format", "json", str(SOURCE)).stdout)
+    assert ok["ok"] is True and ok["summary"]["questions"] == 5 and ok["summary"]["passing_score"] == 80
+    broken = shutil.copytree(SOURCE, tmp_path / "source")
+    (broken / "course.yaml").write_text("id: [oops\n", encoding="utf-8")
+    result = run("check", "--format", "json", str(broken))
+    assert result.returncode == 1
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is False
+    assert payload["problems"][0]["line"] == 2 and payload["problems"][0]["file"].endswith("course.yaml")
+
+
+def test_usage_errors_exit_2_and_version() -> None:
+    assert run("check", "--format", "xml").returncode == 2
+    assert run("no-such-command").returncode == 2
+    version = run("--version")
+    assert version.returncode == 0 and "srm-package, version" in version.stdout
+    for command in ([], ["check"], ["build"]):
+        helped = run(*command, "--help")
+        assert helped.returncode == 0 and "Usage:" in helped.stdout

@@ -1,0 +1,304 @@
+"""The loader on good and bad sources: every mistake is located by file, line and field."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from srm_package import model
+from srm_package.errors import SourceError
+from srm_package.loader import load_course
+
+COURSE = """\
+id: demo-course
+title: Demo Course
+language: en
+author: Ada Lovelace
+copyright: © 2026 Ada Lovelace
+last_updated: 2026-06
+passing_score: 70
+lessons:
+  - file: lessons/one.md
+    quiz: lessons/one.quiz.yaml
+"""
+
+LESSON = """\
+---
+id: lesson-one
+number: 1
+title: Lesson One
+subtitle: A first lesson
+---
+
+Intro text.
+
+## Basics {#basics}
+
+Some *text*.
+
+- item one
+- item two
+
+## More Things
+
+::: key-principle
+Keep it simple.
+:::
+
+::: comparison
+Left side
+: left text
+
+Right side
+: right text
+:::
+
+| A | B |
+|---|---|
+| 1 | 2 |
+"""
+
+QUIZ = """\
+title: Quiz One
+recommendation:
+  bands:
+    - min: 80
+      message: Ready.
+    - min: 0
+      message: Study more.
+  review: Review "{section}".
+questions:
+  - id: q-one
+    section: basics
+    stem: Pick one.
+    choices:
+      - id: a
+        text: Right
+        correct: true
+        feedback: Yes.
+      - id: b
+        text: Wrong
+        feedback: No.
+  - id: q-two
+    type: true_false
+    section: more-things
+    stem: Simple is good.
+    choices:
+      - id: "true"
+        correct: true
+      - id: "false"
+"""
+
+QUIZ_FILE = "lessons/one.quiz.yaml"
+LESSON_FILE = "lessons/one.md"
+FILES = {"course.yaml": COURSE, LESSON_FILE: LESSON, QUIZ_FILE: QUIZ}
+
+
+def write_course(root: Path, changed: dict[str, str | bytes | None] | None = None) -> Path:
+    """Write the demo course into ``root``, with ``changed`` files replaced (``None``: left out)."""
+    files = {**FILES, **(changed or {})}
+    for name, content in files.items():
+        if content is None:
+            continue
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def problems_of(root: Path) -> list[tuple[str, int, str, str]]:
+    with pytest.raises(SourceError) as caught:
+        load_course(root)
+    return [(str(Path(p.file).relative_to(root)), p.line, p.field, p.message) for p in caught.value.problems]
+
+
+def test_demo_course_loads(tmp_path: Path) -> None:
+    course = load_course(write_course(tmp_path)).course
+    assert (course.id, course.passing_score, course.last_updated) == ("demo-course", 70, model.YearMonth(2026, 6))
+    (lesson,) = course.lessons
+    assert [s.id for s in lesson.sections] == ["basics", "more-things"]
+    assert lesson.intro == (model.Paragraph("Intro text."),)
+    basics, more = lesson.sections
+    assert basics.blocks[1] == model.ListBlock(False, ((model.Paragraph("item one"),), (model.Paragraph("item two"),)))
+    assert more.blocks[0] == model.Callout("key-principle", "Key principle", (model.Paragraph("Keep it simple."),))
+    assert [c.heading for c in more.blocks[1].columns] == ["Left side", "Right side"]
+    assert more.blocks[2] == model.Table(("A", "B"), (("1", "2"),), ("", ""))
+    q_one, q_two = lesson.quiz.questions
+    assert q_one.kind is model.QuestionKind.SINGLE and q_one.points == 1
+    assert [c.text for c in q_two.choices] == ["True", "False"]
+    assert lesson.quiz.id == "lesson-one-quiz"
+    assert [b.min_percent for b in lesson.quiz.recommendation.bands] == [80, 0]
+
+
+def _quiz(old: str, new: str) -> str:
+    assert old in QUIZ, old
+    return QUIZ.replace(old, new, 1)
+
+
+def _lesson(old: str, new: str) -> str:
+    assert old in LESSON, old
+    return LESSON.replace(old, new, 1)
+
+
+def _course(old: str, new: str) -> str:
+    assert old in COURSE, old
+    return COURSE.replace(old, new, 1)
+
+
+# (case id, changed files, expected problems: file, line, field, message)
+BAD_INPUTS = [
+    ("yaml syntax", {QUIZ_FILE: _quiz("title: Quiz One", "title: [Quiz One")},
+     [(QUIZ_FILE, 2, "", "YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'")]),
+    ("unknown key with hint", {QUIZ_FILE: _quiz("    stem: Pick one.", "    stme: Pick one.")},
+     [(QUIZ_FILE, 12, "questions[0].stme", "unknown key 'stme' (did you mean 'stem'?); expected one of: "
+       "id, type, section, points, stem, choices, explanation"),
+      (QUIZ_FILE, 10, "questions[0].stem", "missing required field 'stem'")]),
+    ("missing required field", {"course.yaml": _course("author: Ada Lovelace\n", "")},
+     [("course.yaml", 1, "author", "missing required field 'author'")]),
+    ("wrong type: points", {QUIZ_FILE: _quiz("    section: basics\n", "    section: basics\n    points: many\n")},
+     [(QUIZ_FILE, 12, "questions[0].points", "expected a whole number; found 'many'")]),
+    ("wrong type: correct", {QUIZ_FILE: _quiz("        correct: true\n        feedback: Yes.",
+                                                                 "        correct: sure\n        feedback: Yes.")},
+     [(QUIZ_FILE, 16, "questions[0].choices[0].correct", "expected true or false; found 'sure'")]),
+    ("duplicate question id", {QUIZ_FILE: _quiz("  - id: q-two", "  - id: q-one")},
+     [(QUIZ_FILE, 21, "questions[1].id", "duplicate question id 'q-one' (first at line 10)")]),
+    ("duplicate choice id", {QUIZ_FILE: _quiz("      - id: b", "      - id: a")},
+     [(QUIZ_FILE, 18, "questions[0].choices[1].id", "duplicate choice id 'a' (first at line 14)")]),
+    ("single answer with two correct", {QUIZ_FILE: _quiz("        text: Wrong\n", "        text: Wrong\n        correct: true\n")},
+     [(QUIZ_FILE, 14, "questions[0].choices", "a single-answer question needs exactly one correct choice; "
+       "found 2 (use type: multiple for several)")]),
+    ("single answer with none correct", {QUIZ_FILE: _quiz("        correct: true\n        feedback: Yes.", "        feedback: Yes.")},
+     [(QUIZ_FILE, 14, "questions[0].choices", "a single-answer question needs exactly one correct choice; "
+       "found 0 (use type: multiple for several)")]),
+    ("fewer than two choices", {QUIZ_FILE: _quiz("      - id: b\n        text: Wrong\n        feedback: No.\n", "")},
+     [(QUIZ_FILE, 14, "questions[0].choices", "a question needs at least two choices; found 1")]),
+    ("unknown section", {QUIZ_FILE: _quiz("section: basics", "section: basic")},
+     [(QUIZ_FILE, 11, "questions[0].section", "no section 'basic' in lesson 'lesson-one' (did you mean "
+       "'basics'?); sections: basics, more-things")]),
+    ("passing score above 100", {"course.yaml": _course("passing_score: 70", "passing_score: 120")},
+     [("course.yaml", 7, "passing_score", "must be between 0 and 100; found 120")]),
+    ("negative passing score", {"course.yaml": _course("passing_score: 70", "passing_score: -5")},
+     [("course.yaml", 7, "passing_score", "must be between 0 and 100; found -5")]),
+    ("lesson file missing", {LESSON_FILE: None},
+     [("course.yaml", 9, "lessons[0].file", "file not found: {root}/lessons/one.md")]),
+    ("quiz file missing", {QUIZ_FILE: None},
+     [("course.yaml", 10, "lessons[0].quiz", "file not found: {root}/lessons/one.quiz.yaml")]),
+    ("non-UTF-8 quiz", {QUIZ_FILE: _quiz("Pick one.", "Pick \u00e9.").encode("latin-1")},
+     [(QUIZ_FILE, 12, "", "not UTF-8 text (byte 0xe9); save the file as UTF-8")]),
+    ("bad id", {QUIZ_FILE: _quiz("id: q-one", "id: Q One")},
+     [(QUIZ_FILE, 10, "questions[0].id", "invalid id 'Q One': use lowercase letters, digits, '-' and '_', "
+       "starting with a letter, at most 64 characters")]),
+    ("unknown question type", {QUIZ_FILE: _quiz("type: true_false", "type: truefalse")},
+     [(QUIZ_FILE, 22, "questions[1].type", "unknown question type 'truefalse' (did you mean 'true_false'?); "
+       "use one of: single, multiple, true_false")]),
+    ("true_false with other ids", {QUIZ_FILE: _quiz('      - id: "false"', "      - id: nope\n        text: Nope")},
+     [(QUIZ_FILE, 26, "questions[1].choices", "a true_false question has exactly two choices with ids "
+       "'true' and 'false'")]),
+    ("no front matter", {LESSON_FILE: LESSON.split("---\n", 2)[2]},
+     [(LESSON_FILE, 1, "front matter", "a lesson must start with front matter between two '---' lines "
+       "(id, number, title, subtitle)")]),
+    ("front matter missing title", {LESSON_FILE: _lesson("title: Lesson One\n", "")},
+     [(LESSON_FILE, 2, "title", "missing required field 'title'")]),
+    ("lesson number not a number", {LESSON_FILE: _lesson("number: 1", "number: first")},
+     [(LESSON_FILE, 3, "number", "expected a whole number; found 'first'")]),
+    ("unknown call-out kind", {LESSON_FILE: _lesson("::: key-principle", "::: key-principal")},
+     [(LESSON_FILE, 19, "call-out", "unknown call-out kind 'key-principal' (did you mean 'key-principle'?); "
+       "known kinds: key-principle, exam-tip, note, warning, comparison")]),
+    ("comparison with one column", {LESSON_FILE: _lesson("Right side\n: right text\n", "")},
+     [(LESSON_FILE, 23, "comparison", "a comparison needs at least two columns; found 1")]),
+    ("h1 in body", {LESSON_FILE: _lesson("## More Things", "# More Things")},
+     [(LESSON_FILE, 17, "heading", "'#' headings are not allowed in the body: the lesson title comes from "
+       "the front matter; use '##' for sections"),
+      (QUIZ_FILE, 23, "questions[1].section", "no section 'more-things' in lesson 'lesson-one'; "
+       "sections: basics")]),
+    ("duplicate explicit section id", {LESSON_FILE: _lesson("## More Things", "## More Things {#basics}")},
+     [(LESSON_FILE, 17, "heading id", "duplicate id 'basics' in this lesson"),
+      (QUIZ_FILE, 23, "questions[1].section", "no section 'more-things' in lesson 'lesson-one'; "
+       "sections: basics")]),
+    ("image", {LESSON_FILE: _lesson("Some *text*.", "Some ![diagram](d.png).")},
+     [(LESSON_FILE, 12, "image", "images are not supported yet")]),
+    ("lowest band above 0", {QUIZ_FILE: _quiz("    - min: 0\n", "    - min: 50\n")},
+     [(QUIZ_FILE, 4, "recommendation.bands", "the lowest band must start at 0, so that every score gets a message")]),
+    ("review without {section}", {QUIZ_FILE: _quiz('  review: Review "{section}".', "  review: Review it.")},
+     [(QUIZ_FILE, 8, "recommendation.review", "the review message must name the section with '{section}'")]),
+    ("duplicate YAML key", {"course.yaml": _course("title: Demo Course\n", "title: Demo Course\ntitle: Again\n")},
+     [("course.yaml", 3, "title", "duplicate key 'title' (first at line 2)")]),
+    ("path escaping the source folder", {"course.yaml": _course("file: lessons/one.md", "file: ../one.md")},
+     [("course.yaml", 9, "lessons[0].file", "'../one.md' must be a relative path inside the source folder, with '/'")]),
+    ("bad last_updated", {"course.yaml": _course("last_updated: 2026-06", "last_updated: June 2026")},
+     [("course.yaml", 6, "last_updated", "expected a date as YYYY-MM or YYYY-MM-DD; found 'June 2026'")]),
+    ("lessons not a list", {"course.yaml": _course("lessons:\n  - file: lessons/one.md\n    quiz: lessons/one.quiz.yaml\n",
+                                                   "lessons: lessons/one.md\n")},
+     [("course.yaml", 8, "lessons", "expected a list; found 'lessons/one.md'")]),
+]
+
+
+@pytest.mark.parametrize("changes, expected", [c[1:] for c in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input_is_located(tmp_path: Path, changes: dict, expected: list) -> None:
+    root = write_course(tmp_path, changes)
+    wanted = [(f, line, field, message.replace("{root}", str(root))) for f, line, field, message in expected]
+    assert problems_of(root) == wanted
+
+
+def test_all_problems_of_a_run_are_reported_at_once(tmp_path: Path) -> None:
+    quiz = _quiz("section: basics", "section: nowhere").replace("title: Quiz One", "title: ")
+    course = _course("passing_score: 70", "passing_score: 101")
+    found = problems_of(write_course(tmp_path, {QUIZ_FILE: quiz, "course.yaml": course}))
+    assert [(f, field) for f, _, field, _ in found] == [
+        ("course.yaml", "passing_score"), (QUIZ_FILE, "title"), (QUIZ_FILE, "questions[0].section")]
+
+
+def test_raw_html_is_a_warning_and_kept_as_text(tmp_path: Path) -> None:
+    lesson = _lesson("Some *text*.", "Some <b>bold</b> text.\n\n<div class=\"x\">block</div>")
+    loaded = load_course(write_course(tmp_path, {LESSON_FILE: lesson}))
+    assert [(Path(w.file).name, w.line, w.field, w.severity) for w in loaded.warnings] == [
+        ("one.md", 12, "html", "warning"), ("one.md", 12, "html", "warning"), ("one.md", 14, "html", "warning")]
+    blocks = loaded.course.lessons[0].sections[0].blocks
+    assert blocks[0] == model.Paragraph("Some <b>bold</b> text.")
+    from srm_package.markup import inline_html
+
+    assert "<div" not in inline_html(blocks[1].text) and "&lt;div" in inline_html(blocks[1].text)
+
+
+def test_source_folder_missing(tmp_path: Path) -> None:
+    with pytest.raises(SourceError) as caught:
+        load_course(tmp_path / "nowhere")
+    assert "not a folder" in caught.value.problems[0].message
+
+
+def test_headings_get_stable_derived_ids(tmp_path: Path) -> None:
+    lesson = LESSON + "\n## Café & Ünïcode!\n\ntext\n\n## Café & Ünïcode!\n\nagain\n"
+    course = load_course(write_course(tmp_path, {LESSON_FILE: lesson})).course
+    assert [s.id for s in course.lessons[0].sections] == ["basics", "more-things", "cafe-unicode", "cafe-unicode-2"]
+
+
+def test_problem_text_format(tmp_path: Path) -> None:
+    root = write_course(tmp_path, {"course.yaml": _course("passing_score: 70", "passing_score: 120")})
+    with pytest.raises(SourceError) as caught:
+        load_course(root)
+    assert str(caught.value.problems[0]) == f"{root}/course.yaml:7:16: passing_score: must be between 0 and 100; found 120"
+
+
+def test_multiple_answer_question(tmp_path: Path) -> None:
+    quiz = _quiz("  - id: q-one\n", "  - id: q-one\n    type: multiple\n").replace(
+        "        text: Wrong\n", "        text: Also right\n        correct: true\n")
+    question = load_course(write_course(tmp_path, {QUIZ_FILE: textwrap.dedent(quiz)})).course.questions[0]
+    assert question.kind is model.QuestionKind.MULTIPLE
+    assert [c.id for c in question.correct_choices] == ["a", "b"]
+
+
+def test_hostile_yaml_nesting_is_refused_not_crashed(tmp_path: Path) -> None:
+    deep = "title: " + "[" * 50000 + "]" * 50000 + "\n"
+    assert problems_of(write_course(tmp_path, {QUIZ_FILE: deep})) == [
+        (QUIZ_FILE, 1, "", "the YAML nests more than 100 levels deep")]
+
+
+def test_python_tags_are_not_executed(tmp_path: Path) -> None:
+    quiz = _quiz("title: Quiz One", 'title: !!python/object/apply:os.system ["echo pwned"]')
+    assert problems_of(write_course(tmp_path, {QUIZ_FILE: quiz})) == [
+        (QUIZ_FILE, 1, "title", "expected text; found a list")]

@@ -1,0 +1,47 @@
+"""Property: whatever text the files hold, the loader returns a model or raises SourceError."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from srm_package.errors import SourceError
+from srm_package.loader import load_course
+from tests.test_loader import COURSE, FILES, LESSON, QUIZ, write_course
+
+# YAML- and Markdown-flavoured fragments make the fuzzer reach deep into the loader
+_FRAGMENTS = st.sampled_from([
+    "\n", ": ", "- ", "  ", "---\n", ":::", "::: comparison\n", ": ", "## ", "# ", "{#", "}", "|", "|---|\n",
+    "[", "]", "{", "}", "&a ", "*a", "!!python/object:os.system ", "!tag ", '"', "'", "\t", "null", "~",
+    "true", "yes", "1e9", "-1", "2026-13", "id: x\n", "questions:\n", "choices:\n", "<b>", "![i](x)",
+    "\x00", "\ufeff", "é", "\\", "%YAML 1.1\n", "? ", "<<: *a\n",
+])
+_TEXT = st.lists(st.one_of(_FRAGMENTS, st.text(max_size=8)), max_size=40).map("".join)
+
+
+def _mutate(original: str, data: st.DataObject) -> str:
+    """Random text, or the original with a random slice replaced by random text."""
+    if data.draw(st.booleans()):
+        return data.draw(_TEXT)
+    start = data.draw(st.integers(0, len(original)))
+    end = data.draw(st.integers(start, min(len(original), start + 40)))
+    return original[:start] + data.draw(_TEXT) + original[end:]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), target=st.sampled_from(sorted(FILES)))
+def test_loader_never_crashes(data: st.DataObject, target: str) -> None:
+    original = {"course.yaml": COURSE, "lessons/one.md": LESSON, "lessons/one.quiz.yaml": QUIZ}[target]
+    changed = _mutate(original, data)
+    with tempfile.TemporaryDirectory() as folder:
+        root = write_course(Path(folder), {target: changed.encode("utf-8", "surrogatepass")
+                                           if data.draw(st.booleans()) else changed.encode("utf-8", "replace")})
+        try:
+            load_course(root)
+        except SourceError as error:
+            assert error.problems, "a SourceError always carries at least one problem"
+            for problem in error.problems:
+                assert problem.file and problem.message
