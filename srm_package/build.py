@@ -28,7 +28,7 @@ def build(source_dir: Path, out_dir: Path, targets: list[str] | None = None) -> 
     names = targets or list(TARGETS)
     artifacts = [builder(name)(loaded.course) for name in names]
     paths = write_artifacts(artifacts, out_dir, build_timestamp(loaded.course))
-    written = [Written(path, _size(path), artifact) for path, artifact in zip(paths, artifacts)]
+    written = [Written(path, _size(path), artifact) for path, artifact in zip(paths, artifacts, strict=True)]
     return written, loaded.warnings
 
 
