@@ -46,14 +46,12 @@ LAST_UPDATED = YearMonth(2026, 6)
 LAST_UPDATED_SHOWN = "June, 2026"
 CITATION_LABEL = "Primary Source"
 CITATION_TEXT = (
-    "AWS Academy Module 4: AWS Cloud Security (module-4.txt) — "
-    "Section 1: AWS Shared Responsibility Model."
+    "AWS Academy Module 4: AWS Cloud Security (module-4.txt) — Section 1: AWS Shared Responsibility Model."
 )
 LESSON_NUMBER = 13
 LESSON_TITLE = "Shared Responsibility Model"
 LESSON_SUBTITLE = (
-    "Security 'of' the cloud vs. security 'in' the cloud — "
-    "and how responsibilities shift by service type"
+    "Security 'of' the cloud vs. security 'in' the cloud — and how responsibilities shift by service type"
 )
 
 # ------------------------------------------------------------------ sections, in page order
@@ -153,10 +151,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
         (
             (
                 "Compute",
-                (
-                    "Guest OS patching and maintenance, application software, "
-                    "security group configuration"
-                ),
+                ("Guest OS patching and maintenance, application software, security group configuration"),
             ),
             (
                 "Network",
@@ -253,10 +248,7 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
         "customer",
     ),
     (
-        (
-            "Which of the following is solely the responsibility of AWS under the shared "
-            "responsibility model?"
-        ),
+        ("Which of the following is solely the responsibility of AWS under the shared responsibility model?"),
         "physical security",
     ),
     (
@@ -392,12 +384,8 @@ def test_paragraph(lesson: Lesson, section_id: str, paragraph: str) -> None:
 
 
 @pytest.mark.parametrize(("section_id", "heading", "bullets"), BULLET_LISTS)
-def test_bullet_list(
-    lesson: Lesson, section_id: str, heading: str, bullets: tuple[str, ...]
-) -> None:
-    lists = [
-        b for b in under_heading(lesson.section(section_id), heading) if isinstance(b, ListBlock)
-    ]
+def test_bullet_list(lesson: Lesson, section_id: str, heading: str, bullets: tuple[str, ...]) -> None:
+    lists = [b for b in under_heading(lesson.section(section_id), heading) if isinstance(b, ListBlock)]
     assert len(lists) == 1, f"expected one list under {heading!r}"
     (bullet_list,) = lists
     assert not bullet_list.ordered
