@@ -151,7 +151,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
         (
             (
                 "Compute",
-                ("Guest OS patching and maintenance, application software, security group configuration"),
+                "Guest OS patching and maintenance, application software, security group configuration",
             ),
             (
                 "Network",
@@ -248,7 +248,7 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
         "customer",
     ),
     (
-        ("Which of the following is solely the responsibility of AWS under the shared responsibility model?"),
+        "Which of the following is solely the responsibility of AWS under the shared responsibility model?",
         "physical security",
     ),
     (
