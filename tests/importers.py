@@ -1,0 +1,421 @@
+"""Independent re-readers that read our packages the way each LMS importer does.
+
+Each follows the rules written down in ``shared/docs/lms-targets.md`` (1.2 Moodle XML,
+1.3 Moodle's Common Cartridge converter, 2.1 Canvas's QTI import, 2.2 Canvas's
+cartridge import), not our writer: nothing here imports ``srm_package.targets``.
+Where an importer silently drops or changes something, the reader does the same,
+so that a test comparing its result with the source catches the loss.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
+NS = {"q": QTI}
+
+
+class ImportFailure(Exception):
+    """The importer would refuse the question or the file."""
+
+
+@dataclass
+class ReadChoice:
+    ident: str
+    text: str
+    #: score fraction 0..1 as the LMS stores it
+    fraction: float
+    feedback: str = ""
+
+    @property
+    def correct(self) -> bool:
+        return self.fraction > 0
+
+
+@dataclass
+class ReadQuestion:
+    ident: str
+    #: "single", "multiple" or "true_false"
+    kind: str
+    name: str
+    stem: str
+    points: float
+    choices: list[ReadChoice]
+    general_feedback: str = ""
+    correct_feedback: str = ""
+    incorrect_feedback: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+# ===================================================================== Canvas QTI
+_CANVAS_KINDS = {
+    "multiple_choice_question": "single",
+    "multiple_answers_question": "multiple",
+    "true_false_question": "true_false",
+}
+# Canvas classifies question-level feedback by its ident, before anything else
+_INCORRECT_FB = re.compile(r"wrong|incorrect|_IC$", re.IGNORECASE)
+_CORRECT_FB = re.compile(r"correct|_C$", re.IGNORECASE)
+_NEUTRAL_FB = re.compile(r"general_|_all", re.IGNORECASE)
+
+
+@dataclass
+class CanvasAssessment:
+    ident: str
+    title: str
+    max_attempts: str
+    questions: list[ReadQuestion]
+
+
+def read_canvas_qti(document: bytes) -> CanvasAssessment:
+    """Read a QTI 1.2 assessment as Canvas's QTI import does (lms-targets 2.1)."""
+    root = etree.fromstring(document)
+    (assessment,) = root.xpath("q:assessment", namespaces=NS)
+    meta = _fields(assessment.xpath("q:qtimetadata/q:qtimetadatafield", namespaces=NS))
+    questions = [
+        _canvas_item(item) for item in assessment.xpath(".//q:section/q:item", namespaces=NS)
+    ]
+    return CanvasAssessment(
+        ident=assessment.get("ident"),
+        title=assessment.get("title"),
+        max_attempts=meta.get("cc_maxattempts", ""),
+        questions=questions,
+    )
+
+
+def read_canvas_bank(document: bytes) -> list[ReadQuestion]:
+    root = etree.fromstring(document)
+    return [_canvas_item(item) for item in root.xpath("q:objectbank/q:item", namespaces=NS)]
+
+
+def _canvas_item(item: etree._Element) -> ReadQuestion:
+    meta = _fields(item.xpath("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", namespaces=NS))
+    labels = item.xpath(
+        "q:presentation/q:response_lid/q:render_choice/q:response_label", namespaces=NS
+    )
+    original_ids = [x for x in meta.get("original_answer_ids", "").split(",") if x]
+    for label in labels:
+        if not label.get("ident").isdigit() or label.get("ident") not in original_ids:
+            # Canvas then gives the answer a random id: the answer is no longer stable
+            raise ImportFailure(f"answer ident {label.get('ident')!r} is not a kept numeric id")
+    correct = _canvas_correct_idents(item)
+    if not correct:
+        raise ImportFailure("couldn't determine the correct answers")
+    feedback = _feedback_texts(item)
+    question_level = {
+        "incorrect": [t for i, t in feedback.items() if _INCORRECT_FB.search(i)],
+        "correct": [
+            t for i, t in feedback.items() if not _INCORRECT_FB.search(i) and _CORRECT_FB.search(i)
+        ],
+        "neutral": [
+            t
+            for i, t in feedback.items()
+            if not _INCORRECT_FB.search(i) and not _CORRECT_FB.search(i) and _NEUTRAL_FB.search(i)
+        ],
+    }
+    classified = {
+        i for i in feedback if _INCORRECT_FB.search(i) or _CORRECT_FB.search(i) or _NEUTRAL_FB.search(i)
+    }
+    answer_feedback: dict[str, str] = {}
+    for condition in item.xpath("q:resprocessing/q:respcondition", namespaces=NS):
+        tests = condition.xpath("q:conditionvar/q:varequal", namespaces=NS)
+        for shown in condition.xpath("q:displayfeedback/@linkrefid", namespaces=NS):
+            if shown in classified or len(tests) != 1:
+                continue
+            answer_feedback[tests[0].text] = feedback.get(shown, "")
+    kind = _CANVAS_KINDS.get(meta.get("question_type", ""))
+    if kind is None:
+        kind = "single" if len(correct) == 1 else "multiple"
+    points = max(0.0, float(meta.get("points_possible", "1")))
+    return ReadQuestion(
+        ident=item.get("ident"),
+        kind=kind,
+        name=item.get("title", ""),
+        stem=_text(item, "q:presentation/q:material/q:mattext"),
+        points=points,
+        choices=[
+            ReadChoice(
+                ident=label.get("ident"),
+                text=_text(label, "q:material/q:mattext"),
+                fraction=1.0 if label.get("ident") in correct else 0.0,
+                feedback=answer_feedback.get(label.get("ident"), ""),
+            )
+            for label in labels
+        ],
+        general_feedback=" ".join(question_level["neutral"]),
+        correct_feedback=" ".join(question_level["correct"]),
+        incorrect_feedback=" ".join(question_level["incorrect"]),
+        extra={"texttype": _first_attr(item, "q:presentation/q:material/q:mattext", "texttype")},
+    )
+
+
+def _canvas_correct_idents(item: etree._Element) -> set[str]:
+    """Idents selected by a ``continue="No"`` condition that sets a positive SCORE."""
+    correct: set[str] = set()
+    for condition in item.xpath("q:resprocessing/q:respcondition", namespaces=NS):
+        if condition.get("continue", "No") != "No":
+            continue
+        scores = [
+            float(s.text)
+            for s in condition.xpath("q:setvar[@varname='SCORE' or not(@varname)]", namespaces=NS)
+        ]
+        if not scores or max(scores) <= 0:
+            continue
+        correct.update(
+            v.text
+            for v in condition.xpath(".//q:varequal[not(parent::q:not)]", namespaces=NS)
+        )
+    return correct
+
+
+# ============================================================ Moodle: CC 1.1 quiz
+_CC_KINDS = {
+    "cc.multiple_choice.v0p1": "single",
+    "cc.multiple_response.v0p1": "multiple",
+    "cc.true_false.v0p1": "true_false",
+}
+
+
+@dataclass
+class MoodleQuiz:
+    title: str
+    max_attempts: int
+    questions: list[ReadQuestion]
+
+
+def read_cc_quiz_as_moodle(document: bytes, title: str = "") -> MoodleQuiz:
+    """Read a CC QTI assessment as Moodle's cartridge converter does (lms-targets 1.3)."""
+    root = etree.fromstring(document)
+    meta = _fields(root.xpath("/q:questestinterop/q:assessment/q:qtimetadata/q:qtimetadatafield", namespaces=NS))
+    attempts = meta.get("cc_maxattempts", "").strip()
+    attempts = "0" if attempts == "unlimited" else attempts
+    questions = []
+    # only items directly under assessment/section are read
+    for item in root.xpath("/q:questestinterop/q:assessment/q:section/q:item", namespaces=NS):
+        question = _moodle_cc_item(root, item)
+        if question is not None:
+            questions.append(question)
+    return MoodleQuiz(title=title, max_attempts=int(attempts or 0), questions=questions)
+
+
+def _moodle_cc_item(root: etree._Element, item: etree._Element) -> ReadQuestion | None:
+    ident = item.get("ident", "")
+    profile = ""
+    for f in item.xpath("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", namespaces=NS):
+        if _text(f, "q:fieldlabel") == "cc_profile":
+            profile = _text(f, "q:fieldentry")
+    kind = _CC_KINDS.get(profile)
+    if kind is None:
+        return None  # an item without a known cc_profile is silently dropped
+    flow = item.xpath("q:presentation/q:flow/q:material/q:mattext", namespaces=NS)
+    stems = flow or item.xpath("q:presentation/q:material/q:mattext", namespaces=NS)
+    grade = 1
+    weights = item.xpath(
+        ".//q:qtimetadatafield[q:fieldlabel='cc_weighting']/q:fieldentry", namespaces=NS
+    )
+    if weights:
+        value = _php_int(weights[0].text or "")
+        if 0 <= value <= 99:
+            grade = value
+    conditions = item.xpath("q:resprocessing/q:respcondition", namespaces=NS)
+    labels = item.xpath(
+        "q:presentation/q:response_lid/q:render_choice/q:response_label", namespaces=NS
+    ) or item.xpath(
+        "q:presentation/q:flow/q:response_lid/q:render_choice/q:response_label", namespaces=NS
+    )
+    multi_correct: dict[str, bool] = {}
+    multi_score = 0.0
+    if kind == "multiple":
+        found = item.xpath(
+            ".//q:setvar[@varname='SCORE'][.=100]/../q:conditionvar//q:varequal[@case='Yes'][not(parent::q:not)]",
+            namespaces=NS,
+        )
+        if found:
+            multi_score = round(1.0 / len(found), 7)
+            multi_correct = {v.text: True for v in found}
+    choices = []
+    for label in labels:
+        answer_ident = label.get("ident", "")
+        score = _moodle_cc_score(conditions, answer_ident)
+        if kind == "multiple" and answer_ident in multi_correct:
+            score = multi_score
+        choices.append(
+            ReadChoice(
+                ident=answer_ident,
+                text=_text(label, "q:material/q:mattext"),
+                fraction=score,
+                feedback=_moodle_cc_feedback(item, conditions, answer_ident),
+            )
+        )
+    if kind == "true_false" and sorted(c.ident for c in choices) != ["false", "true"]:
+        raise ImportFailure("Unknown answer identifier detected in true/false quiz question")
+    general = []
+    for condition in conditions:
+        if condition.get("continue", "").lower() == "yes":
+            general += condition.xpath("q:displayfeedback/@linkrefid", namespaces=NS)
+    return ReadQuestion(
+        ident=ident,
+        kind=kind,
+        name=item.get("title", ""),
+        stem=(stems[0].text or "") if stems else "",
+        points=float(grade),
+        choices=choices,
+        general_feedback="".join(_moodle_feedback_text(item, f) for f in general),
+    )
+
+
+def _moodle_cc_score(conditions: list[etree._Element], answer_ident: str) -> float:
+    # the last condition whose first varequal names the answer decides; PHP empty() on setvar
+    score = ""
+    for condition in conditions:
+        tests = condition.xpath("q:conditionvar/q:varequal", namespaces=NS)
+        first = (tests[0].text or "") if tests else ""
+        if first.lower() == answer_ident.lower():
+            setvars = condition.xpath("q:setvar", namespaces=NS)
+            score = (setvars[0].text or "") if setvars else ""
+    return 0.0 if score in ("", "0") else 1.0
+
+
+def _moodle_cc_feedback(item: etree._Element, conditions: list[etree._Element], answer_ident: str) -> str:
+    shown: list[str] = []
+    for condition in conditions:
+        tests = condition.xpath("q:conditionvar/q:varequal", namespaces=NS)
+        first = (tests[0].text or "") if tests else ""
+        if first.lower() == answer_ident.lower():
+            shown += condition.xpath("q:displayfeedback/@linkrefid", namespaces=NS)
+    return "".join(_moodle_feedback_text(item, ident) for ident in shown)
+
+
+def _moodle_feedback_text(item: etree._Element, ident: str) -> str:
+    texts = item.xpath(
+        "q:itemfeedback[@ident=$ident]/q:flow_mat/q:material/q:mattext", namespaces=NS, ident=ident
+    )
+    # Moodle appends a space after each feedback text it collects
+    return f"{texts[0].text} " if texts and texts[0].text else ""
+
+
+def _php_int(text: str) -> int:
+    match = re.match(r"\s*([+-]?\d+)", text)
+    return int(match.group(1)) if match else 0
+
+
+# ===================================================================== Moodle XML
+@dataclass
+class MoodleXmlFile:
+    categories: list[str]
+    #: questions with the category in force when each was read
+    questions: list[tuple[str, ReadQuestion]]
+
+
+def read_moodle_xml(document: bytes) -> MoodleXmlFile:
+    """Read a Moodle XML file as question/format/xml does (lms-targets 1.2)."""
+    first_line = document.split(b"\n", 1)[0]
+    if not first_line.startswith(b"<?xml"):
+        raise ImportFailure("the XML declaration must be on the first line")
+    document.decode("utf-8")  # must be UTF-8
+    root = etree.fromstring(document)
+    if root.tag != "quiz":
+        raise ImportFailure("the root element must be <quiz>")
+    category = ""
+    categories: list[str] = []
+    questions: list[tuple[str, ReadQuestion]] = []
+    for node in root.findall("question"):
+        qtype = node.get("type")
+        if qtype == "category":
+            category = node.findtext("category/text", "")
+            categories.append(category)
+            continue
+        if node.find("name/text") is None:
+            raise ImportFailure("question without a name")
+        if qtype == "multichoice":
+            questions.append((category, _moodle_multichoice(node)))
+        elif qtype == "truefalse":
+            questions.append((category, _moodle_truefalse(node)))
+        else:
+            raise ImportFailure(f"unexpected question type {qtype!r}")
+    return MoodleXmlFile(categories=categories, questions=questions)
+
+
+def moodle_bool(text: str | None) -> bool:
+    return (text or "").strip() not in ("", "0", "false")
+
+
+def _moodle_common(node: etree._Element, kind: str, choices: list[ReadChoice]) -> ReadQuestion:
+    return ReadQuestion(
+        ident=node.findtext("idnumber", ""),
+        kind=kind,
+        name=node.findtext("name/text", ""),
+        stem=node.findtext("questiontext/text", ""),
+        points=float(node.findtext("defaultgrade", "1")),
+        choices=choices,
+        general_feedback=node.findtext("generalfeedback/text", ""),
+        correct_feedback=node.findtext("correctfeedback/text", ""),
+        incorrect_feedback=node.findtext("incorrectfeedback/text", ""),
+        extra={
+            "questiontext_format": node.find("questiontext").get("format", ""),
+            "penalty": node.findtext("penalty", ""),
+            "shuffleanswers": node.findtext("shuffleanswers", ""),
+            "single": node.findtext("single", ""),
+        },
+    )
+
+
+def _moodle_multichoice(node: etree._Element) -> ReadQuestion:
+    single = moodle_bool(node.findtext("single", "true"))
+    choices = [
+        ReadChoice(
+            ident="",
+            text=answer.findtext("text", ""),
+            fraction=float(answer.get("fraction", "0")) / 100,
+            feedback=answer.findtext("feedback/text", ""),
+        )
+        for answer in node.findall("answer")
+    ]
+    fractions = [c.fraction for c in choices]
+    if single and max(fractions) != 1.0:
+        raise ImportFailure("fractionsnomax: a single-answer question needs a 100% answer")
+    if not single and round(sum(f for f in fractions if f > 0), 2) != 1.0:
+        raise ImportFailure("fractionsaddwrong: the positive grades must add up to 100%")
+    return _moodle_common(node, "single" if single else "multiple", choices)
+
+
+def _moodle_truefalse(node: etree._Element) -> ReadQuestion:
+    choices = []
+    for answer in node.findall("answer"):
+        text = answer.findtext("text", "")
+        if text not in ("true", "false"):
+            raise ImportFailure(f"true/false answer text must be 'true' or 'false', not {text!r}")
+        choices.append(
+            ReadChoice(
+                ident=text,
+                text=text,
+                fraction=float(answer.get("fraction", "0")) / 100,
+                feedback=answer.findtext("feedback/text", ""),
+            )
+        )
+    return _moodle_common(node, "true_false", choices)
+
+
+# ====================================================================== helpers
+def _fields(fields: list[etree._Element]) -> dict[str, str]:
+    return {_text(f, "q:fieldlabel"): _text(f, "q:fieldentry") for f in fields}
+
+
+def _text(node: etree._Element, path: str) -> str:
+    found = node.xpath(path, namespaces=NS)
+    return (found[0].text or "") if found else ""
+
+
+def _first_attr(node: etree._Element, path: str, attr: str) -> str:
+    found = node.xpath(path, namespaces=NS)
+    return found[0].get(attr, "") if found else ""
+
+
+def _feedback_texts(item: etree._Element) -> dict[str, str]:
+    return {
+        fb.get("ident"): _text(fb, "q:flow_mat/q:material/q:mattext")
+        for fb in item.xpath("q:itemfeedback", namespaces=NS)
+    }

@@ -1,0 +1,204 @@
+"""The shared QTI 1.2 writer: schema validity, importer-style re-reading, escaping, stability."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from srm_package.markup import inline_html
+from srm_package.model import Course, Question, QuestionKind, Quiz
+from srm_package.targets import qti
+from srm_package.targets.qti import Profile
+from tests.importers import (
+    ImportFailure,
+    ReadQuestion,
+    read_canvas_bank,
+    read_canvas_qti,
+    read_cc_quiz_as_moodle,
+)
+from tests.native_course import TRICKY, native_course
+
+QTI_FULL = "qti12/domainProfile_4/ims_qtiasiv1p2.xsd"
+QTI_CC = "cc11/ccv1p1_qtiasiv1p2p1_v1p0.xsd"
+IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _schema(schemas: Path, rel: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(schemas / rel)))
+
+
+def assert_valid(schemas: Path, rel: str, document: bytes) -> None:
+    schema = _schema(schemas, rel)
+    if not schema.validate(etree.fromstring(document)):
+        raise AssertionError("\n".join(f"line {e.line}: {e.message}" for e in schema.error_log))
+
+
+@pytest.fixture(params=["seed", "native"])
+def course(request, seed_course) -> Course:
+    return seed_course if request.param == "seed" else native_course()
+
+
+def _quizzes(course: Course) -> tuple[Quiz, ...]:
+    assert course.quizzes, "the course needs a quiz"
+    return course.quizzes
+
+
+def _html(markdown: str) -> str:
+    return inline_html(markdown)
+
+
+# ------------------------------------------------------------------ schemas
+@pytest.mark.parametrize("profile", list(Profile))
+def test_assessment_valid_against_full_qti_and_cc_profile(schemas, course, profile):
+    for quiz in _quizzes(course):
+        document = qti.assessment_document(quiz, profile=profile, scope=course.id)
+        assert_valid(schemas, QTI_FULL, document)
+        assert_valid(schemas, QTI_CC, document)
+
+
+def test_question_bank_valid_against_full_qti_and_cc_profile(schemas, course):
+    for quiz in _quizzes(course):
+        assert_valid(schemas, QTI_FULL, qti.question_bank(quiz))
+        assert_valid(schemas, QTI_CC, qti.question_bank(quiz, scope=course.id))
+
+
+def test_schema_rejects_a_broken_item(schemas):
+    """The validation above can fail: an unknown rcardinality is refused."""
+    quiz = native_course().quizzes[0]
+    document = qti.assessment_document(quiz, profile=Profile.CC).replace(
+        b'rcardinality="Single"', b'rcardinality="Several"', 1
+    )
+    with pytest.raises(AssertionError, match="rcardinality"):
+        assert_valid(schemas, QTI_FULL, document)
+
+
+# ------------------------------------------------------------ re-reading
+def _expect_common(read: ReadQuestion, question: Question) -> None:
+    assert read.stem == _html(question.stem)
+    assert [c.text for c in read.choices] == [_html(c.text) for c in question.choices]
+    assert [c.correct for c in read.choices] == [c.correct for c in question.choices]
+    assert read.kind == question.kind.value
+
+
+def test_canvas_reads_every_question_back(course):
+    for quiz in _quizzes(course):
+        read = read_canvas_qti(qti.assessment_document(quiz, profile=Profile.CANVAS, scope=course.id))
+        assert read.title == quiz.title
+        assert read.max_attempts == ("unlimited" if quiz.max_attempts is None else str(quiz.max_attempts))
+        assert len(read.questions) == len(quiz.questions)
+        for got, question in zip(read.questions, quiz.questions, strict=True):
+            _expect_common(got, question)
+            assert got.points == question.points
+            assert [c.feedback for c in got.choices] == [_html(c.feedback) for c in question.choices]
+            assert got.general_feedback == _html(question.explanation)
+            # the source has no separate right/wrong feedback: nothing may land there
+            assert got.correct_feedback == "" and got.incorrect_feedback == ""
+            assert got.extra["texttype"] == "text/html"
+
+
+def test_canvas_reads_the_question_bank(course):
+    for quiz in _quizzes(course):
+        questions = read_canvas_bank(qti.question_bank(quiz))
+        assert len(questions) == len(quiz.questions)
+        for got, question in zip(questions, quiz.questions, strict=True):
+            _expect_common(got, question)
+            assert got.general_feedback == _html(question.explanation)
+
+
+def _moodle_feedback(markdown: str) -> str:
+    # Moodle's converter appends a space to every feedback text it collects
+    return f"{_html(markdown)} " if markdown else ""
+
+
+def test_moodle_reads_every_cc_question_back(course):
+    for quiz in _quizzes(course):
+        read = read_cc_quiz_as_moodle(qti.assessment_document(quiz, profile=Profile.CC, scope=course.id))
+        assert read.max_attempts == (quiz.max_attempts or 0)
+        assert len(read.questions) == len(quiz.questions), "an item was dropped"
+        for got, question in zip(read.questions, quiz.questions, strict=True):
+            _expect_common(got, question)
+            assert got.points == question.points  # cc_weighting = the question's mark
+            assert [c.feedback for c in got.choices] == [_moodle_feedback(c.feedback) for c in question.choices]
+            # only the explanation is general feedback: no answer feedback leaks into it
+            assert got.general_feedback == _moodle_feedback(question.explanation)
+
+
+def test_moodle_splits_a_multiple_response_score_over_the_correct_answers():
+    quiz = native_course().quizzes[0]
+    read = read_cc_quiz_as_moodle(qti.assessment_document(quiz, profile=Profile.CC))
+    multiple = next(q for q in read.questions if q.kind == "multiple")
+    assert [c.fraction for c in multiple.choices] == [0.5, 0.5, 0.0, 0.0]
+
+
+def test_cc_true_false_labels_are_true_and_false():
+    quiz = native_course().quizzes[0]
+    read = read_cc_quiz_as_moodle(qti.assessment_document(quiz, profile=Profile.CC))
+    true_false = next(q for q in read.questions if q.kind == "true_false")
+    assert [c.ident for c in true_false.choices] == ["true", "false"]
+    assert [c.fraction for c in true_false.choices] == [1.0, 0.0]
+
+
+def test_canvas_refuses_an_item_without_a_correct_answer():
+    """The re-reader is strict like Canvas: removing the score loses the answer."""
+    quiz = native_course().quizzes[0]
+    document = qti.assessment_document(quiz, profile=Profile.CANVAS)
+    broken = document.replace(b">100</setvar>", b">0</setvar>")
+    with pytest.raises(ImportFailure, match="correct answers"):
+        read_canvas_qti(broken)
+
+
+# ------------------------------------------------------------ identifiers
+def test_answer_idents_are_numeric_and_never_look_like_question_feedback(course):
+    for quiz in _quizzes(course):
+        for profile in Profile:
+            root = etree.fromstring(qti.assessment_document(quiz, profile=profile, scope=course.id))
+            labels = root.xpath("//q:response_label/@ident", namespaces={"q": qti.QTI_NS})
+            for label in labels:
+                assert not re.search(r"correct|wrong|general_", label, re.IGNORECASE)
+                assert label.isdigit() or (profile is Profile.CC and label in ("true", "false"))
+
+
+def test_identifiers_are_stable_unique_and_safe(course):
+    quiz = _quizzes(course)[0]
+    root = etree.fromstring(qti.assessment_document(quiz, profile=Profile.CANVAS, scope=course.id))
+    idents = root.xpath("//q:assessment/@ident | //q:item/@ident", namespaces={"q": qti.QTI_NS})
+    assert len(idents) == len(set(idents)) == len(quiz.questions) + 1
+    assert all(IDENT.fullmatch(ident) for ident in idents)
+    again = etree.fromstring(qti.assessment_document(quiz, profile=Profile.CC, scope=course.id))
+    assert again.xpath("//q:item/@ident", namespaces={"q": qti.QTI_NS}) == idents[1:]
+    other = qti.assessment_ident(quiz, scope="another-course")
+    assert other != idents[0]
+
+
+def test_two_builds_are_byte_identical(course):
+    for quiz in _quizzes(course):
+        for profile in Profile:
+            first = qti.assessment_document(quiz, profile=profile, scope=course.id)
+            assert first == qti.assessment_document(quiz, profile=profile, scope=course.id)
+        assert qti.question_bank(quiz) == qti.question_bank(quiz)
+
+
+# ------------------------------------------------------------ tricky text
+@pytest.mark.parametrize("profile", list(Profile))
+def test_tricky_text_is_escaped_exactly_once(profile):
+    quiz = native_course().quizzes[0]
+    document = qti.assessment_document(quiz, profile=profile)
+    root = etree.fromstring(document)
+    stems = root.xpath("//q:presentation/q:material/q:mattext/text()", namespaces={"q": qti.QTI_NS})
+    assert stems[0] == _html(TRICKY)
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp;" in stems[0]  # HTML for a literal <b>, once
+    assert b"&amp;amp;lt;" not in document  # never escaped twice
+    assert "日本語".encode() in document and b"&#" not in document  # UTF-8, no character refs
+    assert quiz.title in root.xpath("//q:assessment/@title", namespaces={"q": qti.QTI_NS})
+
+
+def test_long_explanation_survives_whole():
+    quiz = native_course().quizzes[0]
+    multiple = next(q for q in quiz.questions if q.kind is QuestionKind.MULTIPLE)
+    read = read_canvas_qti(qti.assessment_document(quiz, profile=Profile.CANVAS))
+    got = next(q for q in read.questions if q.kind == "multiple")
+    assert got.general_feedback == _html(multiple.explanation)
+    assert len(got.general_feedback) > 5000
