@@ -35,3 +35,6 @@ def seed_course():
     from srm_package.loader import load_course
 
     return load_course(SOURCE).course
+
+
+pytest_plugins = ["tests.support.fixtures"]
