@@ -262,6 +262,7 @@ def test_scorm12_lms_holds_exactly_what_the_sco_reported(lms: LmsOpener, tmp_pat
         }
     }
     session.assert_clean()
+    assert session.values_set()["cmi.core.score.raw"] == "100"
     assert session.finished()
     methods = [call.method for call in session.calls()]
     assert methods[0] == "LMSInitialize" and methods[-2:] == ["LMSCommit", "LMSFinish"]

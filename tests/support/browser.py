@@ -75,7 +75,8 @@ class OfflinePage:
 
     def _record_websocket(self, socket: WebSocket) -> None:
         # Routing cannot stop a WebSocket here; the closed network does, and the test still hears of it.
-        if not self._is_allowed(socket.url.replace("ws://", "http://", 1)):
+        as_http = socket.url.replace("wss://", "https://", 1).replace("ws://", "http://", 1)
+        if not self._is_allowed(as_http):
             self.blocked_requests.append(socket.url)
 
 
