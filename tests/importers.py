@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import lxml.html as lxml_html
 from lxml import etree
 
 QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -419,3 +420,192 @@ def _feedback_texts(item: etree._Element) -> dict[str, str]:
         fb.get("ident"): _text(fb, "q:flow_mat/q:material/q:mattext")
         for fb in item.xpath("q:itemfeedback", namespaces=NS)
     }
+
+
+# ========================================================= packages (zip entries)
+CANVAS_NS = {"c": "http://canvas.instructure.com/xsd/cccv1p0"}
+_CANVAS_META_TEXT = ("title", "description", "quiz_type", "scoring_policy")
+_CANVAS_META_VALUES = ("points_possible", "allowed_attempts", "shuffle_answers", "show_correct_answers", "available")
+
+
+def _local(node: etree._Element, path: str) -> list[etree._Element]:
+    """Namespace-blind lookup, like Canvas's CSS selectors: ``path`` is a '/'-joined list of local names."""
+    steps = "/".join(f"*[local-name()='{step}']" for step in path.split("/"))
+    return node.xpath(steps)
+
+
+def _local_text(node: etree._Element, path: str) -> str | None:
+    found = _local(node, path)
+    return (found[0].text or "") if found else None
+
+
+def identify_canvas_package(manifest: bytes) -> str:
+    """Canvas's package identification for a zip with ``imsmanifest.xml`` (lms-targets 2.2)."""
+    root = etree.fromstring(manifest)
+    schema = _local_text(root, "metadata/schema") or ""
+    if re.search(r"IMS(?: Thin)? Common Cartridge", schema, re.IGNORECASE):
+        flags = root.xpath("//*[local-name()='resource'][@href='course_settings/canvas_export.txt']")
+        if flags:
+            return "canvas_cartridge"
+        version = _local_text(root, "metadata/schemaversion")
+        return {"1.0.0": "cc_1_0", "1.1.0": "cc_1_1", "1.2.0": "cc_1_2", "1.3.0": "cc_1_3"}.get(version or "", "")
+    types = root.xpath("//*[local-name()='resource']/@type")
+    if any(t.startswith(("imsqti", "ims_qti")) for t in types):
+        return "qti"
+    return "unknown_ims_cp_package"
+
+
+def _canvas_quiz_meta(document: bytes) -> dict[str, str]:
+    root = etree.fromstring(document)
+    meta = {name: root.findtext(f"c:{name}", None, CANVAS_NS) for name in _CANVAS_META_TEXT + _CANVAS_META_VALUES}
+    meta["identifier"] = root.get("identifier")
+    assignment = root.find("c:assignment", CANVAS_NS)
+    meta["assignment_points"] = assignment.findtext("c:points_possible", None, CANVAS_NS) if assignment is not None else None
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+def _apply_quiz_meta(entries: dict[str, bytes], manifest: etree._Element, quizzes: dict[str, CanvasAssessment]) -> dict[str, dict[str, str]]:
+    """Canvas applies ``<ident>/assessment_meta.xml`` listed in a learning-application resource."""
+    metas: dict[str, dict[str, str]] = {}
+    for resource in manifest.xpath("//*[local-name()='resource']"):
+        if not resource.get("type", "").endswith("learning-application-resource"):
+            continue
+        for href in resource.xpath("*[local-name()='file']/@href"):
+            if not href.endswith("assessment_meta.xml"):
+                continue
+            for ident in quizzes:
+                if href == f"{ident}/assessment_meta.xml":
+                    metas[ident] = _canvas_quiz_meta(entries[href])
+    return metas
+
+
+@dataclass
+class CanvasImport:
+    package_type: str
+    quizzes: dict[str, CanvasAssessment]
+    quiz_meta: dict[str, dict[str, str]]
+    #: wiki pages by migration id: (title, workflow_state)
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: modules: (title, [(content_type, identifierref, title, workflow_state)])
+    modules: list[tuple[str, list[tuple[str, str, str, str]]]] = field(default_factory=list)
+
+
+def read_canvas_qti_zip(entries: dict[str, bytes]) -> CanvasImport:
+    """Canvas's QTI zip import: QTI resources, then their assessment_meta (lms-targets 2.1)."""
+    manifest = etree.fromstring(entries["imsmanifest.xml"])
+    quizzes: dict[str, CanvasAssessment] = {}
+    for resource in manifest.xpath("//*[local-name()='resource']"):
+        if not resource.get("type", "").startswith(("imsqti", "ims_qti")):
+            continue
+        (href,) = resource.xpath("*[local-name()='file']/@href")
+        quiz = read_canvas_qti(entries[href])
+        quizzes[quiz.ident] = quiz
+    return CanvasImport(
+        package_type=identify_canvas_package(entries["imsmanifest.xml"]),
+        quizzes=quizzes,
+        quiz_meta=_apply_quiz_meta(entries, manifest, quizzes),
+    )
+
+
+def read_cartridge_as_canvas(entries: dict[str, bytes]) -> CanvasImport:
+    """Canvas's cartridge importer (lms-targets 2.2): wiki_content/, non_cc_assessments/, module_meta."""
+    manifest = etree.fromstring(entries["imsmanifest.xml"])
+    quizzes = {}
+    for name in sorted(entries):
+        if name.startswith("non_cc_assessments/") and name.endswith(".xml.qti"):
+            quiz = read_canvas_qti(entries[name])
+            quizzes[quiz.ident] = quiz
+    pages = {}
+    for name in sorted(entries):
+        if name.startswith("wiki_content/"):
+            page = lxml_html.document_fromstring(entries[name])
+            meta = {m.get("name"): m.get("content") for m in page.iter("meta") if m.get("name")}
+            pages[meta.get("identifier", "")] = (page.findtext(".//title") or "", meta.get("workflow_state", ""))
+    modules = []
+    settings = entries.get("course_settings/module_meta.xml")
+    if settings is not None:
+        root = etree.fromstring(settings)
+        for module in root.findall("c:module", CANVAS_NS):
+            items = [
+                tuple(item.findtext(f"c:{name}", "", CANVAS_NS) for name in ("content_type", "identifierref", "title", "workflow_state"))
+                for item in module.iterfind(".//c:item", CANVAS_NS)
+            ]
+            modules.append((module.findtext("c:title", "", CANVAS_NS), items))
+    return CanvasImport(
+        package_type=identify_canvas_package(entries["imsmanifest.xml"]),
+        quizzes=quizzes,
+        quiz_meta=_apply_quiz_meta(entries, manifest, quizzes),
+        pages=pages,
+        modules=modules,
+    )
+
+
+@dataclass
+class MoodleActivity:
+    #: "page", "quiz", "file", "url"...
+    kind: str
+    title: str
+    resource: str
+    quiz: MoodleQuiz | None = None
+    page_html: str = ""
+
+
+@dataclass
+class MoodleCourse:
+    title: str
+    #: sections in order (number = index): (summary, activities)
+    sections: list[tuple[str, list[MoodleActivity]]]
+
+
+CC11_MARK = "xmlns=http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+
+
+def read_cartridge_as_moodle(entries: dict[str, bytes]) -> MoodleCourse:
+    """Moodle's imscc11 converter (lms-targets 1.3): version sniffing, sections, activities."""
+    manifest_bytes = entries["imsmanifest.xml"]
+    sniffed = re.sub(r"[\s\"']", "", manifest_bytes[:500].decode("utf-8", "replace").lower())
+    if CC11_MARK not in sniffed:
+        raise ImportFailure("not detected as Common Cartridge 1.1")
+    cc = {"imscc": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1", "lomimscc": "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"}
+    manifest = etree.fromstring(manifest_bytes)
+    if manifest.xpath("/imscc:manifest/*[local-name()='authorizations']", namespaces=cc):
+        raise ImportFailure("protected cartridges are rejected")
+    resources = {r.get("identifier"): r for r in manifest.xpath("/imscc:manifest/imscc:resources/imscc:resource", namespaces=cc)}
+    title = "".join(manifest.xpath("/imscc:manifest/imscc:metadata/lomimscc:lom/lomimscc:general/lomimscc:title/lomimscc:string/text()", namespaces=cc))
+    sections = []
+    roots = manifest.xpath("/imscc:manifest/imscc:organizations/imscc:organization/imscc:item", namespaces=cc)
+    for root_item in roots:
+        # depth 2: each item becomes a section, the first one section 0
+        for topic in root_item.xpath("imscc:item", namespaces=cc):
+            summary = "" if topic.get("identifierref") else topic.findtext(f"{{{cc['imscc']}}}title", "")
+            activities = []
+            for node in [topic, *topic.xpath(".//imscc:item", namespaces=cc)]:
+                ref = node.get("identifierref")
+                if not ref:
+                    continue
+                activities.append(_moodle_activity(entries, resources, node.findtext(f"{{{cc['imscc']}}}title", ""), ref, cc))
+            sections.append((summary, activities))
+    return MoodleCourse(title=title or "Untitled Course", sections=sections)
+
+
+def _moodle_activity(entries: dict[str, bytes], resources: dict, title: str, ref: str, cc: dict[str, str]) -> MoodleActivity:
+    resource = resources.get(ref)
+    if resource is None:
+        return MoodleActivity("label", title, ref)
+    kind = resource.get("type")
+    files = resource.xpath("imscc:file/@href", namespaces=cc)
+    if kind == "imsqti_xmlv1p2/imscc_xmlv1p1/assessment":
+        quiz = read_cc_quiz_as_moodle(entries[files[0]], title=title)  # the first file is the QTI
+        return MoodleActivity("quiz", title, ref, quiz=quiz)
+    if kind == "webcontent" and (resource.get("href") or "").endswith((".html", ".htm", ".xhtml")):
+        href = resource.get("href")
+        html = entries[href].decode("utf-8")
+        return MoodleActivity("page", title, ref, page_html=html)
+    return MoodleActivity("file", title, ref)
+
+
+def relative_links(html: str) -> list[str]:
+    """The relative ``src``/``href`` values of a page (Moodle copies these files along)."""
+    page = lxml_html.document_fromstring(html)
+    links = [v for el in page.iter() for k, v in el.attrib.items() if k in ("src", "href")]
+    return [v for v in links if not re.match(r"[a-z]+:|#|/", v)]

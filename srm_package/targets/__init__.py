@@ -15,6 +15,8 @@ from srm_package.package import Artifact
 TARGETS: dict[str, str] = {
     "scorm12": "srm_package.targets.scorm12",
     "scorm2004": "srm_package.targets.scorm2004",
+    "canvas-qti": "srm_package.targets.canvas_qti",
+    "moodle-xml": "srm_package.targets.moodle_xml",
 }
 
 
