@@ -1,0 +1,472 @@
+"""Time srm-package against text2qti and the Python start-up floor; write benchmarks/results.md.
+
+    python benchmarks/run.py [--runs 5] [--output benchmarks/results.md]
+
+Every measurement is a whole process (start-up, imports, work, exit), run
+``--runs`` times after one unmeasured warm-up, the commands interleaved round by
+round so that a busy neighbour slows all of them alike. Wall time and CPU time
+come from the clock and ``os.wait4`` on each child: the rusage that ``wait4``
+returns belongs to that one child, whereas ``RUSAGE_CHILDREN`` would give the
+largest peak RSS of every child reaped so far. The median of the runs is reported,
+and every ratio is computed from runs made side by side in this one invocation.
+
+Measurements that cannot run (a target missing from the registry, text2qti not
+installed, a failing build) are skipped and listed with the reason. A "## Profile"
+section in an existing results file is hand-written analysis: it is kept as is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results.md"
+MAKE_COURSE = ROOT / "benchmarks" / "make_course.py"
+#: the targets the issue's "all five artifacts" means
+REQUIRED_TARGETS = ("scorm12", "scorm2004", "canvas-qti", "cc", "moodle-xml")
+PROFILE_HEADING = "## Profile"
+FLOOR_IMPORTS = "import lxml.etree, jinja2, click"
+#: synthetic course sizes: name -> (lessons, questions)
+COURSES = {"c200": (10, 200), "c2000": (100, 2000)}
+
+# the issue's targets
+SEED_VS_FLOOR_MAX = 2.0
+CANVAS_SPEEDUP_MIN = 5.0
+BIG_BUILD_WALL_MAX = 1.5
+BIG_BUILD_RSS_MAX = 150 * 1024 * 1024
+GROWTH_MAX = 11.0
+
+
+# ------------------------------------------------------------------ measuring
+@dataclass(frozen=True)
+class Sample:
+    """One run of one command."""
+
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the child
+    peak_rss: int  # bytes, the child's own high-water mark
+    returncode: int
+    stderr: str = ""
+
+
+def peak_rss_bytes(maxrss: int, system: str = sys.platform) -> int:
+    """``ru_maxrss`` in bytes: Linux counts KiB, macOS bytes."""
+    return maxrss if system == "darwin" else maxrss * 1024
+
+
+def measure(argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Sample:
+    """Run ``argv`` once and return its wall time, CPU time and peak RSS (of that child alone)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(list(argv), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, peak_rss_bytes(usage.ru_maxrss),
+                  child.returncode, stderr)
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    """``numerator / denominator``, or ``None`` when either is missing or the denominator is 0."""
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+@dataclass(frozen=True)
+class Summary:
+    runs: int
+    wall: float  # median
+    wall_min: float
+    wall_max: float
+    cpu: float  # median
+    rss: int  # median
+    rss_max: int
+
+    @classmethod
+    def of(cls, samples: Sequence[Sample]) -> Summary:
+        if not samples:
+            raise ValueError("no samples to summarize")
+        walls = [s.wall for s in samples]
+        rss = [s.peak_rss for s in samples]
+        return cls(len(samples), statistics.median(walls), min(walls), max(walls),
+                   statistics.median(s.cpu for s in samples), int(statistics.median(rss)), max(rss))
+
+
+# -------------------------------------------------------------------- the plan
+@dataclass
+class Benchmark:
+    key: str
+    label: str
+    argv: list[str]
+    cwd: Path | None = None
+    skipped: str = ""  # why it is not run; empty when it runs
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def summary(self) -> Summary | None:
+        return Summary.of(self.samples) if self.samples and not self.skipped else None
+
+    def command(self, work: Path) -> str:
+        """The command as a reader would type it: ``python``, ``text2qti``, paths shortened."""
+        shown = []
+        for arg in self.argv:
+            if arg == sys.executable:
+                arg = "python"
+            elif Path(arg).name == "text2qti":
+                arg = "text2qti"
+            arg = arg.replace(str(work), "$TMP").replace(f"{ROOT}{os.sep}", "")
+            shown.append(arg if " " not in arg else repr(arg))
+        prefix = f"cd {str(self.cwd).replace(str(work), '$TMP')} && " if self.cwd else ""
+        return prefix + " ".join(shown)
+
+
+def ours(*args: str) -> list[str]:
+    # ``python -m srm_package`` runs the same entry point as the ``srm-package`` script, and
+    # always the code of this working tree (not a stale installed copy)
+    return [sys.executable, "-m", "srm_package", *args]
+
+
+def list_targets(env: dict[str, str]) -> tuple[list[str], str]:
+    """The registered targets, or an empty list and the reason."""
+    result = subprocess.run(ours("build", "--list-targets"), capture_output=True, text=True, env=env,
+                            cwd=ROOT, check=False)
+    if result.returncode != 0:
+        return [], f"`build --list-targets` failed: {_last_line(result.stderr)}"
+    return result.stdout.split(), ""
+
+
+def plan(work: Path, targets: list[str], text2qti: str | None) -> list[Benchmark]:
+    """Every measurement, with ``skipped`` set where it cannot run here."""
+    seed_out, out = work / "dist-seed", {name: work / f"dist-{name}" for name in COURSES}
+    src = {name: str(work / name / "source") for name in COURSES}
+    benchmarks = [
+        Benchmark("floor", f"start-up floor: `{FLOOR_IMPORTS}`", [sys.executable, "-c", FLOOR_IMPORTS]),
+        Benchmark("help", "srm-package --help", ours("--help")),
+        Benchmark("seed", "seed course, all targets", ours("build", str(ROOT / "source"), "-o", str(seed_out))),
+        Benchmark("c200", "10 lessons / 200 questions, all targets", ours("build", src["c200"], "-o", str(out["c200"]))),
+        Benchmark("c2000", "100 lessons / 2,000 questions, all targets",
+                  ours("build", src["c2000"], "-o", str(out["c2000"]))),
+        Benchmark("c2000-canvas", "100 lessons / 2,000 questions, canvas-qti alone",
+                  ours("build", src["c2000"], "-o", str(out["c2000"]), "--target", "canvas-qti")),
+        Benchmark("c2000-check", "100 lessons / 2,000 questions, `check`", ours("check", src["c2000"])),
+        Benchmark("t2q200", "text2qti, the same 200 questions", [text2qti or "text2qti", "text2qti.txt"],
+                  cwd=work / "c200"),
+        Benchmark("t2q2000", "text2qti, the same 2,000 questions", [text2qti or "text2qti", "text2qti.txt"],
+                  cwd=work / "c2000"),
+    ]
+    for benchmark in benchmarks:
+        if benchmark.key in ("seed", "c200", "c2000", "c2000-canvas") and not targets:
+            benchmark.skipped = "no target is registered"
+        elif benchmark.key == "c2000-canvas" and "canvas-qti" not in targets:
+            benchmark.skipped = "target canvas-qti is not in the registry yet"
+        elif benchmark.key.startswith("t2q") and text2qti is None:
+            benchmark.skipped = "text2qti is not installed (pip install -e '.[bench]')"
+    return benchmarks
+
+
+def run_all(benchmarks: list[Benchmark], runs: int, env: dict[str, str], progress) -> None:
+    """One warm-up per command (a failure there skips it), then ``runs`` interleaved rounds."""
+    active = [b for b in benchmarks if not b.skipped]
+    for benchmark in active:
+        warm = measure(benchmark.argv, benchmark.cwd, env)
+        if warm.returncode != 0:
+            benchmark.skipped = f"exit status {warm.returncode}: {_last_line(warm.stderr)}"
+    active = [b for b in active if not b.skipped]
+    for round_number in range(1, runs + 1):
+        progress(f"round {round_number}/{runs}")
+        for benchmark in active:
+            sample = measure(benchmark.argv, benchmark.cwd, env)
+            if sample.returncode != 0:  # a flaky failure must not be timed as a fast run
+                benchmark.skipped = f"exit status {sample.returncode} in round {round_number}: " \
+                                    f"{_last_line(sample.stderr)}"
+                benchmark.samples.clear()
+                active.remove(benchmark)
+                continue
+            benchmark.samples.append(sample)
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "(no message)"
+
+
+# --------------------------------------------------------------------- verdicts
+@dataclass(frozen=True)
+class Verdict:
+    target: str
+    status: str  # PASS, FAIL or NOT CHECKED
+    detail: str
+
+
+def _walls(by_key: dict[str, Benchmark], *keys: str) -> list[float | None]:
+    found = [by_key[key].summary if key in by_key else None for key in keys]
+    return [s.wall if s else None for s in found]
+
+
+def ratios(by_key: dict[str, Benchmark]) -> dict[str, float | None]:
+    seed, floor, c200, c2000, canvas, t200, t2000 = _walls(
+        by_key, "seed", "floor", "c200", "c2000", "c2000-canvas", "t2q200", "t2q2000")
+    return {
+        "seed course all targets / start-up floor": ratio(seed, floor),
+        "200 questions all targets / text2qti 200": ratio(c200, t200),
+        "2,000 questions all targets / text2qti 2,000": ratio(c2000, t2000),
+        "2,000 questions canvas-qti alone / text2qti 2,000": ratio(canvas, t2000),
+        "text2qti 2,000 / canvas-qti alone (speed-up)": ratio(t2000, canvas),
+        "growth 200 → 2,000 questions, all targets": ratio(c2000, c200),
+        "growth 200 → 2,000 questions, text2qti": ratio(t2000, t200),
+    }
+
+
+def verdicts(by_key: dict[str, Benchmark], targets: list[str]) -> list[Verdict]:
+    missing = [t for t in REQUIRED_TARGETS if t not in targets]
+    incomplete = f"targets missing from the registry: {', '.join(missing)}" if missing else ""
+    table = ratios(by_key)
+
+    def why_not(*keys: str) -> str:
+        reasons = [f"{key} skipped ({by_key[key].skipped})" for key in keys if by_key[key].skipped]
+        return "; ".join(reasons)
+
+    def judge(name: str, keys: tuple[str, ...], ok: bool | None, detail: str, all_targets: bool) -> Verdict:
+        reason = why_not(*keys) or (incomplete if all_targets else "")
+        if reason:
+            return Verdict(name, "NOT CHECKED", f"{reason}; measured: {detail}" if ok is not None else reason)
+        return Verdict(name, "PASS" if ok else "FAIL", detail)
+
+    results = []
+    seed_ratio = table["seed course all targets / start-up floor"]
+    results.append(judge(
+        f"seed course, all targets ≤ {SEED_VS_FLOOR_MAX:g}× the start-up floor", ("seed", "floor"),
+        None if seed_ratio is None else seed_ratio <= SEED_VS_FLOOR_MAX, _times(seed_ratio), True))
+    speedup = table["text2qti 2,000 / canvas-qti alone (speed-up)"]
+    results.append(judge(
+        f"2,000 questions, canvas-qti alone ≥ {CANVAS_SPEEDUP_MIN:g}× faster than text2qti",
+        ("c2000-canvas", "t2q2000"), None if speedup is None else speedup >= CANVAS_SPEEDUP_MIN,
+        f"{_times(speedup)} faster", False))
+    big = by_key["c2000"].summary
+    results.append(judge(
+        f"100 lessons / 2,000 questions, all targets < {BIG_BUILD_WALL_MAX:g} s", ("c2000",),
+        None if big is None else big.wall < BIG_BUILD_WALL_MAX, _seconds(big.wall if big else None), True))
+    results.append(judge(
+        f"100 lessons / 2,000 questions, all targets: peak RSS < {_mib(BIG_BUILD_RSS_MAX)}", ("c2000",),
+        None if big is None else big.rss_max < BIG_BUILD_RSS_MAX,
+        f"{_mib(big.rss_max) if big else 'n/a'} (highest of the runs)", True))
+    growth = table["growth 200 → 2,000 questions, all targets"]
+    results.append(judge(
+        f"200 → 2,000 questions costs ≤ {GROWTH_MAX:g}× more (all targets)", ("c200", "c2000"),
+        None if growth is None else growth <= GROWTH_MAX, _times(growth), True))
+    return results
+
+
+def _times(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}×"
+
+
+def _seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f} s"
+
+
+def _mib(value: int) -> str:
+    return f"{value / 1024 / 1024:.0f} MiB"
+
+
+# ---------------------------------------------------------------- phase times
+def phase_breakdown(source: Path, out_dir: Path) -> dict[str, float]:
+    """Seconds spent importing, loading, in each target and writing: one build, in this process."""
+    started = time.perf_counter()
+    from srm_package.loader import load_course
+    from srm_package.package import build_timestamp, write_artifacts
+    from srm_package.targets import TARGETS, builder
+
+    phases = {"import srm_package (loader, registry)": time.perf_counter() - started}
+    mark = time.perf_counter()
+    course = load_course(source).course
+    phases["load the sources"] = time.perf_counter() - mark
+    artifacts = []
+    for name in TARGETS:
+        mark = time.perf_counter()
+        artifacts.append(builder(name)(course))
+        phases[f"target {name} (incl. its first imports)"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    write_artifacts(artifacts, out_dir, build_timestamp(course))
+    phases["write the packages"] = time.perf_counter() - mark
+    return phases
+
+
+def run_phase_breakdown(source: Path, out_dir: Path, env: dict[str, str]) -> tuple[dict[str, float], str]:
+    """``phase_breakdown`` in a fresh process, so that nothing is imported or cached already."""
+    result = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--phases", str(source), str(out_dir)],
+                            capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    if result.returncode != 0:
+        return {}, _last_line(result.stderr)
+    return json.loads(result.stdout), ""
+
+
+# ---------------------------------------------------------------------- report
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    os_name = platform.platform()
+    try:
+        release = dict(line.split("=", 1) for line in Path("/etc/os-release").read_text().splitlines() if "=" in line)
+        os_name = f"{release.get('PRETTY_NAME', '').strip(chr(34))} ({platform.system()} {platform.release()})"
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "CPU": cpu,
+        "cores": f"{os.cpu_count()} (usable by this process: {usable})",
+        "Python": f"{platform.python_implementation()} {platform.python_version()}",
+        "OS": os_name,
+        "libraries": _versions(),
+    }
+
+
+def _versions() -> str:
+    from importlib import metadata
+
+    parts = []
+    for name in ("lxml", "Jinja2", "click", "markdown-it-py", "PyYAML", "text2qti"):
+        try:
+            parts.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} (not installed)")
+    try:
+        import yaml
+
+        parts.append("libyaml " + ("yes" if getattr(yaml, "__with_libyaml__", False) else "no"))
+    except ImportError:
+        pass
+    return ", ".join(parts)
+
+
+def render_report(benchmarks: list[Benchmark], targets: list[str], runs: int, info: dict[str, str],
+                  load: tuple[float, float], phases: tuple[dict[str, float], str], profile: str,
+                  work: Path) -> str:
+    by_key = {b.key: b for b in benchmarks}
+    lines = [
+        "# Build benchmarks",
+        "",
+        f"Written by `python benchmarks/run.py` on {datetime.date.today().isoformat()}: each command is a whole "
+        f"process, run {runs} time(s) after one warm-up, interleaved; the median is shown. Wall and CPU time and "
+        "peak RSS come from `os.wait4` on each child. The synthetic courses come from "
+        "`benchmarks/make_course.py` (fixed seed): stems ~100 characters, 4 choices with feedback, "
+        "lessons ~1,500 words with tables and call-outs.",
+        "",
+        "## Machine",
+        "",
+        *[f"- {key}: {value}" for key, value in info.items()],
+        f"- load average (1 min) before / after: {load[0]:.2f} / {load[1]:.2f}"
+        " (other work on the machine makes every number noisier)",
+        f"- registered targets: {', '.join(targets) if targets else '(none)'}",
+        "",
+        "## Results",
+        "",
+        "| measurement | median wall | min – max wall | median CPU | peak RSS (median) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for b in benchmarks:
+        s = b.summary
+        if s is None:
+            lines.append(f"| {b.label} | skipped | | | |")
+        else:
+            lines.append(f"| {b.label} | {s.wall * 1000:.0f} ms | {s.wall_min * 1000:.0f} – {s.wall_max * 1000:.0f} ms "
+                         f"| {s.cpu * 1000:.0f} ms | {s.rss / 1024 / 1024:.1f} MiB |")
+    lines += ["", "Commands (`$TMP` is a fresh temporary folder holding the generated courses):", ""]
+    lines += [f"- {b.label}: `{b.command(work)}`" for b in benchmarks]
+    lines += ["", "## Ratios (from the runs above)", "", "| ratio | value |", "|---|---:|"]
+    lines += [f"| {name} | {_times(value)} |" for name, value in ratios(by_key).items()]
+    lines += ["", "## Targets", ""]
+    lines += [f"- **{v.status}**: {v.target}: {v.detail}" for v in verdicts(by_key, targets)]
+    skipped = [b for b in benchmarks if b.skipped]
+    lines += ["", "## Skipped", ""]
+    lines += [f"- {b.label}: {b.skipped}" for b in skipped] or ["- nothing"]
+    lines += ["", "## Where the time goes (100 lessons / 2,000 questions, one build in one process)", ""]
+    found, error = phases
+    if found:
+        lines += ["| phase | seconds |", "|---|---:|"]
+        lines += [f"| {name} | {seconds:.3f} |" for name, seconds in found.items()]
+    else:
+        lines.append(f"- not measured: {error}")
+    lines.append("")
+    if profile:
+        lines += [profile.rstrip(), ""]
+    return "\n".join(lines)
+
+
+def kept_profile(path: Path) -> str:
+    """The hand-written ``## Profile`` section of an existing report (to the end), or nothing."""
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(f"\n{PROFILE_HEADING}\n")
+    return text[start + 1:] if start >= 0 else ""
+
+
+# ------------------------------------------------------------------------ main
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per command (default 5)")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="the report to write")
+    parser.add_argument("--phases", nargs=2, type=Path, metavar=("SOURCE", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phases:  # internal: the phase breakdown, run in a fresh process by run_phase_breakdown
+        print(json.dumps(phase_breakdown(*args.phases)))
+        return 0
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    env = child_env()
+    load_before = os.getloadavg()[0]
+    targets, why = list_targets(env)
+    if why:
+        progress(why)
+    with tempfile.TemporaryDirectory(prefix="srm-bench-") as tmp:
+        work = Path(tmp)
+        for name, (lessons, questions) in COURSES.items():
+            subprocess.run([sys.executable, str(MAKE_COURSE), str(lessons), str(questions), str(work / name)],
+                           check=True, env=env, stdout=subprocess.DEVNULL)
+        benchmarks = plan(work, targets, shutil.which("text2qti"))
+        run_all(benchmarks, args.runs, env, progress)
+        phases = run_phase_breakdown(work / "c2000" / "source", work / "dist-phases", env)
+    report = render_report(benchmarks, targets, args.runs, machine(), (load_before, os.getloadavg()[0]),
+                           phases, kept_profile(args.output), work)
+    args.output.write_text(report, encoding="utf-8")
+    progress(f"wrote {args.output}")
+    for verdict in verdicts({b.key: b for b in benchmarks}, targets):
+        progress(f"{verdict.status}: {verdict.target}: {verdict.detail}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
