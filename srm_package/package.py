@@ -19,8 +19,9 @@ from pathlib import Path
 
 from srm_package.model import Course
 
-#: zip timestamps cannot precede 1980
+#: zip timestamps cannot precede 1980 nor follow 2107 (two-second resolution)
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_ZIP_LAST = (2107, 12, 31, 23, 59, 58)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def build_timestamp(course: Course) -> tuple[int, int, int, int, int, int]:
     else:
         updated = course.last_updated
         parts = (updated.year, updated.month, updated.day or 1, 0, 0, 0)
-    return max(parts, _ZIP_EPOCH)
+    return min(max(parts, _ZIP_EPOCH), _ZIP_LAST)
 
 
 def zip_bytes_to(stream, entries: Mapping[str, bytes], timestamp: tuple[int, ...]) -> None:
@@ -64,6 +65,7 @@ def write_artifacts(artifacts: list[Artifact], out_dir: Path, timestamp: tuple[i
     place; only when all are written are they renamed into place. Any failure
     (disk full, Ctrl-C) removes the temporary files and leaves ``out_dir`` as it was.
     """
+    created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
@@ -74,14 +76,24 @@ def write_artifacts(artifacts: list[Artifact], out_dir: Path, timestamp: tuple[i
     except BaseException:
         for tmp, _ in staged:
             _remove(tmp)
+        if created and not any(out_dir.iterdir()):
+            out_dir.rmdir()
         raise
     return [final for _, final in staged]
 
 
 def _stage(artifact: Artifact, out_dir: Path, timestamp: tuple[int, ...]) -> Path:
     prefix, suffix = f".{artifact.filename}.", ".part"
+    try:
+        if artifact.kind == "dir":
+            tmp = Path(tempfile.mkdtemp(prefix=prefix, suffix=suffix, dir=out_dir))
+        else:
+            handle, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=out_dir)
+            tmp = Path(tmp_name)
+    except OSError as error:
+        # report the folder, not the random temporary name that could not be created
+        raise OSError(error.errno, error.strerror, str(out_dir)) from error
     if artifact.kind == "dir":
-        tmp = Path(tempfile.mkdtemp(prefix=prefix, suffix=suffix, dir=out_dir))
         try:
             for name in sorted(artifact.entries):
                 target = tmp / name
@@ -91,8 +103,6 @@ def _stage(artifact: Artifact, out_dir: Path, timestamp: tuple[int, ...]) -> Pat
             _remove(tmp)
             raise
         return tmp
-    handle, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=out_dir)
-    tmp = Path(tmp_name)
     try:
         with os.fdopen(handle, "wb") as stream:
             if artifact.kind == "zip":
