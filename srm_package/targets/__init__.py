@@ -17,6 +17,7 @@ TARGETS: dict[str, str] = {
     "scorm2004": "srm_package.targets.scorm2004",
     "canvas-qti": "srm_package.targets.canvas_qti",
     "moodle-xml": "srm_package.targets.moodle_xml",
+    "html": "srm_package.targets.html",
 }
 
 

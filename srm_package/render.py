@@ -1,0 +1,408 @@
+"""The student pages: the course model rendered to HTML with Jinja2 (autoescaped).
+
+A SCORM SCO keeps one run-time session per launch page, and leaving that page ends
+the session (Moodle 4.5 even reuses the terminated API, lms-targets §6). So the site
+is one ``index.html`` holding every lesson followed by its quiz, with in-page
+navigation, plus static assets. Page structure, CSS and JavaScript live in
+``templates/`` as real files; this module only prepares data for them.
+
+Every page carries a strict Content-Security-Policy: no inline script, no inline
+style, no event-handler attributes. The quiz reads its data from a
+``<script type="application/json">`` block and shows feedback that was rendered
+here (hidden until answered), so the JavaScript never builds HTML from strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from lxml import html as lxml_html
+from markupsafe import Markup, escape
+
+from srm_package.errors import BuildError
+from srm_package.markup import inline_html, inline_text
+from srm_package.model import (
+    Block,
+    Callout,
+    Comparison,
+    Course,
+    Heading,
+    Lesson,
+    ListBlock,
+    Question,
+    QuestionKind,
+    Quiz,
+    Quote,
+    Section,
+    Table,
+)
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = TEMPLATES_DIR / "static"
+
+RUNTIMES = ("scorm12", "scorm2004", "none")
+
+#: what the page may load: its own files only, no inline code, images also as data: URIs
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+STYLESHEET = "assets/site.css"
+QUIZ_SCRIPT = "assets/quiz.js"
+RUNTIME_SCRIPT = "assets/scorm-runtime.js"
+_ASSET_SOURCES = {
+    STYLESHEET: "site.css",
+    QUIZ_SCRIPT: "quiz.js",
+    RUNTIME_SCRIPT: "scorm-runtime.js",
+}
+
+#: Moodle drops some characters from unzipped file names; these survive everywhere
+_SAFE_PATH = re.compile(r"[a-z0-9._-]+(?:/[a-z0-9._-]+)*")
+#: SCORM 1.2 choice responses are single characters; letters by choice position
+_RESPONSE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+#: SCORM 2004 interaction descriptions are localized strings of at most 250 characters
+_DESCRIPTION_LIMIT = 250
+
+_CALLOUT_TITLES = {
+    "key-principle": "Key principle",
+    "exam-tip": "Exam tip",
+    "note": "Note",
+    "warning": "Warning",
+}
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+# ------------------------------------------------------------------ public API
+def render_site(course: Course, runtime: str) -> dict[str, bytes]:
+    """The whole course as a site: ``index.html`` plus its assets, path → bytes.
+
+    ``runtime`` is ``"scorm12"``, ``"scorm2004"`` (the page reports to that LMS API)
+    or ``"none"`` (a plain site that records nothing).
+    """
+    if runtime not in RUNTIMES:
+        raise ValueError(f"unknown runtime {runtime!r}; expected one of {', '.join(RUNTIMES)}")
+    _check_interaction_ids(course, runtime)
+    if runtime != "none":
+        scripts = [RUNTIME_SCRIPT, QUIZ_SCRIPT]  # without questions it still reports completion
+    else:
+        scripts = [QUIZ_SCRIPT] if course.questions else []
+    page = _Page(course, single_lesson=len(course.lessons) == 1)
+    index = _render_page(
+        "site.html.j2",
+        page,
+        stylesheet_href=STYLESHEET,
+        scripts=scripts,
+        page_title=_site_title(course),
+        runtime=runtime,
+        quiz_data=quiz_data(course, runtime, page),
+    )
+    site = {"index.html": index.encode("utf-8")}
+    for path in (STYLESHEET, *scripts):
+        site[path] = _asset(_ASSET_SOURCES[path])
+    for path in site:
+        if not _SAFE_PATH.fullmatch(path):
+            raise BuildError(f"rendered file name {path!r} is not made of [a-z0-9._/-]")
+    return dict(sorted(site.items()))
+
+
+def render_lesson_page(course: Course, lesson: Lesson, *, stylesheet_href: str) -> str:
+    """One lesson's content page, without its quiz (the Common Cartridge page)."""
+    return _render_page(
+        "lesson_page.html.j2",
+        _Page(course, single_lesson=True),
+        stylesheet_href=stylesheet_href,
+        scripts=[],
+        page_title=f"Lesson {lesson.number}: {lesson.title} — {course.title}",
+        lesson=lesson,
+    )
+
+
+def stylesheet() -> bytes:
+    """The CSS every page links."""
+    return _asset("site.css")
+
+
+# ---------------------------------------------------------------- identifiers
+def interaction_id(lesson: Lesson, question: Question) -> str:
+    """The SCORM interaction id: ``[A-Za-z0-9_]`` only, stable, from lesson and question ids."""
+    return f"{_underscored(lesson.id)}__{_underscored(question.id)}"
+
+
+def response_12(position: int) -> str:
+    """A SCORM 1.2 choice response: one letter per choice position (``a`` for the first)."""
+    return _RESPONSE_LETTERS[position]
+
+
+def response_2004(choice_id: str) -> str:
+    """A SCORM 2004 choice response id: Moodle rejects hyphens, so they become underscores."""
+    return _underscored(choice_id)
+
+
+def _underscored(identifier: str) -> str:
+    return identifier.replace("-", "_")
+
+
+def _check_interaction_ids(course: Course, runtime: str) -> None:
+    """Ids that collapse onto each other (``a-b`` vs ``a_b``) would merge in the LMS's report."""
+    seen: dict[str, str] = {}
+    for lesson in course.lessons:
+        if lesson.quiz is None:
+            continue
+        for question in lesson.quiz.questions:
+            key = interaction_id(lesson, question)
+            if key in seen:
+                raise BuildError(
+                    f"questions {seen[key]!r} and {question.id!r} give the same SCORM interaction id "
+                    f"{key!r}; rename one of them"
+                )
+            seen[key] = question.id
+            responses = {response_2004(choice.id) for choice in question.choices}
+            if len(responses) != len(question.choices):
+                raise BuildError(
+                    f"question {question.id!r}: choice ids differ only by '-' and '_', which SCORM "
+                    "2004 cannot tell apart"
+                )
+            if runtime == "scorm12" and len(question.choices) > len(_RESPONSE_LETTERS):
+                raise BuildError(
+                    f"question {question.id!r} has {len(question.choices)} choices; SCORM 1.2 "
+                    f"records at most {len(_RESPONSE_LETTERS)} (one letter each)"
+                )
+
+
+# ------------------------------------------------------------------ quiz data
+def quiz_data(course: Course, runtime: str, page: _Page | None = None) -> dict[str, object]:
+    """What the quiz script needs, as JSON: ids, correct choices, points, pass mark.
+
+    No HTML travels here: feedback and messages are in the page, hidden until shown.
+    """
+    page = page or _Page(course, single_lesson=len(course.lessons) == 1)
+    quizzes = []
+    for lesson in course.lessons:
+        quiz = lesson.quiz
+        if quiz is None:
+            continue
+        quizzes.append({
+            "id": quiz.id,
+            "element": page.quiz_anchor(quiz),
+            "shuffleQuestions": quiz.shuffle.questions,
+            "shuffleChoices": quiz.shuffle.choices,
+            "showCorrectAnswers": quiz.show_correct_answers,
+            "bands": [band.min_percent for band in quiz.recommendation.bands],
+            "questions": [_question_data(lesson, question, page) for question in quiz.questions],
+        })
+    return {
+        "runtime": runtime,
+        "fingerprint": fingerprint(course),
+        "passingScore": course.passing_score,
+        "quizzes": quizzes,
+    }
+
+
+def _question_data(lesson: Lesson, question: Question, page: _Page) -> dict[str, object]:
+    return {
+        "id": question.id,
+        "element": page.question_anchor(question),
+        "kind": question.kind.value,
+        "points": question.points,
+        "section": page.anchor(lesson, question.section_id),
+        "interaction": interaction_id(lesson, question),
+        "description": inline_text(question.stem)[:_DESCRIPTION_LIMIT],
+        "choices": [
+            {
+                "id": choice.id,
+                "correct": choice.correct,
+                "response12": response_12(position) if position < len(_RESPONSE_LETTERS) else "",
+                "response2004": response_2004(choice.id),
+            }
+            for position, choice in enumerate(question.choices)
+        ],
+    }
+
+
+def fingerprint(course: Course) -> str:
+    """A short hash of the quiz structure; saved state from another version is not restored."""
+    shape = [
+        [lesson.id, [[q.id, [c.id for c in q.choices]] for q in lesson.quiz.questions]]
+        for lesson in course.lessons
+        if lesson.quiz is not None
+    ]
+    return hashlib.sha256(json.dumps(shape).encode("utf-8")).hexdigest()[:8]
+
+
+# ------------------------------------------------------------- page context
+@dataclass
+class _Page:
+    """Helpers the templates call: anchors, heading levels, labels, formatted dates."""
+
+    course: Course
+    single_lesson: bool
+    #: ``id(table)`` → id of the heading that names it (tables without a caption)
+    _table_labels: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for lesson in self.course.lessons:
+            for section in lesson.sections:
+                self._label_tables(lesson, section.blocks, self.anchor(lesson, section.id))
+            self._label_tables(lesson, lesson.intro, self.lesson_anchor(lesson) + "--title")
+
+    # anchors: with several lessons in one page, section ids are namespaced by lesson
+    def anchor(self, lesson: Lesson, local_id: str) -> str:
+        return local_id if self.single_lesson else f"{lesson.id}--{local_id}"
+
+    def lesson_anchor(self, lesson: Lesson) -> str:
+        return f"lesson-{lesson.id}"
+
+    def quiz_anchor(self, quiz: Quiz) -> str:
+        return f"quiz-{quiz.id}"
+
+    def question_anchor(self, question: Question) -> str:
+        return f"q-{question.id}"
+
+    def choice_anchor(self, question: Question, choice_id: str) -> str:
+        return f"q-{question.id}--{choice_id}"
+
+    # headings: one h1 per page; with several lessons the course title is the h1
+    @property
+    def lesson_level(self) -> int:
+        return 1 if self.single_lesson else 2
+
+    def level(self, markdown_level: int) -> int:
+        """An ``###`` heading (level 3) sits one below its section's heading."""
+        return min(6, markdown_level + self.lesson_level - 1)
+
+    def table_label(self, table: Table) -> str:
+        return self._table_labels.get(id(table), "")
+
+    def _label_tables(self, lesson: Lesson, blocks: Iterable[Block], label: str) -> str:
+        for block in blocks:
+            if isinstance(block, Heading):
+                label = self.anchor(lesson, block.id)
+            elif isinstance(block, Table):
+                self._table_labels[id(block)] = label
+            else:
+                for children in _child_block_lists(block):
+                    self._label_tables(lesson, children, label)
+        return label
+
+    # quiz helpers
+    def review_sections(self, lesson: Lesson, quiz: Quiz) -> list[Section]:
+        """The sections quiz questions point at, in lesson order."""
+        wanted = {question.section_id for question in quiz.questions}
+        return [section for section in lesson.sections if section.id in wanted]
+
+    def review_message(self, lesson: Lesson, quiz: Quiz, section: Section) -> Markup:
+        """The review line with ``{section}`` replaced by a link to that section."""
+        message = inline_html(quiz.recommendation.review)
+        link = Markup('<a href="#{}">{}</a>').format(
+            self.anchor(lesson, section.id), inline_text(section.title)
+        )
+        if "{section}" in message:
+            return Markup(message.replace("{section}", str(link)))
+        return Markup(message) + Markup(" ") + link
+
+    @property
+    def single_quiz(self) -> bool:
+        return len(self.course.quizzes) == 1
+
+    @property
+    def last_updated(self) -> str:
+        updated = self.course.last_updated
+        month = _MONTHS[updated.month - 1]
+        if updated.day:
+            return f"{month} {updated.day}, {updated.year}"
+        return f"{month}, {updated.year}"
+
+    def callout_title(self, callout: Callout) -> Markup:
+        if callout.title:
+            return Markup(inline_html(callout.title))
+        return escape(_CALLOUT_TITLES.get(callout.kind, callout.kind.replace("-", " ").capitalize()))
+
+    def kind(self, block: Block) -> str:
+        """The template branch for ``block``: its class name in lower case."""
+        return type(block).__name__.lower()
+
+    def is_multiple(self, question: Question) -> bool:
+        return question.kind is QuestionKind.MULTIPLE
+
+    def lessons_with_quiz(self) -> Iterator[Lesson]:
+        return (lesson for lesson in self.course.lessons if lesson.quiz is not None)
+
+
+def _child_block_lists(block: Block) -> list[tuple[Block, ...]]:
+    if isinstance(block, ListBlock):
+        return list(block.items)
+    if isinstance(block, (Callout, Quote)):
+        return [block.blocks]
+    if isinstance(block, Comparison):
+        return [column.blocks for column in block.columns]
+    return []
+
+
+def _site_title(course: Course) -> str:
+    if len(course.lessons) == 1:
+        lesson = course.lessons[0]
+        return f"Lesson {lesson.number}: {lesson.title} — {course.title}"
+    return course.title
+
+
+# ------------------------------------------------------------------ templates
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    # inline Markdown: markup.py escapes raw HTML, so its output is safe to insert
+    env.filters["md"] = lambda text: Markup(inline_html(text))
+    env.filters["plain"] = inline_text
+    return env
+
+
+def _render_page(template: str, page: _Page, *, stylesheet_href: str, scripts: list[str],
+                 page_title: str, **context: object) -> str:
+    """One page through ``layout.html.j2``: every page gets the CSP and the same frame."""
+    text = _environment().get_template(template).render(
+        course=page.course,
+        page=page,
+        csp=CONTENT_SECURITY_POLICY,
+        stylesheet_href=stylesheet_href,
+        scripts=scripts,
+        page_title=page_title,
+        **context,
+    )
+    _check_unique_ids(text)
+    return text
+
+
+@cache
+def _asset(name: str) -> bytes:
+    return (STATIC_DIR / name).read_bytes()
+
+
+def _check_unique_ids(page: str) -> None:
+    """Section ids come from authors; a clash with another element id would break links."""
+    document = lxml_html.document_fromstring(page)
+    seen: set[str] = set()
+    for element in document.iter():
+        identifier = element.get("id") if isinstance(element.tag, str) else None
+        if identifier is None:
+            continue
+        if identifier in seen:
+            raise BuildError(f"the rendered page has two elements with id {identifier!r}; "
+                             "rename the section or heading that uses it")
+        seen.add(identifier)

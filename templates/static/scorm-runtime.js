@@ -1,0 +1,417 @@
+/*
+ * SCORM run-time adapter shared by SCORM 1.2 and SCORM 2004 4th edition.
+ *
+ * The quiz talks to this module in quiz terms (start, answer, complete, suspend);
+ * this module turns them into the CMI calls and value formats each version and
+ * Moodle accept (docs: lms-targets.md §3-§4, measured facts in §6). Every call is
+ * checked with GetLastError; a failure is logged and reported through onProblem,
+ * and never throws into the page.
+ *
+ * Exposes window.SrmScormRuntime.connect(version, hooks).
+ */
+(function () {
+  "use strict";
+
+  /** How far up the frame chain to look for the API before giving up. */
+  var MAX_HOPS = 500;
+
+  var VERSIONS = {
+    scorm12: {
+      apiName: "API",
+      initialize: "LMSInitialize",
+      terminate: "LMSFinish",
+      getValue: "LMSGetValue",
+      setValue: "LMSSetValue",
+      commit: "LMSCommit",
+      lastError: "LMSGetLastError",
+      errorString: "LMSGetErrorString",
+      status: "cmi.core.lesson_status",
+      entry: "cmi.core.entry",
+      location: "cmi.core.lesson_location",
+      mode: "cmi.core.lesson_mode",
+      credit: "cmi.core.credit",
+      exit: "cmi.core.exit",
+      sessionTime: "cmi.core.session_time",
+      scoreRaw: "cmi.core.score.raw",
+      scoreMin: "cmi.core.score.min",
+      scoreMax: "cmi.core.score.max",
+      /* 1.2 GetValue errors that only mean "this LMS has no value here" */
+      benignReadErrors: ["401", "403"],
+    },
+    scorm2004: {
+      apiName: "API_1484_11",
+      initialize: "Initialize",
+      terminate: "Terminate",
+      getValue: "GetValue",
+      setValue: "SetValue",
+      commit: "Commit",
+      lastError: "GetLastError",
+      errorString: "GetErrorString",
+      status: "cmi.completion_status",
+      entry: "cmi.entry",
+      location: "cmi.location",
+      mode: "cmi.mode",
+      credit: "cmi.credit",
+      exit: "cmi.exit",
+      sessionTime: "cmi.session_time",
+      scoreRaw: "cmi.score.raw",
+      scoreMin: "cmi.score.min",
+      scoreMax: "cmi.score.max",
+      /* 2004: 403 = "value not initialized", e.g. cmi.location on a first launch */
+      benignReadErrors: ["401", "403"],
+    },
+  };
+
+  // ---------------------------------------------------------------- finding the API
+  function apiIn(win, name) {
+    try {
+      return win[name] || null;
+    } catch (error) {
+      return null; // a cross-origin frame: keep climbing past it
+    }
+  }
+
+  function climb(win, name) {
+    for (var hops = 0; win && hops <= MAX_HOPS; hops += 1) {
+      var api = apiIn(win, name);
+      if (api) {
+        return api;
+      }
+      var parent = null;
+      try {
+        parent = win.parent;
+      } catch (error) {
+        return null;
+      }
+      if (!parent || parent === win) {
+        return null;
+      }
+      win = parent;
+    }
+    return null;
+  }
+
+  /** The LMS API: up the parent chain, then up the chain of the top window's opener. */
+  function findApi(name) {
+    var api = climb(window, name);
+    if (api) {
+      return api;
+    }
+    try {
+      var opener = window.top && window.top.opener;
+      return opener ? climb(opener, name) : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // ------------------------------------------------------------------ value formats
+  function pad(number, width) {
+    var text = String(number);
+    while (text.length < width) {
+      text = "0" + text;
+    }
+    return text;
+  }
+
+  /** Seconds with at most two decimals, no trailing zeros: 12.5, 3, 0.25. */
+  function seconds2(value) {
+    return String(Math.round(value * 100) / 100);
+  }
+
+  /** SCORM 1.2 CMITimespan HHHH:MM:SS.SS (Moodle accepts 2-4 hour digits). */
+  function timespan12(milliseconds) {
+    var centis = Math.max(0, Math.round(milliseconds / 10));
+    var hours = Math.min(9999, Math.floor(centis / 360000));
+    var minutes = Math.floor((centis % 360000) / 6000);
+    var secs = Math.floor((centis % 6000) / 100);
+    var fraction = centis % 100;
+    return pad(hours, 4) + ":" + pad(minutes, 2) + ":" + pad(secs, 2) + "." + pad(fraction, 2);
+  }
+
+  /** SCORM 2004 ISO 8601 duration, at most 2 decimals on seconds; PT0S when zero. */
+  function duration2004(milliseconds) {
+    var centis = Math.max(0, Math.round(milliseconds / 10));
+    var hours = Math.floor(centis / 360000);
+    var minutes = Math.floor((centis % 360000) / 6000);
+    var secs = (centis % 6000) / 100;
+    var text = "PT";
+    if (hours) {
+      text += hours + "H";
+    }
+    if (minutes) {
+      text += minutes + "M";
+    }
+    if (secs || text === "PT") {
+      text += seconds2(secs) + "S";
+    }
+    return text;
+  }
+
+  /** SCORM 1.2 CMITime: the local time of day, HH:MM:SS. */
+  function clock12(date) {
+    return pad(date.getHours(), 2) + ":" + pad(date.getMinutes(), 2) + ":" + pad(date.getSeconds(), 2);
+  }
+
+  /** SCORM 2004 timestamp YYYY-MM-DDThh:mm:ss: no milliseconds, no zone (Moodle rejects them). */
+  function timestamp2004(date) {
+    return (
+      pad(date.getFullYear(), 4) + "-" + pad(date.getMonth() + 1, 2) + "-" + pad(date.getDate(), 2) +
+      "T" + clock12(date)
+    );
+  }
+
+  /** A score with at most two decimals as the LMS wants it: 80, 66.67, 0. */
+  function decimal(value, places) {
+    var factor = Math.pow(10, places);
+    return String(Math.round(value * factor) / factor);
+  }
+
+  // ------------------------------------------------------------------------ adapter
+  function Adapter(version, api, hooks) {
+    this.version = version;
+    this.names = VERSIONS[version];
+    this.api = api;
+    this.hooks = hooks || {};
+    this.connected = Boolean(api);
+    this.initialized = false;
+    this.terminated = false;
+    this.readOnly = false;
+    this.startedAt = Date.now();
+    this.nextInteraction = 0;
+  }
+
+  Adapter.prototype.problem = function (message) {
+    if (window.console && window.console.warn) {
+      window.console.warn("[SCORM " + (this.version === "scorm12" ? "1.2" : "2004") + "] " + message);
+    }
+    if (typeof this.hooks.onProblem === "function") {
+      try {
+        this.hooks.onProblem(message);
+      } catch (error) {
+        /* the page's reporting must never break the runtime */
+      }
+    }
+  };
+
+  /** The LMS's last error code as a string, "0" when there is none. */
+  Adapter.prototype.lastError = function () {
+    try {
+      return String(this.api[this.names.lastError]());
+    } catch (error) {
+      return "0";
+    }
+  };
+
+  Adapter.prototype.describe = function (code) {
+    try {
+      var text = String(this.api[this.names.errorString](code) || "");
+      return text ? code + " " + text : code;
+    } catch (error) {
+      return code;
+    }
+  };
+
+  /** Call an API function; true when it returned "true" and left no error. */
+  Adapter.prototype.call = function (fn, args, label) {
+    var result;
+    try {
+      result = this.api[this.names[fn]].apply(this.api, args);
+    } catch (error) {
+      this.problem(label + " threw: " + error);
+      return false;
+    }
+    var code = this.lastError();
+    if (String(result) !== "true" || code !== "0") {
+      this.problem(label + " failed (error " + this.describe(code) + ")");
+      return false;
+    }
+    return true;
+  };
+
+  Adapter.prototype.get = function (element) {
+    if (!this.initialized || this.terminated) {
+      return "";
+    }
+    var value;
+    try {
+      value = this.api[this.names.getValue](element);
+    } catch (error) {
+      this.problem("GetValue(" + element + ") threw: " + error);
+      return "";
+    }
+    var code = this.lastError();
+    if (code !== "0") {
+      if (this.names.benignReadErrors.indexOf(code) < 0) {
+        this.problem("GetValue(" + element + ") failed (error " + this.describe(code) + ")");
+      }
+      return "";
+    }
+    return value === null || value === undefined ? "" : String(value);
+  };
+
+  Adapter.prototype.set = function (element, value) {
+    if (!this.initialized || this.terminated || this.readOnly) {
+      return false;
+    }
+    return this.call("setValue", [element, String(value)], "SetValue(" + element + ", " + value + ")");
+  };
+
+  Adapter.prototype.commit = function () {
+    if (!this.initialized || this.terminated || this.readOnly) {
+      return false;
+    }
+    return this.call("commit", [""], "Commit");
+  };
+
+  /**
+   * Initialize and read what the quiz needs to resume. Marks a first attempt as
+   * incomplete at once: a 1.2 status left "not attempted" becomes "completed" on finish.
+   */
+  Adapter.prototype.start = function () {
+    var names = this.names;
+    var info = { entry: "", suspendData: "", location: "", mode: "normal", passMark: null };
+    if (!this.connected) {
+      return info;
+    }
+    this.initialized = this.call("initialize", [""], "Initialize");
+    if (!this.initialized) {
+      this.connected = false;
+      return info;
+    }
+    this.startedAt = Date.now();
+    var status = this.get(names.status);
+    info.status = status;
+    info.entry = this.get(names.entry);
+    info.suspendData = this.get("cmi.suspend_data");
+    info.location = this.get(names.location);
+    info.mode = this.get(names.mode) || "normal";
+    info.credit = this.get(names.credit);
+    this.readOnly = info.mode === "review";
+    if (this.version === "scorm12") {
+      var mastery = this.get("cmi.student_data.mastery_score");
+      info.passMark = mastery === "" || isNaN(Number(mastery)) ? null : Number(mastery);
+    } else {
+      var scaled = this.get("cmi.scaled_passing_score");
+      info.passMark = scaled === "" || isNaN(Number(scaled)) ? null : Number(scaled) * 100;
+    }
+    var count = parseInt(this.get("cmi.interactions._count"), 10);
+    this.nextInteraction = isNaN(count) || count < 0 ? 0 : count;
+    if (status === "not attempted" || status === "unknown" || status === "") {
+      this.set(names.status, "incomplete");
+      this.commit();
+    }
+    return info;
+  };
+
+  /** Save the quiz state (compact string) and the place to come back to. */
+  Adapter.prototype.saveState = function (suspendData, location) {
+    this.set("cmi.suspend_data", suspendData);
+    this.set(this.names.location, location || "");
+  };
+
+  /**
+   * Record one answered question as the next interaction, in the order Moodle
+   * checks (id, type, pattern, response, result...). answer = {id, responses12,
+   * responses2004, correct12, correct2004, correct, weighting, description,
+   * answeredAt (Date), latencyMs}.
+   */
+  Adapter.prototype.recordInteraction = function (answer) {
+    var n = this.nextInteraction;
+    var prefix = "cmi.interactions." + n + ".";
+    this.nextInteraction = n + 1;
+    if (this.version === "scorm12") {
+      this.set(prefix + "id", answer.id);
+      this.set(prefix + "type", "choice");
+      this.set(prefix + "correct_responses.0.pattern", answer.correct12.join(","));
+      this.set(prefix + "student_response", answer.responses12.join(","));
+      this.set(prefix + "result", answer.correct ? "correct" : "wrong");
+      this.set(prefix + "weighting", String(answer.weighting));
+      this.set(prefix + "time", clock12(answer.answeredAt));
+      this.set(prefix + "latency", timespan12(answer.latencyMs));
+    } else {
+      this.set(prefix + "id", answer.id);
+      this.set(prefix + "type", "choice");
+      this.set(prefix + "correct_responses.0.pattern", answer.correct2004.join("[,]"));
+      this.set(prefix + "learner_response", answer.responses2004.join("[,]"));
+      this.set(prefix + "result", answer.correct ? "correct" : "incorrect");
+      this.set(prefix + "weighting", String(answer.weighting));
+      if (answer.description) {
+        this.set(prefix + "description", answer.description);
+      }
+      this.set(prefix + "timestamp", timestamp2004(answer.answeredAt));
+      this.set(prefix + "latency", duration2004(answer.latencyMs));
+    }
+  };
+
+  /**
+   * The quiz is over: score as a 0-100 percentage (Moodle grades raw against 100),
+   * pass/fail set by the SCO itself, then commit and finish. result = {percent, passed}.
+   */
+  Adapter.prototype.complete = function (result) {
+    var names = this.names;
+    var raw = decimal(Math.min(100, Math.max(0, result.percent)), 2);
+    this.set(names.scoreMin, "0");
+    this.set(names.scoreMax, "100");
+    this.set(names.scoreRaw, raw);
+    if (this.version === "scorm12") {
+      this.set(names.status, result.passed === null ? "completed" : result.passed ? "passed" : "failed");
+    } else {
+      this.set("cmi.score.scaled", decimal(Number(raw) / 100, 4));
+      if (result.passed !== null) {
+        this.set("cmi.success_status", result.passed ? "passed" : "failed");
+      }
+      this.set(names.status, "completed");
+      this.set("cmi.progress_measure", "1");
+    }
+    return this.finish(true);
+  };
+
+  /** A course without questions is complete once opened. */
+  Adapter.prototype.completeWithoutScore = function () {
+    this.set(this.names.status, "completed");
+    if (this.version === "scorm2004") {
+      this.set("cmi.progress_measure", "1");
+    }
+    return this.commit();
+  };
+
+  /**
+   * End the session once: session time, exit mode, commit, then LMSFinish/Terminate.
+   * done=false (the learner leaves mid-quiz) exits with "suspend" so the LMS resumes.
+   */
+  Adapter.prototype.finish = function (done) {
+    if (!this.initialized || this.terminated) {
+      return false;
+    }
+    var ok = true;
+    if (!this.readOnly) {
+      var elapsed = Date.now() - this.startedAt;
+      var sessionTime = this.version === "scorm12" ? timespan12(elapsed) : duration2004(elapsed);
+      ok = this.set(this.names.sessionTime, sessionTime) && ok;
+      var exit = done ? (this.version === "scorm12" ? "" : "normal") : "suspend";
+      ok = this.set(this.names.exit, exit) && ok;
+      ok = this.commit() && ok;
+    }
+    ok = this.call("terminate", [""], this.version === "scorm12" ? "LMSFinish" : "Terminate") && ok;
+    this.terminated = true;
+    return ok;
+  };
+
+  window.SrmScormRuntime = {
+    /** An adapter for "scorm12" or "scorm2004"; adapter.connected is false without an LMS. */
+    connect: function (version, hooks) {
+      if (!VERSIONS[version]) {
+        throw new Error("unknown SCORM version " + version);
+      }
+      return new Adapter(version, findApi(VERSIONS[version].apiName), hooks);
+    },
+    formats: {
+      timespan12: timespan12,
+      duration2004: duration2004,
+      clock12: clock12,
+      timestamp2004: timestamp2004,
+      decimal: decimal,
+    },
+  };
+})();
