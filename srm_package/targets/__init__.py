@@ -16,6 +16,7 @@ TARGETS: dict[str, str] = {
     "scorm12": "srm_package.targets.scorm12",
     "scorm2004": "srm_package.targets.scorm2004",
     "canvas-qti": "srm_package.targets.canvas_qti",
+    "cc": "srm_package.targets.common_cartridge",
     "moodle-xml": "srm_package.targets.moodle_xml",
     "html": "srm_package.targets.html",
 }

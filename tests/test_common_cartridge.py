@@ -1,0 +1,152 @@
+"""``cc``: a Common Cartridge 1.1 that Moodle restores and Canvas imports natively."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+
+import pytest
+from lxml import etree
+
+from srm_package.markup import inline_html
+from srm_package.model import Course
+from srm_package.package import zip_bytes_to
+from srm_package.targets import TARGETS, builder, common_cartridge, qti
+from tests.importers import (
+    CC11_MARK,
+    ImportFailure,
+    read_cartridge_as_canvas,
+    read_cartridge_as_moodle,
+    relative_links,
+)
+from tests.native_course import native_course
+from tests.test_qti import QTI_CC, QTI_FULL, assert_valid
+
+CC11_MANIFEST = "cc11/ccv1p1_imscp_v1p2_v1p0.xsd"
+SAFE_PATH = re.compile(r"[a-z0-9._-]+(?:/[a-z0-9._-]+)*")
+CC = {"cc": common_cartridge.CC_NS}
+
+
+@pytest.fixture(params=["seed", "native"])
+def course(request, seed_course) -> Course:
+    return seed_course if request.param == "seed" else native_course()
+
+
+@pytest.fixture
+def entries(course) -> dict[str, bytes]:
+    return dict(common_cartridge.build_artifact(course).entries)
+
+
+def test_registered_named_and_summarised(course, seed_course):
+    assert TARGETS["cc"] == "srm_package.targets.common_cartridge"
+    artifact = builder("cc")(course)
+    assert artifact.filename == f"{course.id}.imscc"
+    assert artifact.kind == "zip"
+    assert common_cartridge.build_artifact(seed_course).summary == "1 page, 5 questions, 5 points"
+
+
+def test_every_document_validates(schemas, course, entries):
+    assert_valid(schemas, CC11_MANIFEST, entries["imsmanifest.xml"])
+    for quiz in course.quizzes:
+        ident = qti.assessment_ident(quiz, course.id)
+        cc_qti = entries[f"{ident}/assessment_qti.xml"]
+        assert_valid(schemas, QTI_CC, cc_qti)
+        assert_valid(schemas, QTI_FULL, cc_qti)
+        assert_valid(schemas, QTI_FULL, entries[f"non_cc_assessments/{ident}.xml.qti"])
+
+
+def test_manifest_follows_moodles_rules(entries):
+    manifest = entries["imsmanifest.xml"]
+    sniffed = re.sub(r"[\s\"']", "", manifest[:400].decode().lower())
+    assert CC11_MARK in sniffed  # the default namespace within the first 400 bytes
+    root = etree.fromstring(manifest)
+    assert root.xpath("/cc:manifest/cc:metadata/cc:schemaversion/text()", namespaces=CC) == ["1.1.0"]
+    # no resource-level metadata at all (Moodle's validation rejects most LOM there)
+    assert not root.xpath("//cc:resource/cc:metadata", namespaces=CC)
+    for resource in root.xpath("//cc:resource[@type=$t]", namespaces=CC, t=common_cartridge.ASSESSMENT_TYPE):
+        files = resource.xpath("cc:file/@href", namespaces=CC)
+        assert len(files) == 1 and files[0].endswith("/assessment_qti.xml")
+        assert resource.get("href") is None
+    assert all(SAFE_PATH.fullmatch(name) for name in entries)
+
+
+def test_moodle_restores_sections_pages_and_quizzes(course, entries):
+    restored = read_cartridge_as_moodle(entries)
+    assert restored.title == course.title
+    # section 0 ("General") holds nothing; lesson n is section n
+    assert restored.sections[0] == (course.title, [])
+    assert len(restored.sections) == len(course.lessons) + 1
+    for (summary, activities), lesson in zip(restored.sections[1:], course.lessons, strict=True):
+        assert summary == f"Lesson {lesson.number}: {lesson.title}"
+        kinds = [a.kind for a in activities]
+        assert kinds == (["page", "quiz"] if lesson.quiz else ["page"])
+        page = activities[0]
+        assert "<h1" in page.page_html and inline_html(lesson.title) in page.page_html
+        for link in relative_links(page.page_html):
+            # Moodle copies linked files only when they exist beside the page
+            target = posixpath.normpath(posixpath.join("wiki_content", link.split("#")[0]))
+            assert target in entries, link
+        if lesson.quiz:
+            quiz = activities[1].quiz
+            assert activities[1].title == lesson.quiz.title
+            assert len(quiz.questions) == len(lesson.quiz.questions)  # no item dropped
+            assert quiz.max_attempts == (lesson.quiz.max_attempts or 0)
+            # the quiz's marks: cc_weighting carries each question's points
+            assert sum(q.points for q in quiz.questions) == lesson.quiz.points
+            for got, question in zip(quiz.questions, lesson.quiz.questions, strict=True):
+                assert got.stem == inline_html(question.stem)
+                assert [c.correct for c in got.choices] == [c.correct for c in question.choices]
+
+
+def test_moodle_refuses_a_cartridge_without_the_namespace_up_front(entries):
+    """The sniffing check is real: push the declaration past 500 bytes and detection fails."""
+    manifest = entries["imsmanifest.xml"]
+    padded = manifest.replace(b"?>\n", b"?>\n<!--" + b" " * 600 + b"-->\n", 1)
+    with pytest.raises(ImportFailure, match="not detected"):
+        read_cartridge_as_moodle({**entries, "imsmanifest.xml": padded})
+
+
+def test_canvas_imports_pages_quiz_and_modules(course, entries):
+    imported = read_cartridge_as_canvas(entries)
+    assert imported.package_type == "canvas_cartridge"
+    page_ids = {common_cartridge.page_identifier(course, lesson): lesson for lesson in course.lessons}
+    assert set(imported.pages) == set(page_ids)
+    for page_id, lesson in page_ids.items():
+        title, state = imported.pages[page_id]
+        assert lesson.title in title and state == "active"
+    quiz_ids = {qti.assessment_ident(quiz, course.id): quiz for quiz in course.quizzes}
+    assert set(imported.quizzes) == set(quiz_ids) == set(imported.quiz_meta)
+    for ident, quiz in quiz_ids.items():
+        read = imported.quizzes[ident]
+        assert [q.stem for q in read.questions] == [inline_html(q.stem) for q in quiz.questions]
+        assert float(imported.quiz_meta[ident]["points_possible"]) == quiz.points
+    assert [title for title, _ in imported.modules] == [
+        f"Lesson {lesson.number}: {lesson.title}" for lesson in course.lessons
+    ]
+    for (_, items), lesson in zip(imported.modules, course.lessons, strict=True):
+        expected = [("WikiPage", common_cartridge.page_identifier(course, lesson))]
+        if lesson.quiz:
+            expected.append(("Quizzes::Quiz", qti.assessment_ident(lesson.quiz, course.id)))
+        assert [(kind, ref) for kind, ref, _, _ in items] == expected
+
+
+def test_stylesheet_is_packaged_and_linked(entries):
+    assert common_cartridge.STYLESHEET in entries
+    page = next(v for k, v in entries.items() if k.startswith("wiki_content/"))
+    assert f'href="../{common_cartridge.STYLESHEET}"'.encode() in page
+    # the cartridge carries no other asset, so the stylesheet may not load one
+    assert not re.search(rb"url\(\s*['\"]?(?!data:)|@import", entries[common_cartridge.STYLESHEET])
+
+
+def test_two_builds_are_byte_identical(course):
+    def zipped() -> bytes:
+        stream = io.BytesIO()
+        zip_bytes_to(stream, common_cartridge.build_artifact(course).entries, (2026, 6, 1, 0, 0, 0))
+        return stream.getvalue()
+
+    first = zipped()
+    assert first == zipped()
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert "imsmanifest.xml" in archive.namelist()
