@@ -8,6 +8,9 @@ long paragraph).
 
 from __future__ import annotations
 
+import io
+from collections.abc import Mapping
+
 from srm_package.model import (
     Choice,
     Course,
@@ -22,6 +25,7 @@ from srm_package.model import (
     ShufflePolicy,
     YearMonth,
 )
+from srm_package.package import zip_bytes_to
 
 #: Markdown that looks like HTML, with entities, quotes and non-ASCII text
 TRICKY = 'Is <b>bold</b> & "quoted" \'text\' — café, naïve, 日本語, ∑ & &amp; safe? *yes*'
@@ -125,3 +129,10 @@ def native_course(*, max_attempts: int | None = 2, shuffle_choices: bool = True)
         passing_score=80,
         lessons=(lesson, second),
     )
+
+
+def zipped(entries: Mapping[str, bytes]) -> bytes:
+    """The package as the build writes it (fixed timestamp), for byte-for-byte comparisons."""
+    stream = io.BytesIO()
+    zip_bytes_to(stream, entries, (2026, 6, 1, 0, 0, 0))
+    return stream.getvalue()
