@@ -202,3 +202,14 @@ def test_long_explanation_survives_whole():
     got = next(q for q in read.questions if q.kind == "multiple")
     assert got.general_feedback == _html(multiple.explanation)
     assert len(got.general_feedback) > 5000
+
+
+@pytest.mark.parametrize("profile", list(Profile))
+def test_each_item_has_exactly_one_scoring_condition(course, profile):
+    """Canvas needs one SCORE-100 condition per item; more would read as several answers."""
+    ns = {"q": qti.QTI_NS}
+    for quiz in _quizzes(course):
+        root = etree.fromstring(qti.assessment_document(quiz, profile=profile, scope=course.id))
+        for item in root.xpath("//q:item", namespaces=ns):
+            scoring = item.xpath("q:resprocessing/q:respcondition[q:setvar[. = '100']]", namespaces=ns)
+            assert len(scoring) == 1
