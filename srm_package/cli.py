@@ -112,6 +112,31 @@ def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_target
         click.echo(f"wrote {out_dir / shown}  {_human(item.size)}  {item.artifact.summary}".rstrip())
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path), metavar="PATH...")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "junit"]), default="text",
+              show_default=True, help="json for scripts, junit for CI test reports.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--schemas", "schemas_dir", envvar="SRM_PACKAGE_SCHEMAS",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of the official XSDs (default: $SRM_PACKAGE_SCHEMAS); without it only "
+                   "the structural and LMS rules run.")
+def validate(paths: tuple[Path, ...], output_format: str, strict: bool, schemas_dir: Path | None) -> None:
+    """Check packages (.zip, .imscc, Moodle .xml, or folders of them such as dist/) before an LMS sees them."""
+    from srm_package.validate import run_validation
+    from srm_package.validate.report import format_json, format_junit, format_text, has_errors
+
+    results = run_validation(paths, schemas_dir, strict)
+    if output_format == "json":
+        click.echo(format_json(results, strict), nl=False)
+    elif output_format == "junit":
+        click.echo(format_junit(results), nl=False)
+    else:
+        click.echo(format_text(results), nl=False)
+    sys.exit(1 if has_errors(results) else 0)
+
+
 def _os_message(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return f"{error.strerror}: {error.filename}" if error.filename else error.strerror

@@ -1,0 +1,109 @@
+"""The state of one package's validation: its files, the checks run and what they found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from srm_package.validate import schemas
+from srm_package.validate.files import MemberError, PackageFiles
+from srm_package.validate.findings import CHECKS, Finding, PackageResult, severity_of
+from srm_package.validate.limits import Limits
+from srm_package.validate.safe_xml import parse_xml
+
+_XML_CHECKS = ("xml.encoding", "xml.malformed", "xml.xxe", "xml.entity-expansion")
+
+
+@dataclass
+class PackageCheck:
+    """Collects the checks run on one package and their findings, and reads its members once."""
+
+    label: str
+    limits: Limits
+    schemas_dir: Path | None
+    files: PackageFiles | None = None
+    kind: str = "unknown"
+    checks: dict[str, None] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    _xml: dict[str | None, etree._ElementTree | None] = field(default_factory=dict)
+    _bytes: dict[str, bytes | None] = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- reporting
+    def ran(self, *check_ids: str) -> None:
+        """Record that these checks were run on this package (passed unless reported)."""
+        for check_id in check_ids:
+            if check_id not in CHECKS:
+                raise KeyError(f"unknown check id {check_id!r}")
+            self.checks.setdefault(check_id, None)
+
+    def report(self, check_id: str, message: str, member: str | None = None, line: int | None = None) -> None:
+        """One finding of ``check_id`` (``member``: the file inside the package, if any)."""
+        self.ran(check_id)
+        self.findings.append(Finding(check_id, severity_of(check_id), self.label, member, line, message))
+
+    def result(self) -> PackageResult:
+        return PackageResult(self.label, self.kind, tuple(self.checks), tuple(self.findings))
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.files.names if self.files is not None else ()
+
+    def has(self, name: str) -> bool:
+        return name in self.names
+
+    def read(self, member: str) -> bytes | None:
+        """A member's bytes (at most the document limit); ``None`` after reporting why not."""
+        if member in self._bytes:
+            return self._bytes[member]
+        data: bytes | None = None
+        try:
+            assert self.files is not None
+            data = self.files.read(member, self.limits.max_document_size)
+        except MemberError as error:
+            self.report(error.check, error.message, member)
+        except OSError as error:
+            self.report("input.unreadable", f"cannot be read: {error.strerror or error}", member)
+        self._bytes[member] = data
+        return data
+
+    def was_read(self, member: str) -> bool:
+        return self._bytes.get(member) is not None
+
+    def parsed(self, member: str) -> bool:
+        return member in self._xml
+
+    def xml(self, member: str | None, data: bytes | None = None) -> etree._ElementTree | None:
+        """Member ``member`` (``None``: the file itself, given as ``data``) parsed safely, once.
+
+        ``None`` when unreadable or refused; the reasons are reported.
+        """
+        if member in self._xml:
+            return self._xml[member]
+        self.ran(*_XML_CHECKS)
+        if data is None and member is not None:
+            data = self.read(member)
+        tree = None
+        if data is not None:
+            parsed = parse_xml(data)
+            for problem in parsed.problems:
+                self.report(problem.check, problem.message, member, problem.line)
+            tree = parsed.tree
+        self._xml[member] = tree
+        return tree
+
+    # ------------------------------------------------------------------ schemas
+    def validate_schema(self, member: str | None, tree: etree._ElementTree, relative: str) -> None:
+        """Validate ``tree`` against ``relative`` when a schema folder was given."""
+        if self.schemas_dir is None:
+            return
+        self.ran("schema.invalid")
+        try:
+            xml_schema = schemas.schema(self.schemas_dir, relative)
+        except schemas.SchemaUnavailable as error:
+            self.report("schema.unavailable", str(error), member)
+            return
+        for line, message in schemas.violations(xml_schema, tree)[:20]:
+            self.report("schema.invalid", f"{message} (schema {relative})", member, line or None)

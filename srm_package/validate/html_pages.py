@@ -1,0 +1,150 @@
+"""HTML pages and stylesheets: they parse, their local links resolve, and they load nothing remote.
+
+A package must work offline inside the LMS's iframe, so a script, stylesheet, image
+or font fetched from the network is an error; a plain ``<a href="https://...">`` is
+only a link and is allowed. CSS (files, ``<style>`` and ``style=``) is read with
+tinycss2 for ``url()`` and ``@import``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import tinycss2
+from lxml import etree, html
+
+from srm_package.validate.context import PackageCheck
+from srm_package.validate.links import Target, folder_of, resolve
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+CSS_SUFFIX = ".css"
+_CHECKS = ("html.encoding", "html.parse", "html.network-url", "html.link-outside", "html.broken-link")
+#: (tag, attribute) that load something into the page
+_ASSET_ATTRIBUTES = (
+    ("script", "src"), ("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"),
+    ("video", "src"), ("video", "poster"), ("audio", "src"), ("track", "src"), ("embed", "src"),
+    ("object", "data"), ("iframe", "src"), ("input", "src"), ("image", "href"),
+)
+#: link relations that load something (others, like "canonical", only point)
+_LOADING_RELS = frozenset({"stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest",
+                           "apple-touch-icon", "mask-icon"})
+_NAVIGATION_ATTRIBUTES = (("a", "href"), ("area", "href"))
+
+
+def is_page(member: str) -> bool:
+    return member.lower().endswith(HTML_SUFFIXES)
+
+
+def check_pages(ctx: PackageCheck) -> None:
+    """Every page and stylesheet of the package."""
+    members = [m for m in ctx.names if is_page(m) or m.lower().endswith(CSS_SUFFIX)]
+    if not members:
+        return
+    ctx.ran(*_CHECKS)
+    for member in members:
+        data = ctx.read(member)
+        if data is None:
+            continue
+        text = _decode(ctx, member, data)
+        if is_page(member):
+            _check_page(ctx, member, text)
+        else:
+            _check_css(ctx, member, text, 1, folder_of(member))
+
+
+def _decode(ctx: PackageCheck, member: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        ctx.report("html.encoding", f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
+                   member, line)
+        return data.decode("utf-8", "replace")
+
+
+def _check_page(ctx: PackageCheck, member: str, text: str) -> None:
+    if not text.strip():
+        ctx.report("html.parse", "the page is empty", member)
+        return
+    try:
+        document = html.document_fromstring(text, parser=html.HTMLParser(no_network=True))
+    except (etree.ParserError, ValueError) as error:
+        ctx.report("html.parse", f"does not parse as HTML: {error}", member)
+        return
+    base = folder_of(member)
+    for element, attribute_name, reference in _references(document, _ASSET_ATTRIBUTES, loading_links=True):
+        _check_reference(ctx, member, element.sourceline, f"<{element.tag} {attribute_name}>", reference, base,
+                         network_allowed=False)
+    for element, attribute_name, reference in _references(document, _NAVIGATION_ATTRIBUTES):
+        _check_reference(ctx, member, element.sourceline, f"<{element.tag} {attribute_name}>", reference, base,
+                         network_allowed=True)
+    for style in document.iter("style"):
+        _check_css(ctx, member, style.text or "", style.sourceline or 1, base)
+    for element in document.xpath("//*[@style]"):
+        _check_css(ctx, member, element.get("style", ""), element.sourceline or 1, base, declarations=True)
+
+
+def _references(document: html.HtmlElement, pairs: tuple[tuple[str, str], ...],
+                loading_links: bool = False) -> Iterator[tuple[etree._Element, str, str]]:
+    for tag, attribute_name in pairs:
+        for element in document.iter(tag):
+            value = element.get(attribute_name)
+            if value is None:
+                continue
+            if attribute_name == "srcset":
+                for candidate in value.split(","):
+                    if candidate.strip():
+                        yield element, attribute_name, candidate.split()[0]
+            else:
+                yield element, attribute_name, value
+    if loading_links:
+        for element in document.iter("link"):
+            rels = set((element.get("rel") or "").lower().split())
+            if rels & _LOADING_RELS and element.get("href") is not None:
+                yield element, "href", element.get("href")
+
+
+def _check_reference(ctx: PackageCheck, member: str, line: int | None, where: str, reference: str, base: str,
+                     *, network_allowed: bool) -> None:
+    resolved = resolve(reference, base)
+    if resolved.target is Target.NETWORK and not network_allowed:
+        ctx.report("html.network-url", f"{where} loads {reference!r} from the network; the package must "
+                                       "work offline: ship the file inside it", member, line)
+    elif resolved.target is Target.OUTSIDE:
+        ctx.report("html.link-outside", f"{where} {reference!r} points outside the package", member, line)
+    elif resolved.target is Target.LOCAL and not ctx.has(resolved.member):
+        ctx.report("html.broken-link", f"{where} {reference!r}: {resolved.member} is not in the package",
+                   member, line)
+
+
+def _check_css(ctx: PackageCheck, member: str, css: str, first_line: int, base: str,
+               declarations: bool = False) -> None:
+    if declarations:
+        values = tinycss2.parse_blocks_contents(css, skip_comments=True, skip_whitespace=True)
+    else:
+        values = tinycss2.parse_component_value_list(css, skip_comments=True)
+    for line, url in _css_urls(values):
+        _check_reference(ctx, member, first_line + line - 1, "CSS url()", url, base, network_allowed=False)
+
+
+def _css_urls(values: list) -> Iterator[tuple[int, str]]:
+    """(line, url) of every ``url(...)`` and ``@import "..."`` in a token tree."""
+    importing = False
+    for value in values:
+        kind = getattr(value, "type", "")
+        if kind == "url":
+            yield value.source_line, value.value
+        elif kind == "function" and value.lower_name == "url":
+            strings = [a for a in value.arguments if a.type == "string"]
+            if strings:
+                yield value.source_line, strings[0].value
+        elif kind == "string" and importing:
+            yield value.source_line, value.value
+        if kind == "at-keyword":
+            importing = value.lower_value == "import"
+        elif kind not in ("whitespace", "comment"):
+            importing = False
+        for nested in ("content", "arguments", "prelude", "value"):
+            inner = getattr(value, nested, None)
+            if isinstance(inner, list):
+                yield from _css_urls(inner)

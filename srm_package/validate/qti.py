@@ -1,0 +1,188 @@
+"""QTI 1.2 choice items as Canvas's and Moodle's importers read them (lms-targets §1.3, §2.1).
+
+Canvas: an answer is correct when a ``respcondition`` matching it sets SCORE above
+zero; none → "couldn't determine the correct answers"; answer idents holding
+"correct", "wrong" or "general_" are taken for question-level feedback. Moodle's
+cartridge importer: items need a known ``cc_profile`` or are dropped, and an answer is
+correct only if the *last* condition whose first ``varequal`` names it sets a score.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from lxml import etree
+
+from srm_package.validate import schemas
+from srm_package.validate.context import PackageCheck
+from srm_package.validate.safe_xml import child, children, descendants, local_name, text_of
+
+CC_PROFILES = frozenset({
+    "cc.multiple_choice.v0p1", "cc.multiple_response.v0p1", "cc.true_false.v0p1",
+    "cc.fib.v0p1", "cc.pattern_match.v0p1", "cc.essay.v0p1",
+})
+_CHOICE_PROFILES = frozenset({"cc.multiple_choice.v0p1", "cc.multiple_response.v0p1", "cc.true_false.v0p1"})
+_CANVAS_FEEDBACK_WORDS = re.compile(r"correct|wrong|general_", re.IGNORECASE)
+
+
+class Flavour(str, Enum):
+    """Which importer's rules apply on top of plain QTI 1.2."""
+
+    PLAIN = "plain"  # e.g. the question bank inside a SCORM package
+    CANVAS = "canvas"
+    CC = "cc"
+
+
+_CHECKS = {
+    Flavour.PLAIN: ("qti.root", "qti.duplicate-ident", "qti.no-choices", "qti.unknown-choice",
+                    "qti.no-correct-answer", "qti.several-correct"),
+    Flavour.CANVAS: ("canvas.answer-ident",),
+    Flavour.CC: ("cc.profile-missing", "cc.weighting", "cc.feedback-after-score", "cc.true-false-idents",
+                 "cc.nested-item"),
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One ``respcondition``: the answers it tests and whether it awards points."""
+
+    element: etree._Element
+    #: varequal values in document order, except those under <not>
+    answers: tuple[str, ...]
+    scores: bool
+
+
+def check_qti(ctx: PackageCheck, member: str | None, tree: etree._ElementTree, flavour: Flavour) -> list[str]:
+    """Run the item checks on one QTI document; return its assessment idents."""
+    ctx.ran(*_CHECKS[Flavour.PLAIN])
+    if flavour is not Flavour.PLAIN:
+        ctx.ran(*_CHECKS[flavour])
+    root = tree.getroot()
+    if local_name(root) != "questestinterop":
+        ctx.report("qti.root", f"root element is <{local_name(root)}>, not <questestinterop>", member,
+                   root.sourceline)
+        return []
+    ctx.validate_schema(member, tree, schemas.QTI_FULL)
+    if flavour is Flavour.CC:
+        ctx.validate_schema(member, tree, schemas.QTI_CC_PROFILE)
+    seen: dict[str, int] = {}
+    for item in descendants(root, "item"):
+        ident = item.get("ident", "")
+        if ident in seen:
+            ctx.report("qti.duplicate-ident", f"item ident {ident!r} is used again (first on line {seen[ident]})",
+                       member, item.sourceline)
+        seen.setdefault(ident, item.sourceline)
+        _check_item(ctx, member, item, flavour)
+    return [a.get("ident", "") for a in descendants(root, "assessment")]
+
+
+def _check_item(ctx: PackageCheck, member: str | None, item: etree._Element, flavour: Flavour) -> None:
+    name = f"item {item.get('ident', '')!r}"
+    profile = _metadata(item).get("cc_profile")
+    if flavour is Flavour.CC:
+        _check_cc_metadata(ctx, member, item, name)
+    lids = descendants(item, "response_lid")
+    if not lids:
+        return
+    labels = [label.get("ident", "") for label in descendants(item, "response_label")]
+    if not labels:
+        ctx.report("qti.no-choices", f"{name} has a response_lid but no answers", member, item.sourceline)
+        return
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        ctx.report("qti.duplicate-ident", f"{name}: answer ident {duplicates[0]!r} is used twice", member,
+                   item.sourceline)
+    conditions = _conditions(item)
+    for condition in conditions:
+        for answer in condition.answers:
+            if answer not in labels:
+                ctx.report("qti.unknown-choice", f"{name}: condition tests answer {answer!r}, which the item "
+                                                 "does not offer", member, condition.element.sourceline)
+    correct = {answer for c in conditions if c.scores for answer in c.answers if answer in labels}
+    if not correct:
+        ctx.report("qti.no-correct-answer", f"{name}: no condition gives any answer a score; Canvas refuses it "
+                                            "(\"couldn't determine the correct answers\")", member,
+                   item.sourceline)
+    single = any((lid.get("rcardinality") or "Single") == "Single" for lid in lids)
+    if single and len(correct) > 1:
+        ctx.report("qti.several-correct", f"{name}: single-answer item with {len(correct)} correct answers "
+                                          f"({', '.join(sorted(correct))})", member, item.sourceline)
+    if flavour is Flavour.CANVAS:
+        for label in descendants(item, "response_label"):
+            if _CANVAS_FEEDBACK_WORDS.search(label.get("ident", "")):
+                ctx.report("canvas.answer-ident",
+                           f"{name}: answer ident {label.get('ident')!r} contains 'correct', 'wrong' or "
+                           "'general_'; Canvas takes its feedback for question-level feedback", member,
+                           label.sourceline)
+    if flavour is Flavour.CC and single:
+        _check_cc_scoring(ctx, member, name, labels, conditions)
+        if profile == "cc.true_false.v0p1" and sorted(labels) != ["false", "true"]:
+            ctx.report("cc.true-false-idents", f"{name}: true/false answers must have idents 'true' and "
+                                               f"'false' for Moodle, not {', '.join(labels)}", member,
+                       item.sourceline)
+
+
+def _metadata(item: etree._Element) -> dict[str, str]:
+    fields = {}
+    for field in descendants(item, "qtimetadatafield"):
+        fields.setdefault(text_of(child(field, "fieldlabel")), text_of(child(field, "fieldentry")))
+    return fields
+
+
+def _check_cc_metadata(ctx: PackageCheck, member: str | None, item: etree._Element, name: str) -> None:
+    metadata = _metadata(item)
+    profile = metadata.get("cc_profile")
+    if profile not in CC_PROFILES:
+        shown = "no cc_profile" if profile is None else f"cc_profile {profile!r}"
+        ctx.report("cc.profile-missing", f"{name} has {shown}; Moodle's cartridge import silently drops it",
+                   member, item.sourceline)
+    weighting = metadata.get("cc_weighting")
+    if weighting is not None and not (weighting.isdigit() and int(weighting) <= 99):
+        ctx.report("cc.weighting", f"{name}: cc_weighting {weighting!r} is not an integer from 0 to 99",
+                   member, item.sourceline)
+    parent = item.getparent()
+    grandparent = parent.getparent() if parent is not None else None
+    in_assessment = any(local_name(a) == "assessment" for a in item.iterancestors())
+    if in_assessment and not (local_name(parent) == "section" and local_name(grandparent) == "assessment"):
+        ctx.report("cc.nested-item", f"{name} is not directly under assessment/section; Moodle does not read it",
+                   member, item.sourceline)
+
+
+def _conditions(item: etree._Element) -> list[Condition]:
+    found = []
+    for processing in children(item, "resprocessing"):
+        for condition in children(processing, "respcondition"):
+            conditionvar = child(condition, "conditionvar")
+            answers = tuple(
+                (v.text or "").strip()
+                for v in (descendants(conditionvar, "varequal") if conditionvar is not None else [])
+                if not any(local_name(a) == "not" for a in v.iterancestors() if a is not conditionvar))
+            found.append(Condition(condition, answers, _awards_points(condition)))
+    return found
+
+
+def _awards_points(condition: etree._Element) -> bool:
+    for setvar in children(condition, "setvar"):
+        if (setvar.get("action") or "Set") in ("Set", "Add"):
+            try:
+                if float((setvar.text or "0").strip()) > 0:
+                    return True
+            except ValueError:
+                continue
+    return False
+
+
+def _check_cc_scoring(ctx: PackageCheck, member: str | None, name: str, labels: list[str],
+                      conditions: list[Condition]) -> None:
+    """Moodle keeps, per answer, only the last condition whose first varequal names it.
+
+    Only single-answer items: multiple-response items are scored by one ``and`` condition.
+    """
+    for label in labels:
+        matching = [c for c in conditions if c.answers and c.answers[0] == label]
+        if any(c.scores for c in matching) and not matching[-1].scores:
+            ctx.report("cc.feedback-after-score",
+                       f"{name}: a feedback-only condition for answer {label!r} follows its scoring condition; "
+                       "Moodle then loses the correct answer", member, matching[-1].element.sourceline)
