@@ -1,0 +1,70 @@
+"""Driving the rendered quiz as a learner would (by role and label), for the browser and runtime tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import FrameLocator, Locator, Page
+
+from srm_package.markup import inline_text
+from srm_package.model import Choice, Course, Question, QuestionKind
+from srm_package.render import render_site
+
+Root = Page | FrameLocator
+
+
+def write_site(course: Course, runtime: str, directory: Path) -> Path:
+    """The rendered site as files in ``directory``; returns the directory."""
+    for name, content in render_site(course, runtime).items():
+        target = directory / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    return directory
+
+
+def label(choice: Choice) -> str:
+    return inline_text(choice.text)
+
+
+def right_choices(question: Question) -> list[Choice]:
+    return [choice for choice in question.choices if choice.correct]
+
+
+def wrong_choices(question: Question) -> list[Choice]:
+    """A wrong answer: the first wrong choice (single), or one wrong choice added (multiple)."""
+    first_wrong = next(choice for choice in question.choices if not choice.correct)
+    if question.kind is QuestionKind.MULTIPLE:
+        return [*right_choices(question), first_wrong]
+    return [first_wrong]
+
+
+def question_box(root: Root, question: Question) -> Locator:
+    return root.locator(f"#q-{question.id}")
+
+
+def answer(root: Root, question: Question, choices: list[Choice]) -> None:
+    """Pick ``choices`` by their labels; multiple-answer questions are then checked with the button."""
+    box = question_box(root, question)
+    if question.kind is QuestionKind.MULTIPLE:
+        for choice in choices:
+            box.get_by_role("checkbox", name=label(choice), exact=True).check()
+        box.get_by_role("button", name="Check answer").click()
+    else:
+        (choice,) = choices
+        box.get_by_role("radio", name=label(choice), exact=True).check()
+
+
+def answer_all(root: Root, questions: tuple[Question, ...], right: list[bool]) -> None:
+    for question, is_right in zip(questions, right, strict=True):
+        answer(root, question, right_choices(question) if is_right else wrong_choices(question))
+
+
+def progress_text(root: Root) -> str:
+    return root.locator("[data-progress]").first.inner_text()
+
+
+def progress_line(correct: int, total: int, percent: str, done: bool) -> str:
+    ending = "All questions answered." if done else (
+        "Answer all questions to see the final recommendation."
+    )
+    return f"Progress: {correct}/{total} correct ({percent}%). {ending}"
