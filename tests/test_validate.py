@@ -1,0 +1,314 @@
+"""``srm-package validate``: built packages pass; every broken or hostile package is caught precisely.
+
+The corpus (tests/hostile_packages.py) is generated here, one defect per package,
+each asserting the check id, the exit code and the file its message names. The
+built packages are those of every registered target, so new targets are covered
+as soon as they are in the registry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import junitparser
+import pytest
+from click.testing import CliRunner, Result
+from lxml import etree
+
+from srm_package.cli import main
+from srm_package.package import build_timestamp, write_artifacts
+from srm_package.targets import TARGETS, builder
+from srm_package.validate import CHECKS, Limits, Severity, run_validation, validate_paths
+from srm_package.validate.report import format_junit
+from tests.conftest import ROOT
+from tests.hostile_packages import BASELINES, Case, corpus, scorm12_entries, write_zip
+
+SECRET = "TOP-SECRET-7f3a9c"
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, ["validate", *(str(a) for a in args)], env=env, catch_exceptions=False)
+
+
+def as_json(result: Result) -> dict:
+    return json.loads(result.stdout)
+
+
+def found_ids(payload: dict, severity: str | None = None) -> set[str]:
+    return {f["check"] for p in payload["packages"] for f in p["findings"]
+            if severity is None or f["severity"] == severity}
+
+
+@pytest.fixture(scope="module")
+def secret(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("secret") / "secret.txt"
+    path.write_text(SECRET)
+    return path
+
+
+CASES = corpus(Path("/nonexistent/secret.txt"))
+
+
+def test_corpus_has_at_least_25_cases_with_distinct_names():
+    assert len(CASES) >= 25
+    assert len({case.name for case in CASES}) == len(CASES)
+    assert all(case.expect in CHECKS for case in CASES)
+
+
+# ------------------------------------------------------------------ the hostile corpus
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_corpus_case_is_caught_by_its_check(case: Case, tmp_path, secret):
+    case = next(c for c in corpus(secret) if c.name == case.name)  # the XXE aims at a real file
+    package = case.make(tmp_path)
+    result = run(package, "--format", "json", *(["--strict"] if case.strict else []))
+    assert result.exit_code == case.exit_code, result.output
+    payload = as_json(result)
+    assert found_ids(payload) == {case.expect} | case.also
+    findings = [f for p in payload["packages"] for f in p["findings"] if f["check"] == case.expect]
+    assert findings
+    expected_severity = "error" if case.exit_code == 1 or case.strict else "warning"
+    assert {f["severity"] for f in findings} == {expected_severity}
+    assert all(f["package"] == str(package) for f in findings)
+    if case.member is not None:
+        assert case.member in {f["member"] for f in findings}
+    assert SECRET not in result.output
+
+
+def test_corpus_text_output_names_package_member_line_and_check(tmp_path, secret):
+    case = next(c for c in corpus(secret) if c.name == "bad-schemaversion")
+    package = case.make(tmp_path)
+    result = run(package)
+    assert result.exit_code == 1
+    line = next(line for line in result.stdout.splitlines() if "[scorm.schemaversion]" in line)
+    assert line.strip().startswith(f"{package}!imsmanifest.xml:")
+    manifest_line = int(line.split("!imsmanifest.xml:")[1].split(":")[0])
+    manifest = zipfile.ZipFile(package).read("imsmanifest.xml").decode().splitlines()
+    assert "<schemaversion>1.2.0</schemaversion>" in manifest[manifest_line - 1]
+    assert "1 package: 1 failed; 1 error, 0 warnings" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["xxe", "billion-laughs", "truncated-zip", "not-a-zip", "zip-bomb-ratio",
+                                  "zip-bomb-lying-total", "malformed-xml", "unknown-file-kind"])
+def test_hostile_input_never_shows_a_traceback(name, tmp_path, secret):
+    package = next(c for c in corpus(secret) if c.name == name).make(tmp_path)
+    completed = subprocess.run([sys.executable, "-m", "srm_package", "validate", str(package)],
+                               capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stdout + completed.stderr
+    assert SECRET not in completed.stdout + completed.stderr
+    assert "[" in completed.stdout  # a finding line with its check id
+
+
+def test_entity_bomb_is_refused_quickly_and_xxe_reads_nothing(tmp_path, secret):
+    cases = {c.name: c for c in corpus(secret)}
+    for name in ("billion-laughs", "xxe"):
+        package = cases[name].make(tmp_path)
+        started = time.monotonic()
+        findings = validate_paths([package])
+        assert time.monotonic() - started < 5
+        assert all(SECRET not in f.message for f in findings)
+        assert {f.check for f in findings} == {cases[name].expect}
+
+
+def test_zip_bomb_is_refused_before_inflating(tmp_path, secret, monkeypatch):
+    package = next(c for c in corpus(secret) if c.name == "zip-bomb-ratio").make(tmp_path)
+    opened = []
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, *a, **k: opened.append(a) or pytest.fail("read"))
+    findings = validate_paths([package])
+    assert [f.check for f in findings] == ["zip.compression-ratio"]
+    assert "zip bomb" in findings[0].message
+    assert not opened
+
+
+def test_total_size_limit_alone(tmp_path):
+    package = write_zip(tmp_path / "big.zip", scorm12_entries())
+    total = sum(len(v) for v in scorm12_entries().values())
+    results = run_validation([package], limits=Limits(max_total_size=total - 1))
+    assert [f.check for f in results[0].findings] == ["zip.too-large"]
+    assert run_validation([package], limits=Limits(max_total_size=total))[0].findings == ()
+
+
+def test_strict_turns_warnings_into_errors_in_the_library(tmp_path, secret):
+    package = next(c for c in corpus(secret) if c.name == "file-not-listed").make(tmp_path)
+    (relaxed,) = validate_paths([package])
+    (strict,) = validate_paths([package], strict=True)
+    assert (relaxed.check, relaxed.severity) == ("manifest.file-unlisted", Severity.WARNING)
+    assert (strict.check, strict.severity) == ("manifest.file-unlisted", Severity.ERROR)
+
+
+# ------------------------------------------------------------------ baselines
+@pytest.mark.parametrize("name", list(BASELINES))
+def test_hand_made_baselines_pass_with_and_without_schemas(name, tmp_path, schemas):
+    kind, make = BASELINES[name]
+    package = make(tmp_path)
+    for extra in ([], ["--schemas", str(schemas)]):
+        result = run(package, "--format", "json", *extra)
+        assert result.exit_code == 0, result.output
+        payload = as_json(result)
+        assert payload["packages"][0]["kind"] == kind
+        assert payload["packages"][0]["findings"] == []
+        assert ("schema.invalid" in payload["packages"][0]["checks"]) == bool(extra) or kind == "moodle-xml"
+
+
+def test_schema_violation_is_reported_with_its_line(tmp_path, schemas):
+    entries = scorm12_entries()
+    root = etree.fromstring(entries["imsmanifest.xml"])
+    etree.SubElement(root, "{http://www.imsproject.org/xsd/imscp_rootv1p1p2}unexpected")
+    entries["imsmanifest.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    package = write_zip(tmp_path / "invalid.zip", entries)
+    assert run(package).exit_code == 0  # structurally fine: only the schema knows
+    result = run(package, "--schemas", schemas, "--format", "json")
+    assert result.exit_code == 1
+    (finding,) = as_json(result)["packages"][0]["findings"]
+    assert finding["check"] == "schema.invalid"
+    assert "unexpected" in finding["message"]
+    lines = entries["imsmanifest.xml"].decode().splitlines()
+    assert "unexpected" in lines[finding["line"] - 1]
+
+
+def test_schemas_default_from_environment_and_missing_schema_file(tmp_path, schemas):
+    package = BASELINES["scorm12"][1](tmp_path)
+    with_env = as_json(run(package, "--format", "json", env={"SRM_PACKAGE_SCHEMAS": str(schemas)}))
+    assert "schema.invalid" in with_env["packages"][0]["checks"]
+    empty = tmp_path / "no-schemas"
+    empty.mkdir()
+    result = run(package, "--schemas", empty, "--format", "json")
+    assert result.exit_code == 1
+    assert found_ids(as_json(result)) == {"schema.unavailable"}
+
+
+# ------------------------------------------------------------------ inputs and usage
+def test_folder_argument_scans_packages_and_skips_hidden_and_other_files(tmp_path):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    BASELINES["scorm12"][1](dist)
+    BASELINES["moodle-xml"][1](dist)
+    site = dist / "site"
+    site.mkdir()
+    for name, data in scorm12_entries().items():
+        if name != "imsmanifest.xml":
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_bytes(data)
+    (dist / ".base-scorm12.zip.abc.part").write_bytes(b"half written")
+    (dist / "README.txt").write_text("not a package")
+    result = run(dist, "--format", "json")
+    assert result.exit_code == 0, result.output
+    payload = as_json(result)
+    assert [(Path(p["path"]).name, p["kind"]) for p in payload["packages"]] == [
+        ("base-moodle.xml", "moodle-xml"), ("base-scorm12.zip", "scorm12"), ("site", "html")]
+    (site / "page2.html").write_text('<a href="missing.html">x</a>')
+    assert found_ids(as_json(run(dist, "--format", "json"))) == {"html.broken-link"}
+
+
+def test_empty_folder_is_an_error(tmp_path):
+    result = run(tmp_path, "--format", "json")
+    assert result.exit_code == 1
+    assert found_ids(as_json(result)) == {"input.empty-folder"}
+
+
+@pytest.mark.parametrize("args", [[], ["missing.zip"], ["--format", "yaml", "."]])
+def test_usage_errors_exit_2(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", *args])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_unpacked_package_folder_gets_the_same_checks(tmp_path):
+    folder = tmp_path / "unpacked"
+    for name, data in scorm12_entries().items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    (folder / "assets" / "escape.txt").symlink_to("/etc/hostname")
+    results = run_validation([folder])
+    assert results[0].kind == "scorm12"
+    assert {f.check for f in results[0].findings} == {"folder.symlink"}
+
+
+# ------------------------------------------------------------------ JUnit
+def test_junit_lists_every_check_run_and_fails_only_errors(tmp_path, secret):
+    cases = {c.name: c for c in corpus(secret)}
+    good = BASELINES["scorm12"][1](tmp_path)
+    bad = cases["bad-schemaversion"].make(tmp_path)
+    warned = cases["file-not-listed"].make(tmp_path)
+    results = run_validation([good, bad, warned])
+    result = run(good, bad, warned, "--format", "junit")
+    assert result.exit_code == 1
+    report_path = tmp_path / "report.xml"
+    report_path.write_bytes(result.stdout_bytes)
+
+    xml = junitparser.JUnitXml.fromfile(str(report_path))
+    suites = list(xml)
+    assert [s.name for s in suites] == [str(good), str(bad), str(warned)]
+    for suite, package in zip(suites, results, strict=True):
+        cases_run = list(suite)
+        assert [c.name for c in cases_run] == list(package.checks)
+        assert suite.tests == len(package.checks)
+        failed = {c.name for c in cases_run if not c.is_passed}
+        assert failed == {f.check for f in package.errors}
+    assert {c.name for c in suites[1] if not c.is_passed} == {"scorm.schemaversion"}
+    assert all(c.is_passed for c in suites[2])  # a warning is no failure...
+    strict = junitparser.JUnitXml.fromstring(format_junit(run_validation([warned], strict=True)))
+    assert {c.name for s in strict for c in s if not c.is_passed} == {"manifest.file-unlisted"}  # ...unless strict
+
+
+def test_junit_is_structurally_valid_and_deterministic(tmp_path, secret):
+    bad = next(c for c in corpus(secret) if c.name == "cc-item-without-profile").make(tmp_path)
+    first = format_junit(run_validation([bad]))
+    assert first == format_junit(run_validation([bad]))
+    root = etree.fromstring(first)
+    assert root.tag == "testsuites"
+    assert int(root.get("tests")) == sum(int(s.get("tests")) for s in root)
+    for suite in root.iter("testsuite"):
+        assert int(suite.get("tests")) == len(suite.findall("testcase"))
+        assert int(suite.get("failures")) == len(suite.findall("testcase/failure"))
+        assert [p.get("value") for p in suite.iter("property")] == ["cc11"]
+    failure = root.find(".//testcase[@name='cc.profile-missing']/failure")
+    assert "assessment_qti.xml" in failure.text
+
+
+# ------------------------------------------------------------------ every package the build emits
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, seed_course) -> Path:
+    """Every registered target of the seed course, written as ``srm-package build`` writes them."""
+    dist = tmp_path_factory.mktemp("dist")
+    artifacts = [builder(name)(seed_course) for name in TARGETS]
+    write_artifacts(artifacts, dist, build_timestamp(seed_course))
+    return dist
+
+
+def _built_path(dist: Path, target: str, seed_course) -> Path:
+    artifact = builder(target)(seed_course)
+    return dist / artifact.filename
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_every_built_package_passes_with_and_without_schemas(target, built, seed_course, schemas):
+    package = _built_path(built, target, seed_course)
+    for extra in ([], ["--schemas", str(schemas)]):
+        result = run(package, "--format", "json", "--strict", *extra)
+        assert result.exit_code == 0, result.output
+        (checked,) = as_json(result)["packages"]
+        assert checked["findings"] == []
+        assert checked["kind"] != "unknown"
+        assert len(checked["checks"]) >= 5
+
+
+def test_validating_dist_after_a_real_build_exits_0(tmp_path, schemas):
+    dist = tmp_path / "dist"
+    built = CliRunner().invoke(main, ["build", str(ROOT / "source"), "-o", str(dist)])
+    assert built.exit_code == 0, built.output
+    for extra in ([], ["--schemas", str(schemas)]):
+        result = run(dist, *extra)
+        assert result.exit_code == 0, result.output
+        assert f"{len(TARGETS)} packages: all passed; 0 errors, 0 warnings" in result.stdout
+    env = {**os.environ, "SRM_PACKAGE_SCHEMAS": str(schemas)}
+    completed = subprocess.run([sys.executable, "-m", "srm_package", "validate", "--strict", str(dist)],
+                               capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
