@@ -8,8 +8,11 @@ as soon as they are in the registry.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -18,6 +21,7 @@ from pathlib import Path
 
 import junitparser
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 from lxml import etree
 
@@ -312,3 +316,73 @@ def test_validating_dist_after_a_real_build_exits_0(tmp_path, schemas):
     completed = subprocess.run([sys.executable, "-m", "srm_package", "validate", "--strict", str(dist)],
                                capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+# ------------------------------------------------------------------ docs and CI examples
+EXAMPLES = ROOT / "examples" / "ci"
+
+
+def test_docs_list_every_check_id():
+    documented = {line.split("`")[1] for line in (ROOT / "docs" / "ci.md").read_text().splitlines()
+                  if line.startswith("| `")}
+    assert documented == set(CHECKS)
+
+
+def _srm_commands(text: str) -> list[list[str]]:
+    """Every ``srm-package ...`` invocation in a shell snippet, without redirections."""
+    commands = []
+    for part in text.replace("&&", ";").replace("||", ";").split(";"):
+        words = shlex.split(part.strip())
+        if words and words[0] == "srm-package":
+            commands.append(list(itertools.takewhile(lambda w: not w.startswith(">"), words[1:])))
+    return commands
+
+
+def test_github_workflow_runs_only_commands_the_cli_accepts():
+    workflow = yaml.safe_load((EXAMPLES / "github-actions.yml").read_text())
+    steps = workflow["jobs"]["packages"]["steps"]
+    commands = [c for step in steps if "run" in step for c in _srm_commands(step["run"])]
+    assert [c[0] for c in commands] == ["check", "build", "validate", "validate"]
+    for args in commands:
+        main.make_context("srm-package", [a.replace("dist", ".") for a in args])  # raises on a usage error
+
+
+@pytest.fixture
+def course_repo(tmp_path) -> tuple[Path, dict[str, str]]:
+    """A git repository holding a copy of source/, and an environment with ``srm-package`` on PATH."""
+    repo = tmp_path / "course"
+    shutil.copytree(ROOT / "source", repo / "source")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "srm-package"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m srm_package "$@"\n')
+    shim.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "PYTHONPATH": str(ROOT),
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env.pop("SRM_PACKAGE_SCHEMAS", None)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, env=env)
+    return repo, env
+
+
+def test_plain_git_hook_validates_the_staged_course(course_repo):
+    repo, env = course_repo
+    hook = [str(EXAMPLES / "pre-commit")]
+    unchanged = subprocess.run(hook, cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+    assert unchanged.returncode == 0 and unchanged.stdout == ""
+    subprocess.run(["git", "add", "source"], cwd=repo, env=env, check=True)
+    staged = subprocess.run(hook, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    assert staged.returncode == 0, staged.stdout + staged.stderr
+    assert f"{len(TARGETS)} packages: all passed" in staged.stdout
+
+
+def test_pre_commit_framework_hooks_run(course_repo):
+    repo, env = course_repo
+    config = yaml.safe_load((EXAMPLES / "pre-commit-config.yaml").read_text())
+    hooks = config["repos"][0]["hooks"]
+    assert [h["id"] for h in hooks] == ["srm-package-check", "srm-package-validate"]
+    for hook in hooks:
+        completed = subprocess.run(hook["entry"], shell=True, cwd=repo, env=env, capture_output=True, text=True,
+                                   timeout=300)
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "packages: all passed" in completed.stdout
