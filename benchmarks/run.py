@@ -4,11 +4,12 @@
 
 Every measurement is a whole process (start-up, imports, work, exit), run
 ``--runs`` times after one unmeasured warm-up, the commands interleaved round by
-round so that a busy neighbour slows all of them alike. Wall time and CPU time
-come from the clock and ``os.wait4`` on each child: the rusage that ``wait4``
-returns belongs to that one child, whereas ``RUSAGE_CHILDREN`` would give the
-largest peak RSS of every child reaped so far. The median of the runs is reported,
-and every ratio is computed from runs made side by side in this one invocation.
+round so that a busy neighbour slows all of them alike. Wall time, CPU time and
+peak RSS come from the clock and ``os.wait4`` on each child, started by a small
+launcher (see ``measure``): the rusage that ``wait4`` returns belongs to that one
+child, whereas ``RUSAGE_CHILDREN`` would give the largest peak RSS of every child
+reaped so far. The median of the runs is reported, and every ratio is computed
+from runs made side by side in this one invocation.
 
 Measurements that cannot run (a target missing from the registry, text2qti not
 installed, a failing build) are skipped and listed with the reason. A "## Profile"
@@ -67,18 +68,39 @@ def peak_rss_bytes(maxrss: int, system: str = sys.platform) -> int:
     return maxrss if system == "darwin" else maxrss * 1024
 
 
+# A child's peak RSS starts at its parent's size: Linux records the parent's memory as the
+# child's high-water mark when the child calls exec. So each command is started by this
+# small interpreter (about 8 MiB, below anything measured here) rather than by run.py or a
+# test process that may be much bigger; it waits for the command with ``os.wait4``, whose
+# rusage is that one child's, and writes "wall cpu maxrss status" to the report file.
+_LAUNCHER = """
+import os, sys, time
+report, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.posix_spawnp(argv[0], argv, os.environ)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+with open(report, "w") as out:
+    out.write(f"{wall!r} {usage.ru_utime + usage.ru_stime!r} {usage.ru_maxrss} "
+              f"{os.waitstatus_to_exitcode(status)}")
+"""
+
+
 def measure(argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Sample:
-    """Run ``argv`` once and return its wall time, CPU time and peak RSS (of that child alone)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(list(argv), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, peak_rss_bytes(usage.ru_maxrss),
-                  child.returncode, stderr)
+    """Run ``argv`` once and return its wall time, CPU time and peak RSS (of that process alone)."""
+    with tempfile.TemporaryDirectory(prefix="srm-measure-") as tmp:
+        report = Path(tmp) / "rusage"
+        with open(Path(tmp) / "stderr", "w+b") as err:
+            launcher = subprocess.run([sys.executable, "-I", "-S", "-c", _LAUNCHER, str(report), *argv],
+                                      cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                      stderr=err, check=False)
+            err.seek(0)
+            stderr = err.read().decode("utf-8", "replace")
+        fields = report.read_text().split() if report.is_file() else []
+    if len(fields) != 4:  # the command could not be started
+        return Sample(0.0, 0.0, 0, launcher.returncode or 127, stderr)
+    wall, cpu, maxrss, status = fields
+    return Sample(float(wall), float(cpu), peak_rss_bytes(int(maxrss)), int(status), stderr)
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:

@@ -133,6 +133,22 @@ def test_measure_gives_each_child_its_own_peak_rss() -> None:
     assert small.peak_rss < big.peak_rss - 150 * 1024 * 1024
 
 
+def test_measure_does_not_count_the_measuring_process() -> None:
+    # a child started straight from a big process inherits its size as peak RSS at exec
+    ballast = bytearray(300 * 1024 * 1024)
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    small = bench.measure([sys.executable, "-c", "pass"])
+    assert small.returncode == 0
+    assert 0 < small.peak_rss < 100 * 1024 * 1024
+    del ballast
+
+
+def test_measure_reports_a_command_that_cannot_start() -> None:
+    sample = bench.measure(["/nonexistent/command"])
+    assert sample.returncode != 0
+    assert "nonexistent" in sample.stderr
+
+
 def test_peak_rss_units() -> None:
     assert bench.peak_rss_bytes(2048, "linux") == 2 * 1024 * 1024
     assert bench.peak_rss_bytes(2048, "darwin") == 2048
