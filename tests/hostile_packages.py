@@ -236,11 +236,15 @@ def cc_manifest() -> bytes:
         identifier="cc_manifest"))
 
 
+def cc_page(body: str) -> bytes:
+    """A cartridge page: no stylesheet (the cartridge has none)."""
+    return page(body).replace(b'<link rel="stylesheet" href="assets/style.css">\n', b"")
+
+
 def cc_entries() -> Entries:
     return {
         MANIFEST: cc_manifest(),
-        "wiki_content/welcome.html": page('<h1>Welcome</h1>\n<img src="../web_resources/logo.png" alt="">')
-        .replace(b'<link rel="stylesheet" href="assets/style.css">\n', b""),
+        "wiki_content/welcome.html": cc_page('<h1>Welcome</h1>\n<img src="../web_resources/logo.png" alt="">'),
         "web_resources/logo.png": b"\x89PNG\r\n\x1a\n" + bytes(32),
         f"{QUIZ_IDENT}/assessment_qti.xml": cc_qti_document(),
     }
@@ -533,8 +537,7 @@ def _unknown_manifest() -> Entries:
     manifest = xml_bytes(m.manifest(m.organizations(), m.resources(
         m.resource(m.file(href="index.html"), identifier="r1", type="webcontent", href="index.html")),
         identifier="plain_cp"))
-    return {MANIFEST: manifest, "index.html": page("<p>plain</p>").replace(
-        b'<link rel="stylesheet" href="assets/style.css">\n', b"")}
+    return {MANIFEST: manifest, "index.html": cc_page("<p>plain</p>")}
 
 
 def corpus(secret: Path) -> list[Case]:
@@ -661,6 +664,14 @@ def corpus(secret: Path) -> list[Case]:
         Case("cc-true-false-idents", "cc.true-false-idents",
              _zip_case("cc-tf.imscc", _with(cartridge, quiz_demo__assessment_qti_DOT_xml=cc_qti_document(
                  profile="cc.true_false.v0p1", labels=["yes", "no"], correct="yes"))), member=cc_quiz),
+        Case("cc-filebase-token", "html.lms-token",
+             _zip_case("filebase.imscc", _with(cartridge, wiki_content__welcome_DOT_html=cc_page(
+                 '<img src="$IMS-CC-FILEBASE$/logo.png" alt="">'))), exit_code=0,
+             member="wiki_content/welcome.html"),
+        Case("cc-filebase-token-broken", "html.broken-link",
+             _zip_case("filebase-broken.imscc", _with(cartridge, wiki_content__welcome_DOT_html=cc_page(
+                 '<img src="$IMS-CC-FILEBASE$/nowhere.png" alt="">'))), member="wiki_content/welcome.html",
+             also=frozenset({"html.lms-token"})),
         Case("cc-assessment-file-missing", "cc.assessment-file",
              _zip_case("cc-no-qti.imscc", _with(cartridge, quiz_demo__assessment_qti_DOT_xml=None)),
              member=MANIFEST, also=frozenset({"manifest.file-missing"})),

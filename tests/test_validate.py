@@ -15,6 +15,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -23,6 +24,8 @@ import junitparser
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from srm_package.cli import main
@@ -144,6 +147,45 @@ def test_strict_turns_warnings_into_errors_in_the_library(tmp_path, secret):
     (strict,) = validate_paths([package], strict=True)
     assert (relaxed.check, relaxed.severity) == ("manifest.file-unlisted", Severity.WARNING)
     assert (strict.check, strict.severity) == ("manifest.file-unlisted", Severity.ERROR)
+
+
+_MUTATIONS = st.one_of(
+    st.tuples(st.just("overwrite"), st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)),
+                                             min_size=1, max_size=8)),
+    st.tuples(st.just("truncate"), st.integers(0, 1 << 20)),
+    st.tuples(st.just("insert"), st.integers(0, 1 << 20), st.binary(min_size=1, max_size=40)),
+)
+
+
+def _mutate(data: bytes, mutation: tuple) -> bytes:
+    out = bytearray(data)
+    if mutation[0] == "overwrite":
+        for position, value in mutation[1]:
+            out[position % len(out)] = value
+    elif mutation[0] == "truncate":
+        del out[mutation[1] % len(out):]
+    else:
+        position = mutation[1] % len(out)
+        out[position:position] = mutation[2]
+    return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def baseline_files(tmp_path_factory) -> dict[str, tuple[bytes, str]]:
+    folder = tmp_path_factory.mktemp("baselines")
+    return {name: ((path := make(folder)).read_bytes(), path.suffix) for name, (_, make) in BASELINES.items()}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(list(BASELINES)), mutation=_MUTATIONS)
+def test_damaged_packages_give_findings_never_a_crash(name, mutation, baseline_files):
+    data, suffix = baseline_files[name]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"damaged{suffix}"
+        path.write_bytes(_mutate(data, mutation))
+        (result,) = run_validation([path])
+    assert "validator.crash" not in {f.check for f in result.findings}
+    assert all(f.check in CHECKS and f.message for f in result.findings)
 
 
 # ------------------------------------------------------------------ baselines

@@ -111,6 +111,7 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     "html.network-url": (E, "scripts, styles and images load from the package, not the network"),
     "html.link-outside": (E, "local links stay inside the package"),
     "html.broken-link": (E, "local links and assets resolve to files in the package"),
+    "html.lms-token": (W, "pages use relative paths, not $IMS-CC-FILEBASE$"),
     # the validator itself
     "validator.crash": (E, "the validator finished this package"),
 }

@@ -18,7 +18,8 @@ from srm_package.validate.links import Target, folder_of, resolve
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 CSS_SUFFIX = ".css"
-_CHECKS = ("html.encoding", "html.parse", "html.network-url", "html.link-outside", "html.broken-link")
+_CHECKS = ("html.encoding", "html.parse", "html.network-url", "html.link-outside", "html.broken-link",
+           "html.lms-token")
 #: (tag, attribute) that load something into the page
 _ASSET_ATTRIBUTES = (
     ("script", "src"), ("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"),
@@ -106,6 +107,9 @@ def _references(document: html.HtmlElement, pairs: tuple[tuple[str, str], ...],
 
 def _check_reference(ctx: PackageCheck, member: str, line: int | None, where: str, reference: str, base: str,
                      *, network_allowed: bool) -> None:
+    if reference.strip().startswith("$"):
+        _check_lms_token(ctx, member, line, where, reference.strip())
+        return
     resolved = resolve(reference, base)
     if resolved.target is Target.NETWORK and not network_allowed:
         ctx.report("html.network-url", f"{where} loads {reference!r} from the network; the package must "
@@ -114,6 +118,23 @@ def _check_reference(ctx: PackageCheck, member: str, line: int | None, where: st
         ctx.report("html.link-outside", f"{where} {reference!r} points outside the package", member, line)
     elif resolved.target is Target.LOCAL and not ctx.has(resolved.member):
         ctx.report("html.broken-link", f"{where} {reference!r}: {resolved.member} is not in the package",
+                   member, line)
+
+
+def _check_lms_token(ctx: PackageCheck, member: str, line: int | None, where: str, reference: str) -> None:
+    """``$IMS-CC-FILEBASE$/x`` (a cartridge's web resources) and Canvas's ``$WIKI_REFERENCE$``-style links.
+
+    The file base is resolved like Canvas does (``web_resources/``, else the root); other
+    tokens are links the LMS rewrites and are not checked.
+    """
+    token, _, rest = reference[1:].partition("$")
+    if token.replace("-", "_").upper() != "IMS_CC_FILEBASE":
+        return
+    ctx.report("html.lms-token", f"{where} {reference!r} uses $IMS-CC-FILEBASE$, which older Moodle versions "
+                                 "do not resolve; use a relative path", member, line)
+    candidates = [resolve(rest.lstrip("/"), folder) for folder in ("web_resources", "")]
+    if not any(c.target is Target.LOCAL and ctx.has(c.member) for c in candidates):
+        ctx.report("html.broken-link", f"{where} {reference!r}: no such file in web_resources/ or the package",
                    member, line)
 
 
