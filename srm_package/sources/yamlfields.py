@@ -20,10 +20,32 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from srm_package.errors import Problem
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, resolving each distinct plain scalar's tag once per file.
+
+    A quiz repeats the same keys and values (``id``, ``text``, ``correct: false``...)
+    thousands of times, and tag resolution runs in Python for every scalar. The tag
+    of a plain scalar depends on its text alone (no path resolvers are registered).
+    """
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode and implicit[0]:
+            tag = self._plain_tags.get(value)
+            if tag is None:
+                tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
 _TAG = "tag:yaml.org,2002:"
 _KNOWN_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _KNOWN_TAGS |= {f"{_TAG}map", f"{_TAG}seq"}
+_NULL = f"{_TAG}null"
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_-]*\Z")
 
@@ -232,18 +254,19 @@ class YamlMapping:
         self.values: dict[str, Located] = {}
         prefix = f"{where.field}." if where.field else ""
         for key_node, value_node in where.node.value:
-            key_where = where.child(key_node, where.field)
-            if not isinstance(key_node, ScalarNode) or key_node.tag == f"{_TAG}null":
-                key_where.error("keys must be plain names")
+            if not isinstance(key_node, ScalarNode) or key_node.tag == _NULL:
+                where.child(key_node, where.field).error("keys must be plain names")
                 continue
             key = key_node.value
             field = f"{prefix}{key}"
             if key not in allowed:
-                key_where.error(f"unknown key {key!r}{did_you_mean(key, allowed)}; expected one of: "
-                                f"{', '.join(allowed)}", field=field)
+                where.child(key_node, where.field).error(
+                    f"unknown key {key!r}{did_you_mean(key, allowed)}; expected one of: {', '.join(allowed)}",
+                    field=field)
                 continue
             if key in self.values:
-                key_where.error(f"duplicate key {key!r} (first at line {self.values[key].line})", field=field)
+                where.child(key_node, where.field).error(
+                    f"duplicate key {key!r} (first at line {self.values[key].line})", field=field)
                 continue
             self.values[key] = where.child(value_node, field)
 
