@@ -14,16 +14,31 @@ from markdown_it.token import Token
 
 _INLINE = MarkdownIt("commonmark", {"html": False, "typographer": False})
 
+#: every character that starts an inline rule of the CommonMark preset (escape, code,
+#: emphasis, link, image, autolink, entity, line break) or that normalizing rewrites.
+#: Most stems, choices and feedback hold none: they are plain text, rendered without
+#: running the parser (the result is the same, see tests/test_markup.py).
+_MARKDOWN_CHARACTERS = frozenset("\\`*_[]!<&\n\r\0")
+_ESCAPES = str.maketrans({">": "&gt;", '"': "&quot;"})
+
+
+def _is_plain(markdown: str) -> bool:
+    return _MARKDOWN_CHARACTERS.isdisjoint(markdown)
+
 
 @cache
 def inline_html(markdown: str) -> str:
     """Render one inline Markdown run (no surrounding ``<p>``) to safe HTML."""
+    if _is_plain(markdown):
+        return markdown.translate(_ESCAPES)  # '&' and '<' cannot occur here
     return _INLINE.renderInline(markdown)
 
 
 @cache
 def inline_text(markdown: str) -> str:
     """The text a reader sees in ``markdown``, without markup (for titles and names)."""
+    if _is_plain(markdown):
+        return markdown.strip()
     tokens = _INLINE.parseInline(markdown)
     return "".join(_plain(t) for t in tokens).strip()
 
