@@ -39,7 +39,9 @@ from tests.hostile_packages import BASELINES, Case, corpus, scorm12_entries, wri
 SECRET = "TOP-SECRET-7f3a9c"
 
 
-def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
+def run(*args: str | Path, env: dict[str, str | None] | None = None) -> Result:
+    """``srm-package validate ARGS``; schemas only when asked for (CI sets SRM_PACKAGE_SCHEMAS)."""
+    env = {"SRM_PACKAGE_SCHEMAS": None, **(env or {})}
     return CliRunner().invoke(main, ["validate", *(str(a) for a in args)], env=env, catch_exceptions=False)
 
 
@@ -428,3 +430,11 @@ def test_pre_commit_framework_hooks_run(course_repo):
                                    timeout=300)
         assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "packages: all passed" in completed.stdout
+
+
+def test_a_pipe_is_refused_without_blocking(tmp_path):
+    for name in ("pipe.xml", "pipe"):
+        os.mkfifo(tmp_path / name)
+        (result,) = run_validation([tmp_path / name])
+        assert {f.check for f in result.findings} <= {"input.unreadable", "input.unknown-kind"}
+        assert result.errors

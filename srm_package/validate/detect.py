@@ -45,6 +45,8 @@ def input_kind(path: Path) -> InputKind:
 
 
 def _sniff(path: Path) -> InputKind:
+    if not path.is_file():  # a pipe or device: reading it might never end
+        return InputKind.UNKNOWN
     try:
         with path.open("rb") as stream:
             head = stream.read(64)

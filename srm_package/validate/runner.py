@@ -50,7 +50,9 @@ def _promote(result: PackageResult) -> PackageResult:
 def _validate_one(path: Path, kind: InputKind, schemas_dir: Path | None, limits: Limits) -> PackageResult:
     ctx = PackageCheck(str(path), limits, schemas_dir)
     try:
-        if kind is InputKind.ZIP:
+        if kind in (InputKind.ZIP, InputKind.XML) and not path.is_file():
+            ctx.report("input.unreadable", "is not a regular file (a device or pipe would never end)")
+        elif kind is InputKind.ZIP:
             _validate_zip(ctx, path)
         elif kind is InputKind.XML:
             _validate_xml_file(ctx, path)
