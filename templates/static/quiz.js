@@ -687,7 +687,6 @@
       if (recorder) {
         // a valid empty state, never "": some LMSs keep the old value when given "" (lms-targets §6)
         recorder.saveState(encodeState(), "");
-        recorder.commit();
       }
     }
     quizzes.forEach(updateProgress);
@@ -697,6 +696,8 @@
       // a previous session saved every answer but did not get to send the score
       var verdict = showCourseVerdict();
       recorder.complete({ percent: verdict.percent, passed: verdict.passed });
+    } else if (recorder) {
+      recorder.commit();
     }
     questions.forEach(wire);
     quizzes.forEach(function (quiz) {

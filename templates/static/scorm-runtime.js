@@ -267,6 +267,7 @@
   /**
    * Initialize and read what the quiz needs to resume. Marks a first attempt as
    * incomplete at once: a 1.2 status left "not attempted" becomes "completed" on finish.
+   * The caller commits once it has saved its initial state.
    */
   Adapter.prototype.start = function () {
     var names = this.names;
@@ -298,8 +299,8 @@
     var count = parseInt(this.get("cmi.interactions._count"), 10);
     this.nextInteraction = isNaN(count) || count < 0 ? 0 : count;
     if (status === "not attempted" || status === "unknown" || status === "") {
+      // committed by the caller together with the initial state, in one round trip
       this.set(names.status, "incomplete");
-      this.commit();
     }
     return info;
   };
@@ -307,7 +308,10 @@
   /** Save the quiz state (compact string) and the place to come back to. */
   Adapter.prototype.saveState = function (suspendData, location) {
     this.set("cmi.suspend_data", suspendData);
-    this.set(this.names.location, location || "");
+    if (location) {
+      // 2004 refuses an empty location (406); an old one is harmless, it is only a hint
+      this.set(this.names.location, location);
+    }
   };
 
   /**

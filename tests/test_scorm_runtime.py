@@ -1,0 +1,487 @@
+"""The quiz page as a SCO under the real LMS-side runtime (scorm-again, strict) for SCORM 1.2 and
+2004: the exact CMI data the LMS holds afterwards, the calls it saw, and resuming.
+
+Formats are checked against Moodle's rules (lms-targets.md §3, §4, §6), which are stricter than
+scorm-again; the harness adds those rules to every call (``assert_clean``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from srm_package.markup import inline_text
+from srm_package.model import Course, Question
+from srm_package.render import interaction_id
+from tests.quiz_courses import big_course, kinds_course, no_quiz_course
+from tests.quiz_pages import (
+    answer,
+    answer_all,
+    progress_line,
+    progress_text,
+    question_box,
+    right_choices,
+    write_site,
+    wrong_choices,
+)
+from tests.support.fixtures import LmsOpener
+from tests.support.lms import LmsSession
+
+VERSIONS = [pytest.param("1.2", id="scorm12"), pytest.param("2004", id="scorm2004")]
+RUNTIME = {"1.2": "scorm12", "2004": "scorm2004"}
+
+# what Moodle accepts (lms-targets §3 "Value formats at a glance")
+TIMESPAN_12 = re.compile(r"\d{4}:[0-5]\d:[0-5]\d\.\d\d")
+CLOCK_12 = re.compile(r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d")
+DURATION_2004 = re.compile(r"PT(?=\d)(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?")
+TIMESTAMP_2004 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+SUSPEND_DATA_LIMIT_12 = 4096
+
+
+@pytest.fixture(scope="module")
+def scos(tmp_path_factory, seed_course) -> dict[tuple[str, str], Path]:
+    root = tmp_path_factory.mktemp("scos")
+    courses = {
+        "seed": seed_course,
+        "kinds": kinds_course(),
+        "shuffled": kinds_course(shuffle=True),
+        "reading": no_quiz_course(),
+        "big": big_course(50),
+    }
+    return {
+        (name, version): write_site(course, RUNTIME[version], root / f"{name}-{RUNTIME[version]}")
+        for name, course in courses.items()
+        for version in ("1.2", "2004")
+    }
+
+
+def launch(lms: LmsOpener, scos, name: str, version: str, **kwargs: Any) -> LmsSession:
+    session = lms(scos[(name, version)], version=version, **kwargs)
+    expect(session.frame_locator.locator("html.quiz-ready")).to_have_count(1)
+    return session
+
+
+def leave_after(lms: LmsOpener, scos, version: str, questions: tuple[Question, ...],
+                right: list[bool], name: str = "seed") -> LmsSession:
+    """Launch, answer the first questions (right or wrong as given), then leave the SCO."""
+    session = launch(lms, scos, name, version)
+    answer_all(session.frame_locator, questions[: len(right)], right)
+    session.unload_sco()
+    return session
+
+
+def interactions(cmi: dict[str, Any]) -> list[dict[str, Any]]:
+    stored = cmi.get("interactions", {})
+    return [stored[str(n)] for n in range(len(stored))]
+
+
+def set_calls(session: LmsSession) -> list[tuple[str, str]]:
+    return [
+        (str(call.args[0]), str(call.args[1]))
+        for call in session.calls()
+        if call.method in ("LMSSetValue", "SetValue")
+    ]
+
+
+def method_count(session: LmsSession, *methods: str) -> int:
+    return sum(call.method in methods for call in session.calls())
+
+
+def percent(questions: tuple[Question, ...], right: list[bool]) -> float:
+    earned = sum(q.points for q, ok in zip(questions, right, strict=True) if ok)
+    return round(earned * 100 / sum(q.points for q in questions), 2)
+
+
+def raw_text(value: float) -> str:
+    return f"{value:g}"
+
+
+def check_interactions(version: str, course: Course, stored: list[dict[str, Any]],
+                       answers: list[tuple[Question, list]], sent: dict[str, str],
+                       first_index: int = 0) -> None:
+    """Every field of every interaction, as the LMS holds it (latency as the SCO sent it)."""
+    lesson = course.lessons[0]
+    assert len(stored) == first_index + len(answers)
+    for n, (question, chosen) in enumerate(answers, first_index):
+        item = stored[n]
+        is_right = sorted(c.id for c in chosen) == sorted(c.id for c in right_choices(question))
+        assert item["id"] == interaction_id(lesson, question)
+        assert re.fullmatch(r"[A-Za-z0-9_]+", item["id"])
+        assert item["type"] == "choice"
+        assert item["weighting"] == str(question.points)
+        positions = {c.id: "abcdefghijklmnopqrstuvwxyz"[i] for i, c in enumerate(question.choices)}
+        chosen_ids = [c.id for c in question.choices if c in chosen]
+        right_ids = [c.id for c in right_choices(question)]
+        latency = sent[f"cmi.interactions.{n}.latency"]
+        if version == "1.2":
+            assert item["student_response"] == ",".join(positions[i] for i in chosen_ids)
+            assert item["correct_responses"]["0"]["pattern"] == ",".join(positions[i] for i in right_ids)
+            assert item["result"] == ("correct" if is_right else "wrong")
+            assert CLOCK_12.fullmatch(item["time"])
+            assert TIMESPAN_12.fullmatch(latency), latency
+        else:
+            assert item["learner_response"] == "[,]".join(i.replace("-", "_") for i in chosen_ids)
+            assert item["correct_responses"]["0"]["pattern"] == "[,]".join(
+                i.replace("-", "_") for i in right_ids
+            )
+            assert item["result"] == ("correct" if is_right else "incorrect")
+            assert TIMESTAMP_2004.fullmatch(item["timestamp"])
+            assert DURATION_2004.fullmatch(latency), latency
+            assert item["description"] == inline_text(question.stem)[:250]
+
+
+def check_result(version: str, session: LmsSession, score: float, passed: bool) -> None:
+    cmi = session.cmi()
+    sent = session.values_set()
+    if version == "1.2":
+        assert cmi["core"]["lesson_status"] == ("passed" if passed else "failed")
+        assert cmi["core"]["score"] == {"raw": raw_text(score), "min": "0", "max": "100"}
+        assert cmi["core"]["exit"] == ""
+        assert TIMESPAN_12.fullmatch(sent["cmi.core.session_time"])
+    else:
+        assert cmi["completion_status"] == "completed"
+        assert cmi["success_status"] == ("passed" if passed else "failed")
+        assert cmi["score"] == {
+            "scaled": raw_text(round(score / 100, 4)), "raw": raw_text(score), "min": "0", "max": "100",
+        }
+        assert cmi["progress_measure"] == "1"
+        assert cmi["exit"] == "normal"
+        assert DURATION_2004.fullmatch(sent["cmi.session_time"])
+
+
+def score_element(version: str) -> str:
+    return "cmi.core.score.raw" if version == "1.2" else "cmi.score.raw"
+
+
+def committed_raw(version: str, commit) -> str:
+    score = commit.cmi.get("core", {}).get("score", {}) if version == "1.2" else commit.cmi.get("score", {})
+    return score.get("raw", "")
+
+
+# ------------------------------------------------------------------ a whole attempt
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        pytest.param([True] * 5, id="all-right"),
+        pytest.param([False] * 5, id="all-wrong"),
+        pytest.param([True, False, True, True, False], id="mixed"),
+    ],
+)
+def test_attempt_reports_exactly(lms, scos, seed_course, version, pattern):
+    session = launch(lms, scos, "seed", version)
+    questions = seed_course.lessons[0].quiz.questions
+    commits_before = method_count(session, "LMSCommit", "Commit")
+    for number, (question, is_right) in enumerate(zip(questions, pattern, strict=True), 1):
+        chosen = right_choices(question) if is_right else wrong_choices(question)
+        answer(session.frame_locator, question, chosen)
+        if number < len(questions):
+            # each answer is committed at once, and no score is sent before the last one
+            assert method_count(session, "LMSCommit", "Commit") == commits_before + number
+            assert score_element(version) not in session.values_set()
+    session.wait_until_finished()
+    session.assert_clean()
+
+    score = percent(questions, pattern)
+    check_result(version, session, score, passed=score >= seed_course.passing_score)
+    answers = [
+        (q, right_choices(q) if ok else wrong_choices(q)) for q, ok in zip(questions, pattern, strict=True)
+    ]
+    check_interactions(version, seed_course, interactions(session.cmi()), answers, session.values_set())
+    # commit after every answer, the score only in the final one, finish exactly once
+    # (the runtime sends one more commit of its own when the session terminates)
+    commits = [commit for commit in session.commits() if not commit.terminate]
+    assert len(commits) == 1 + len(questions)  # the first launch's state, then one per answer
+    assert [committed_raw(version, c) for c in commits[:-1]] == [""] * (len(commits) - 1)
+    assert committed_raw(version, commits[-1]) == raw_text(score)
+    assert method_count(session, "LMSFinish", "Terminate") == 1
+    expect(session.frame_locator.locator("[data-lms-result]")).to_have_text(
+        "Your result has been sent to your learning platform."
+    )
+    # leaving the page afterwards sends nothing more
+    calls = len(session.calls())
+    session.unload_sco()
+    assert len(session.calls()) == calls
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_first_launch_marks_the_attempt_incomplete_with_an_empty_state(lms, scos, version):
+    session = launch(lms, scos, "seed", version)
+    session.assert_clean()
+    sent = set_calls(session)
+    status = "cmi.core.lesson_status" if version == "1.2" else "cmi.completion_status"
+    assert sent[0] == (status, "incomplete")
+    suspend = dict(sent)["cmi.suspend_data"]
+    assert suspend.startswith("1|") and suspend != ""
+    assert method_count(session, "LMSCommit", "Commit") == 1
+    assert not session.finished()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_question_kinds_and_points(lms, scos, version):
+    course = kinds_course()
+    session = launch(lms, scos, "kinds", version)
+    questions = course.lessons[0].quiz.questions
+    pattern = [True, False, True]  # the 2-point multiple-answer question is wrong
+    answer_all(session.frame_locator, questions, pattern)
+    session.wait_until_finished()
+    session.assert_clean()
+    score = percent(questions, pattern)
+    assert score == 50
+    check_result(version, session, score, passed=False)
+    answers = [
+        (q, right_choices(q) if ok else wrong_choices(q)) for q, ok in zip(questions, pattern, strict=True)
+    ]
+    check_interactions(version, course, interactions(session.cmi()), answers, session.values_set())
+    many = interactions(session.cmi())[1]
+    if version == "1.2":
+        assert (many["student_response"], many["correct_responses"]["0"]["pattern"]) == ("a,b,c", "a,c")
+    else:
+        assert many["correct_responses"]["0"]["pattern"] == "first_right[,]second_right"
+
+
+# ------------------------------------------------------------------ pass mark from the LMS
+def test_scorm2004_honours_scaled_passing_score(lms, scos, seed_course):
+    session = launch(lms, scos, "seed", "2004", initial_cmi={"scaled_passing_score": "0.5"})
+    questions = seed_course.lessons[0].quiz.questions
+    answer_all(session.frame_locator, questions, [True, False, True, True, False])
+    session.wait_until_finished()
+    session.assert_clean()
+    check_result("2004", session, 60, passed=True)  # 60% fails the course's 80, passes the LMS's 50
+    expect(session.frame_locator.locator("[data-course-verdict]")).to_have_text(
+        "Passed: you reached the pass mark of 50%."
+    )
+
+
+def test_scorm12_honours_mastery_score(lms, scos, seed_course):
+    session = launch(lms, scos, "seed", "1.2", initial_cmi={"student_data": {"mastery_score": "60"}})
+    questions = seed_course.lessons[0].quiz.questions
+    answer_all(session.frame_locator, questions, [True, False, True, True, False])
+    session.wait_until_finished()
+    session.assert_clean()
+    check_result("1.2", session, 60, passed=True)
+
+
+# ------------------------------------------------------------------ resume
+@pytest.mark.parametrize("version", VERSIONS)
+def test_leaving_mid_quiz_suspends_and_resume_restores(lms, scos, seed_course, version):
+    questions = seed_course.lessons[0].quiz.questions
+    first = leave_after(lms, scos, version, questions, [True, False])
+    first.assert_clean()
+    assert first.finished()
+    cmi = first.cmi()
+    if version == "1.2":
+        assert (cmi["core"]["exit"], cmi["core"]["lesson_status"]) == ("suspend", "incomplete")
+        assert cmi["core"]["score"]["raw"] == ""
+        assert cmi["core"]["lesson_location"] == f"q-{questions[2].id}"
+        assert TIMESPAN_12.fullmatch(first.values_set()["cmi.core.session_time"])
+    else:
+        assert (cmi["exit"], cmi["completion_status"], cmi["success_status"]) == (
+            "suspend", "incomplete", "unknown",
+        )
+        assert cmi["score"]["raw"] == ""
+        assert cmi["location"] == f"q-{questions[2].id}"
+        assert DURATION_2004.fullmatch(first.values_set()["cmi.session_time"])
+    assert len(cmi["suspend_data"]) < SUSPEND_DATA_LIMIT_12
+
+    again = launch(lms, scos, "seed", version, initial_cmi=first.next_launch_cmi())
+    frame = again.frame_locator
+    # the two answered questions come back locked, with their feedback, and progress is right
+    for question, verdict in ((questions[0], "Correct"), (questions[1], "Incorrect")):
+        box = question_box(frame, question)
+        expect(box.locator("[data-verdict]:visible")).to_have_text(verdict)
+        expect(box.locator("[data-explanation]")).to_be_visible()
+        expect(box.locator("input:disabled")).to_have_count(len(question.choices) - 1)
+    for question in questions[2:]:
+        expect(question_box(frame, question).locator("input:disabled")).to_have_count(0)
+    assert progress_text(frame) == progress_line(1, 5, "20", done=False)
+    note = frame.locator("#srm-resume")
+    expect(note).to_be_visible()
+    assert note.get_by_role("link").get_attribute("href") == f"#q-{questions[2].id}"
+    # nothing is re-sent for the restored answers
+    assert not [c for c in set_calls(again) if c[0].startswith("cmi.interactions")]
+
+    answer_all(frame, questions[2:], [True, True, True])
+    again.wait_until_finished()
+    again.assert_clean()
+    check_result(version, again, 80, passed=True)
+    stored = interactions(again.cmi())
+    # 2004 hands interactions back, so new ones follow them; 1.2's are write-only and start at 0
+    first_index = 0 if version == "1.2" else 2
+    rest = [(q, right_choices(q)) for q in questions[2:]]
+    check_interactions(version, seed_course, stored, rest, again.values_set(), first_index=first_index)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_resume_keeps_the_shuffled_order(lms, scos, version):
+    course = kinds_course(shuffle=True)
+    questions = course.lessons[0].quiz.questions
+    order_js = """els => els.map(q => q.dataset.question + ':' +
+        [...q.querySelectorAll('input[data-choice]')].map(i => i.value).join(','))"""
+    first = launch(lms, scos, "shuffled", version)
+    order = first.frame_locator.locator("li[data-question]").evaluate_all(order_js)
+    answer(first.frame_locator, questions[0], right_choices(questions[0]))
+    first.unload_sco()
+    again = launch(lms, scos, "shuffled", version, initial_cmi=first.next_launch_cmi())
+    assert again.frame_locator.locator("li[data-question]").evaluate_all(order_js) == order
+    again.assert_clean()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_relaunch_after_completion_shows_the_result_and_sends_nothing_new(lms, scos, seed_course, version):
+    questions = seed_course.lessons[0].quiz.questions
+    first = launch(lms, scos, "seed", version)
+    answer_all(first.frame_locator, questions, [True] * 5)
+    first.wait_until_finished()
+    again = launch(lms, scos, "seed", version, initial_cmi=first.next_launch_cmi())
+    frame = again.frame_locator
+    expect(frame.locator("[data-result]")).to_be_visible()
+    assert frame.locator("[data-score-percent]").inner_text() == "100%"
+    sent = [name for name, _ in set_calls(again)]
+    assert not [name for name in sent if "score" in name or "interactions" in name or "status" in name]
+    again.unload_sco()
+    again.assert_clean()
+    cmi = again.cmi()
+    status = cmi["core"]["lesson_status"] if version == "1.2" else cmi["success_status"]
+    assert status == "passed"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_new_attempt_overwrites_old_state_with_an_empty_one(lms, scos, seed_course, version):
+    questions = seed_course.lessons[0].quiz.questions
+    stale = leave_after(lms, scos, version, questions, [True, True, True]).next_launch_cmi()
+    if version == "1.2":
+        stale["core"]["entry"] = "ab-initio"
+    else:
+        stale["entry"] = "ab-initio"
+        stale.pop("interactions", None)
+    again = launch(lms, scos, "seed", version, initial_cmi=stale)
+    assert progress_text(again.frame_locator) == progress_line(0, 5, "0", done=False)
+    state = dict(set_calls(again))["cmi.suspend_data"]
+    assert state != "" and state.split("|")[2] == ",,,,"
+    again.assert_clean()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_damaged_or_foreign_state_is_ignored(lms, scos, seed_course, version):
+    for damaged in ("not a state", "1|00000000|0,0,0,0,0||,,,,", "1|" + "x" * 20):
+        cmi = {"suspend_data": damaged}
+        if version == "1.2":
+            cmi["core"] = {"entry": "resume", "lesson_status": "incomplete"}
+        else:
+            cmi.update(entry="resume", completion_status="incomplete")
+        session = launch(lms, scos, "seed", version, initial_cmi=cmi)
+        assert progress_text(session.frame_locator) == progress_line(0, 5, "0", done=False)
+        session.assert_clean()
+        assert session.frame_locator.locator("#srm-resume").is_hidden()
+
+
+def test_fifty_questions_fit_in_scorm12_suspend_data(lms, scos):
+    course = big_course(50)
+    session = launch(lms, scos, "big", "1.2")
+    frame = session.frame_locator
+    questions = course.lessons[0].quiz.questions
+    for question in questions[:49]:
+        question_box(frame, question).locator("input[data-choice]").last.check()
+    state = session.cmi()["suspend_data"]
+    assert len(state) < SUSPEND_DATA_LIMIT_12
+    # the worst case: every question answered with several digits of shuffled order saved
+    question_box(frame, questions[49]).locator("input[data-choice]").last.check()
+    session.wait_until_finished()
+    session.assert_clean()
+    state = session.cmi()["suspend_data"]
+    assert 0 < len(state) < 1000, len(state)
+    assert len(interactions(session.cmi())) == 50
+
+
+# ------------------------------------------------------------------ reading only, review mode
+@pytest.mark.parametrize("version", VERSIONS)
+def test_course_without_questions_is_completed(lms, scos, version):
+    session = launch(lms, scos, "reading", version)
+    session.unload_sco()
+    session.assert_clean()
+    cmi = session.cmi()
+    if version == "1.2":
+        assert cmi["core"]["lesson_status"] == "completed"
+        assert cmi["core"]["score"]["raw"] == ""
+    else:
+        assert (cmi["completion_status"], cmi["success_status"]) == ("completed", "unknown")
+    assert method_count(session, "LMSFinish", "Terminate") == 1
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_review_mode_changes_nothing(lms, scos, seed_course, version):
+    questions = seed_course.lessons[0].quiz.questions
+    cmi = leave_after(lms, scos, version, questions, [True, True]).next_launch_cmi()
+    if version == "1.2":
+        cmi["core"]["lesson_mode"] = "review"
+    else:
+        cmi["mode"] = "review"
+    again = launch(lms, scos, "seed", version, initial_cmi=cmi)
+    frame = again.frame_locator
+    expect(frame.locator("#srm-lms-status")).to_have_text("Review mode: your answers are not recorded.")
+    assert progress_text(frame) == progress_line(2, 5, "40", done=False)
+    answer(frame, questions[2], right_choices(questions[2]))
+    again.unload_sco()
+    assert set_calls(again) == []
+    assert method_count(again, "LMSCommit", "Commit") == 0
+    again.assert_clean()
+
+
+# ------------------------------------------------------------------ nothing lost, nothing broken
+@pytest.mark.parametrize("version", VERSIONS)
+def test_hidden_page_commits(lms, scos, version):
+    session = launch(lms, scos, "seed", version)
+    before = method_count(session, "LMSCommit", "Commit")
+    session.frame.evaluate(
+        """() => {
+            Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+            document.dispatchEvent(new Event('visibilitychange'));
+        }"""
+    )
+    assert method_count(session, "LMSCommit", "Commit") == before + 1
+    assert not session.finished()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_lms_errors_are_shown_and_the_quiz_keeps_working(lms, scos, seed_course, version):
+    session = launch(lms, scos, "seed", version)
+    api, commit = ("API", "LMSCommit") if version == "1.2" else ("API_1484_11", "Commit")
+    # the LMS starts refusing commits (a lost connection, an expired session...)
+    session.page.evaluate(
+        """([api, commit]) => {
+            window[api][commit] = () => { window[api].lastErrorCode = '101'; return 'false'; };
+        }""",
+        [api, commit],
+    )
+    question = seed_course.lessons[0].quiz.questions[0]
+    answer(session.frame_locator, question, right_choices(question))
+    status = session.frame_locator.locator("#srm-lms-status")
+    expect(status).to_be_visible()
+    assert "problem while saving (error 101" in status.inner_text()
+    assert question_box(session.frame_locator, question).locator("[data-verdict]:visible").inner_text() == (
+        "Correct"
+    )
+    assert progress_text(session.frame_locator).startswith("Progress: 1/5 correct (20%).")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_api_is_found_from_a_nested_frame(lms, scos, seed_course, version, tmp_path):
+    wrapper = tmp_path / "wrapper"
+    write_site(seed_course, RUNTIME[version], wrapper / "content")
+    (wrapper / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Wrapper</title></head>'
+        '<body><iframe id="inner" title="Lesson" src="content/index.html" width="1000" height="700"></iframe></body></html>',
+        encoding="utf-8",
+    )
+    session = lms(wrapper, version=version)
+    inner = session.frame_locator.frame_locator("#inner")
+    expect(inner.locator("html.quiz-ready")).to_have_count(1)
+    answer_all(inner, seed_course.lessons[0].quiz.questions, [True] * 5)
+    session.wait_until_finished()
+    session.assert_clean()
+    check_result(version, session, 100, passed=True)
