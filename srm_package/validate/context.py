@@ -59,8 +59,9 @@ class PackageCheck:
         if member in self._bytes:
             return self._bytes[member]
         data: bytes | None = None
+        if self.files is None:
+            return None
         try:
-            assert self.files is not None
             data = self.files.read(member, self.limits.max_document_size)
         except MemberError as error:
             self.report(error.check, error.message, member)

@@ -176,5 +176,5 @@ class PackageResult:
     def warnings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
 
-    def failures_of(self, check: str) -> tuple[Finding, ...]:
+    def findings_of(self, check: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.check == check)

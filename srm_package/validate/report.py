@@ -75,8 +75,8 @@ def format_junit(results: Sequence[PackageResult]) -> bytes:
         etree.SubElement(properties, "property", name="kind", value=result.kind)
         failures = 0
         for check in result.checks:
-            case = etree.SubElement(suite, "testcase", name=check, classname=f"{result.kind}.{check}")
-            found = result.failures_of(check)
+            case = etree.SubElement(suite, "testcase", name=check, classname=result.path)
+            found = result.findings_of(check)
             errors = [f for f in found if f.severity is Severity.ERROR]
             warnings = [f for f in found if f.severity is Severity.WARNING]
             if errors:
