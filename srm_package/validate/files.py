@@ -48,7 +48,7 @@ class FolderFiles:
         if size > limit:
             raise MemberError("input.too-large", f"{size} bytes, more than the limit of {limit}")
         with path.open("rb") as stream:
-            return stream.read(limit + 1)[:limit]
+            return stream.read(limit)
 
 
 def _walk(root: Path, max_entries: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
