@@ -125,6 +125,7 @@ def test_seed_quiz(offline_page: OfflinePage, sites, seed_course, pattern):
     percent = percent_text(correct, total)
     assert result.locator("[data-score-percent]").inner_text() == f"{percent}%"
     assert result.locator("[data-score-points]").inner_text() == f"{correct} of {total} points"
+    assert result.locator("[data-score-meter]").evaluate("m => m.value") == float(percent)
     band = quiz.recommendation.band_for(correct * 100 / total)
     assert visible_texts(page, "[data-band-min]") == [inline_text(band.message)]
     missed = {q.section_id for q, ok in zip(quiz.questions, pattern, strict=True) if not ok}

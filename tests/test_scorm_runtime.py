@@ -255,6 +255,8 @@ def test_scorm2004_honours_scaled_passing_score(lms, scos, seed_course):
     expect(session.frame_locator.locator("[data-course-verdict]")).to_have_text(
         "Passed: you reached the pass mark of 50%."
     )
+    expect(session.frame_locator.locator("[data-pass-mark]")).to_have_text("50%")
+    assert session.frame_locator.locator("[data-score-meter]").evaluate("m => [m.value, m.low]") == [60, 50]
 
 
 def test_scorm12_honours_mastery_score(lms, scos, seed_course):

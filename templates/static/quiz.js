@@ -395,6 +395,12 @@
     }
     setTemplateText(result.querySelector("[data-score-percent]"), { percent: counts.percent });
     setTemplateText(result.querySelector("[data-score-points]"), { earned: counts.earned, total: counts.total });
+    var meter = result.querySelector("[data-score-meter]");
+    if (meter) {
+      meter.low = passMark();
+      meter.high = passMark();
+      meter.value = counts.percent;
+    }
     var bandShown = false;
     result.querySelectorAll("[data-band-min]").forEach(function (band) {
       var reached = !bandShown && counts.percent >= Number(band.getAttribute("data-band-min"));
@@ -639,6 +645,11 @@
     // the LMS's own pass mark wins (1.2 mastery_score, 2004 scaled_passing_score x 100);
     // two decimals, like the score, so 0.29 x 100 compares as 29
     lmsPassMark = info.passMark === null ? null : Math.round(info.passMark * 100) / 100;
+    if (lmsPassMark !== null) {
+      document.querySelectorAll("[data-pass-mark]").forEach(function (element) {
+        setTemplateText(element, { pass: lmsPassMark });
+      });
+    }
     adapter.info = info;
     return adapter;
   }

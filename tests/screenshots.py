@@ -1,0 +1,61 @@
+"""Screenshots of the student pages for docs/screenshots/: ``python -m tests.screenshots``.
+
+Renders the seed course, opens it in headless Debian Chromium at 1280 px (and 360 px for the
+phone view), answers the quiz with one mistake in two, and saves PNGs. Not a test: run it after
+changing the templates, then look at the pictures.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+from srm_package.loader import load_course
+from tests.quiz_pages import answer_all, write_site
+from tests.support.browser import CHROMIUM_ARGS
+from tests.support.paths import CHROMIUM, ROOT
+
+OUT = ROOT / "docs" / "screenshots"
+MIXED = [True, False, True, True, False]
+
+
+def _shoot_at(page: Page, selector: str, path: Path, above: int = 24) -> None:
+    """A viewport-sized picture whose top is just above ``selector``."""
+    top = page.locator(selector).first.evaluate("el => el.getBoundingClientRect().top + window.scrollY")
+    page.evaluate(f"window.scrollTo(0, {max(0, top - above)})")
+    page.wait_for_timeout(150)
+    page.screenshot(path=str(path))
+
+
+def main() -> int:
+    course = load_course(ROOT / "source").course
+    questions = course.lessons[0].quiz.questions
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        site = write_site(course, "none", Path(tmp) / "site")
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.emulate_media(reduced_motion="reduce")
+        page.goto((site / "index.html").as_uri())
+        page.screenshot(path=str(OUT / "lesson.png"))
+        _shoot_at(page, "#customer-managed-security", OUT / "lesson-tables.png")
+        answer_all(page, questions, MIXED)
+        _shoot_at(page, f"#q-{questions[1].id}", OUT / "quiz-feedback.png")
+        _shoot_at(page, f"#q-{questions[-1].id}", OUT / "quiz-finished.png", above=-300)
+
+        phone = browser.new_page(viewport={"width": 360, "height": 780}, device_scale_factor=2)
+        phone.emulate_media(reduced_motion="reduce")
+        phone.goto((site / "index.html").as_uri())
+        answer_all(phone, questions, MIXED)
+        _shoot_at(phone, f"#q-{questions[1].id}", OUT / "phone-quiz.png")
+        browser.close()
+    for path in sorted(OUT.glob("*.png")):
+        print(path.relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
