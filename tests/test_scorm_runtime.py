@@ -17,7 +17,15 @@ from playwright.sync_api import expect
 from srm_package.markup import inline_text
 from srm_package.model import Course, Question
 from srm_package.render import interaction_id
-from tests.quiz_courses import big_course, kinds_course, no_quiz_course
+from tests.quiz_courses import (
+    big_course,
+    course_of,
+    kinds_course,
+    lesson_of,
+    multi_lesson_course,
+    no_quiz_course,
+    single,
+)
 from tests.quiz_pages import (
     answer,
     answer_all,
@@ -42,6 +50,11 @@ TIMESTAMP_2004 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 SUSPEND_DATA_LIMIT_12 = 4096
 
 
+def thirds_course() -> Course:
+    """Three one-point questions: two right gives 66.67%, a score with decimals."""
+    return course_of(lesson_of("thirds", 1, tuple(single(f"third-{n}", "basics") for n in range(3))))
+
+
 @pytest.fixture(scope="module")
 def scos(tmp_path_factory, seed_course) -> dict[tuple[str, str], Path]:
     root = tmp_path_factory.mktemp("scos")
@@ -51,6 +64,8 @@ def scos(tmp_path_factory, seed_course) -> dict[tuple[str, str], Path]:
         "shuffled": kinds_course(shuffle=True),
         "reading": no_quiz_course(),
         "big": big_course(50),
+        "multi": multi_lesson_course(),
+        "thirds": thirds_course(),
     }
     return {
         (name, version): write_site(course, RUNTIME[version], root / f"{name}-{RUNTIME[version]}")
@@ -487,3 +502,66 @@ def test_api_is_found_from_a_nested_frame(lms, scos, seed_course, version, tmp_p
     session.wait_until_finished()
     session.assert_clean()
     check_result(version, session, 100, passed=True)
+
+
+# ------------------------------------------------------------------ several quizzes, decimals
+@pytest.mark.parametrize("version", VERSIONS)
+def test_several_quizzes_make_one_score(lms, scos, version):
+    course = multi_lesson_course()
+    first_quiz, second_quiz = (lesson.quiz for lesson in course.lessons if lesson.quiz)
+    session = launch(lms, scos, "multi", version)
+    frame = session.frame_locator
+    answer_all(frame, first_quiz.questions, [True, True])
+    # one quiz done: its result shows, but the course score waits for the other quiz
+    expect(frame.locator(f"#quiz-{first_quiz.id}--result")).to_be_visible()
+    assert score_element(version) not in session.values_set()
+    expect(frame.locator("#srm-course-result")).to_be_hidden()
+    answer_all(frame, second_quiz.questions, [False])
+    session.wait_until_finished()
+    session.assert_clean()
+    check_result(version, session, 40, passed=False)  # 2 of 5 points: the 3-point question was missed
+    expect(frame.locator("#srm-course-result")).to_be_visible()
+    expect(frame.locator("[data-course-score]")).to_have_text("Course score: 40% (2 of 5 points).")
+    ids = [item["id"] for item in interactions(session.cmi())]
+    assert ids == ["first__first_q1", "first__first_q2", "second__second_q1"]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_score_with_decimals(lms, scos, version):
+    questions = thirds_course().lessons[0].quiz.questions
+    session = launch(lms, scos, "thirds", version)
+    answer_all(session.frame_locator, questions, [True, False, True])
+    session.wait_until_finished()
+    session.assert_clean()
+    check_result(version, session, 66.67, passed=False)
+    expect(session.frame_locator.locator("[data-score-percent]")).to_have_text("66.67%")
+
+
+def test_time_formats(offline_page, scos):
+    """The adapter's formats at their edges, against Moodle's patterns."""
+    offline_page.open(scos[("seed", "1.2")])
+    results = offline_page.page.evaluate(
+        """() => {
+            const f = window.SrmScormRuntime.formats;
+            const spans = [0, 4, 5, 12500, 59996, 61000, 3600000, 3723450, 36000000000];
+            return {
+                timespan12: spans.map(f.timespan12),
+                duration2004: spans.map(f.duration2004),
+                clock12: f.clock12(new Date(2026, 0, 2, 3, 4, 5, 678)),
+                timestamp2004: f.timestamp2004(new Date(2026, 0, 2, 3, 4, 5, 678)),
+                decimals: [f.decimal(200 / 3, 2), f.decimal(0.6667, 4), f.decimal(100, 2), f.decimal(0.29 * 100, 2)],
+            };
+        }"""
+    )
+    assert results["timespan12"] == [
+        "0000:00:00.00", "0000:00:00.00", "0000:00:00.01", "0000:00:12.50", "0000:01:00.00",
+        "0000:01:01.00", "0001:00:00.00", "0001:02:03.45", "9999:00:00.00",
+    ]
+    assert all(TIMESPAN_12.fullmatch(value) for value in results["timespan12"])
+    assert results["duration2004"] == [
+        "PT0S", "PT0S", "PT0.01S", "PT12.5S", "PT1M", "PT1M1S", "PT1H", "PT1H2M3.45S", "PT10000H",
+    ]
+    assert all(DURATION_2004.fullmatch(value) for value in results["duration2004"])
+    assert results["clock12"] == "03:04:05"
+    assert results["timestamp2004"] == "2026-01-02T03:04:05"
+    assert results["decimals"] == ["66.67", "0.6667", "100", "29"]
