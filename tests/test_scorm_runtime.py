@@ -465,21 +465,29 @@ def test_hidden_page_commits(lms, scos, version):
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_lms_errors_are_shown_and_the_quiz_keeps_working(lms, scos, seed_course, version):
+@pytest.mark.parametrize(
+    "failure",
+    [
+        # the LMS starts refusing commits (a lost connection, an expired session...)
+        "() => { window[api].lastErrorCode = '101'; return 'false'; }",
+        # or a broken LMS script throws
+        "() => { window[api].lastErrorCode = '101'; throw new Error('LMS script error'); }",
+    ],
+    ids=["refuses", "throws"],
+)
+def test_lms_errors_are_shown_and_the_quiz_keeps_working(lms, scos, seed_course, version, failure):
     session = launch(lms, scos, "seed", version)
     api, commit = ("API", "LMSCommit") if version == "1.2" else ("API_1484_11", "Commit")
-    # the LMS starts refusing commits (a lost connection, an expired session...)
     session.page.evaluate(
-        """([api, commit]) => {
-            window[api][commit] = () => { window[api].lastErrorCode = '101'; return 'false'; };
-        }""",
+        f"""([api, commit]) => {{ window[api][commit] = {failure}; }}""",
         [api, commit],
     )
     question = seed_course.lessons[0].quiz.questions[0]
     answer(session.frame_locator, question, right_choices(question))
     status = session.frame_locator.locator("#srm-lms-status")
     expect(status).to_be_visible()
-    assert "problem while saving (error 101" in status.inner_text()
+    assert "problem while saving" in status.inner_text()
+    assert ("LMS script error" if "throw" in failure else "(error 101") in status.inner_text()
     assert question_box(session.frame_locator, question).locator("[data-verdict]:visible").inner_text() == (
         "Correct"
     )

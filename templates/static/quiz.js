@@ -479,6 +479,19 @@
     show(lmsStatus, true);
   }
 
+  /** Run LMS work so that nothing it throws can stop the quiz on the page. */
+  function safely(work) {
+    try {
+      return work();
+    } catch (error) {
+      if (window.console && window.console.warn) {
+        window.console.warn("[SCORM] " + error);
+      }
+      reportProblem(String(error));
+      return undefined;
+    }
+  }
+
   function showLmsNote(variant) {
     if (lmsStatus) {
       setTemplateText(lmsStatus, {}, variant);
@@ -544,7 +557,9 @@
     reveal(question);
     var counts = updateProgress(question.quiz);
     if (fromLearner) {
-      report(question);
+      safely(function () {
+        report(question);
+      });
     }
     if (counts.complete) {
       showResult(question.quiz);
@@ -684,7 +699,7 @@
   }
 
   function start() {
-    recorder = connect();
+    recorder = safely(connect) || null;
     var info = recorder ? recorder.info : null;
     var saved = info && info.entry !== "ab-initio" ? decodeState(info.suspendData) : null;
     if (saved) {
@@ -697,19 +712,23 @@
       quizzes.forEach(applyOrder);
       if (recorder) {
         // a valid empty state, never "": some LMSs keep the old value when given "" (lms-targets §6)
-        recorder.saveState(encodeState(), "");
+        safely(function () {
+          recorder.saveState(encodeState(), "");
+        });
       }
     }
     quizzes.forEach(updateProgress);
-    if (recorder && !questions.length) {
-      recorder.completeWithoutScore();
-    } else if (recorder && tally(questions).complete && !/^(passed|failed|completed)$/.test(info.status || "")) {
-      // a previous session saved every answer but did not get to send the score
-      var verdict = showCourseVerdict();
-      recorder.complete({ percent: verdict.percent, passed: verdict.passed });
-    } else if (recorder) {
-      recorder.commit();
-    }
+    safely(function () {
+      if (recorder && !questions.length) {
+        recorder.completeWithoutScore();
+      } else if (recorder && tally(questions).complete && !/^(passed|failed|completed)$/.test(info.status || "")) {
+        // a previous session saved every answer but did not get to send the score
+        var verdict = showCourseVerdict();
+        recorder.complete({ percent: verdict.percent, passed: verdict.passed });
+      } else if (recorder) {
+        recorder.commit();
+      }
+    });
     questions.forEach(wire);
     quizzes.forEach(function (quiz) {
       var retryButton = quiz.result && quiz.result.querySelector("[data-retry]");
@@ -722,12 +741,16 @@
     if (recorder) {
       document.addEventListener("visibilitychange", function () {
         if (document.visibilityState === "hidden") {
-          recorder.commit();
+          safely(function () {
+            recorder.commit();
+          });
         }
       });
       // never `unload`: browsers refuse synchronous requests there, and Moodle commits with them
       window.addEventListener("pagehide", function () {
-        recorder.finish(tally(questions).complete);
+        safely(function () {
+          recorder.finish(tally(questions).complete);
+        });
       });
       window.addEventListener("pageshow", function (event) {
         if (event.persisted && recorder.terminated) {
