@@ -573,3 +573,25 @@ def test_time_formats(offline_page, scos):
     assert results["clock12"] == "03:04:05"
     assert results["timestamp2004"] == "2026-01-02T03:04:05"
     assert results["decimals"] == ["66.67", "0.6667", "100", "29"]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_api_is_found_from_a_popup(lms, offline_page, scos, seed_course, version, tmp_path):
+    """An LMS that launches the SCO in a new window: the API is in window.top.opener."""
+    blank = tmp_path / "blank"
+    blank.mkdir()
+    (blank / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Player</title></head></html>',
+        encoding="utf-8",
+    )
+    session = lms(blank, version=version)
+    url = offline_page.serve(scos[("seed", version)]) + "index.html"
+    with session.page.context.expect_page() as opened:
+        session.page.evaluate("url => { window.open(url, 'sco-window'); }", url)
+    popup = opened.value
+    expect(popup.locator("html.quiz-ready")).to_have_count(1)
+    expect(popup.locator("#srm-lms-status")).to_be_hidden()
+    answer_all(popup, seed_course.lessons[0].quiz.questions, [True] * 5)
+    session.wait_until_finished()
+    session.assert_clean()
+    check_result(version, session, 100, passed=True)
