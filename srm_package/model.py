@@ -136,6 +136,14 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class QuestionFeedback:
+    """Question-level feedback: on a right answer, on a wrong (or partly right) one."""
+
+    correct: Markdown = ""
+    incorrect: Markdown = ""
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     kind: QuestionKind
@@ -145,6 +153,8 @@ class Question:
     points: int
     #: id of the lesson section that teaches this question
     section_id: str
+    #: shown when the whole answer is right / wrong (besides the chosen choice's feedback)
+    feedback: QuestionFeedback = field(default_factory=lambda: QuestionFeedback())
 
     @property
     def correct_choices(self) -> tuple[Choice, ...]:

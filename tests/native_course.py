@@ -17,6 +17,7 @@ from srm_package.model import (
     Lesson,
     Paragraph,
     Question,
+    QuestionFeedback,
     QuestionKind,
     Quiz,
     Recommendation,
@@ -49,6 +50,7 @@ def native_questions() -> tuple[Question, ...]:
         explanation="Because <script>alert('x')</script> is text & stays text.",
         points=2,
         section_id="overview",
+        feedback=QuestionFeedback(correct="Right & <well> done — bravo.", incorrect='Not "yet" & <retry>.'),
     )
     multiple = Question(
         id="pick-several",
@@ -63,6 +65,7 @@ def native_questions() -> tuple[Question, ...]:
         explanation=LONG,
         points=3,
         section_id="overview",
+        feedback=QuestionFeedback(incorrect="Pick every customer-side item, and nothing else."),
     )
     true_false = Question(
         id="aws-patches-rds",

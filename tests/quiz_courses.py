@@ -15,6 +15,7 @@ from srm_package.model import (
     ListBlock,
     Paragraph,
     Question,
+    QuestionFeedback,
     QuestionKind,
     Quiz,
     Recommendation,
@@ -177,6 +178,7 @@ def kinds_course(shuffle: bool = False) -> Course:
             explanation="Both right ones, nothing else.",
             points=2,
             section_id="details",
+            feedback=QuestionFeedback(correct="Both found.", incorrect="Pick both right ones & no other."),
         ),
         Question(
             id="true-or-false",

@@ -156,7 +156,7 @@ BAD_INPUTS = [
      [(QUIZ_FILE, 2, "", "YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'")]),
     ("unknown key with hint", {QUIZ_FILE: _quiz("    stem: Pick one.", "    stme: Pick one.")},
      [(QUIZ_FILE, 12, "questions[0].stme", "unknown key 'stme' (did you mean 'stem'?); expected one of: "
-       "id, type, section, points, stem, choices, explanation"),
+       "id, type, section, points, stem, choices, explanation, feedback"),
       (QUIZ_FILE, 10, "questions[0].stem", "missing required field 'stem'")]),
     ("missing required field", {"course.yaml": _course("author: Ada Lovelace\n", "")},
      [("course.yaml", 1, "author", "missing required field 'author'")]),
@@ -302,3 +302,11 @@ def test_python_tags_are_not_executed(tmp_path: Path) -> None:
     quiz = _quiz("title: Quiz One", 'title: !!python/object/apply:os.system ["echo pwned"]')
     assert problems_of(write_course(tmp_path, {QUIZ_FILE: quiz})) == [
         (QUIZ_FILE, 1, "title", "expected text; found a list")]
+
+
+def test_question_feedback_defaults_come_from_the_quiz(tmp_path: Path) -> None:
+    quiz = _quiz("title: Quiz One\n", "title: Quiz One\nfeedback:\n  correct: Well done.\n  incorrect: Not yet.\n")
+    quiz = quiz.replace("    stem: Simple is good.\n", "    stem: Simple is good.\n    feedback:\n      incorrect: Think again.\n")
+    q_one, q_two = load_course(write_course(tmp_path, {QUIZ_FILE: quiz})).course.questions
+    assert q_one.feedback == model.QuestionFeedback("Well done.", "Not yet.")
+    assert q_two.feedback == model.QuestionFeedback("Well done.", "Think again.")

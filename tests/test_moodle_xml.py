@@ -54,6 +54,8 @@ def test_moodle_imports_every_question_as_written(course):
         assert got.extra["questiontext_format"] == "html"
         assert got.points == question.points
         assert got.general_feedback == inline_html(question.explanation)
+        assert got.correct_feedback == inline_html(question.feedback.correct)
+        assert got.incorrect_feedback == inline_html(question.feedback.incorrect)
         assert [round(c.fraction, 7) for c in got.choices] == _fractions(question)
         assert [c.feedback for c in got.choices] == [inline_html(c.feedback) for c in question.choices]
         if question.kind is QuestionKind.TRUE_FALSE:

@@ -94,8 +94,8 @@ def test_canvas_reads_every_question_back(course):
             assert got.points == question.points
             assert [c.feedback for c in got.choices] == [_html(c.feedback) for c in question.choices]
             assert got.general_feedback == _html(question.explanation)
-            # the source has no separate right/wrong feedback: nothing may land there
-            assert got.correct_feedback == "" and got.incorrect_feedback == ""
+            assert got.correct_feedback == _html(question.feedback.correct)
+            assert got.incorrect_feedback == _html(question.feedback.incorrect)
             assert got.extra["texttype"] == "text/html"
 
 

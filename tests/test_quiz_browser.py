@@ -192,7 +192,8 @@ def test_multiple_answer_and_true_false(offline_page, sites):
     assert progress_text(page).startswith("Progress: 0/3 correct (0%).")
     answer(page, pick_many, right_choices(pick_many))
     expect(box.locator("[data-need-choice]")).to_be_hidden()
-    assert feedback_of(page, pick_many).startswith("Correct")
+    assert feedback_of(page, pick_many).startswith("Correct\n\nBoth found.")
+    assert pick_many.feedback.incorrect not in feedback_of(page, pick_many)
     expect(box.locator("[data-feedback]")).to_be_focused()
     expect(box.get_by_role("checkbox")).to_have_count(3)
     for checkbox in box.get_by_role("checkbox").all():
@@ -212,7 +213,8 @@ def test_multiple_answer_with_a_wrong_extra_choice_is_wrong(offline_page, sites)
     pick_many = kinds_course().lessons[0].quiz.questions[1]
     answer(page, pick_many, wrong_choices(pick_many))
     text = feedback_of(page, pick_many)
-    assert text.startswith("Incorrect")
+    assert text.startswith("Incorrect\n\nPick both right ones & no other.")
+    assert pick_many.feedback.correct not in text
     # the feedback of every chosen choice is shown
     for choice in wrong_choices(pick_many):
         assert choice.feedback in text

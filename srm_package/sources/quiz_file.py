@@ -6,11 +6,12 @@ from srm_package import model
 from srm_package.sources.yamlfields import Located, YamlMapping, did_you_mean
 
 _QUIZ_FIELDS = ("id", "title", "instructions", "shuffle", "max_attempts", "show_correct_answers",
-                "recommendation", "questions")
+                "feedback", "recommendation", "questions")
+_FEEDBACK_FIELDS = ("correct", "incorrect")
 _SHUFFLE_FIELDS = ("questions", "choices")
 _RECOMMENDATION_FIELDS = ("bands", "review")
 _BAND_FIELDS = ("min", "message")
-_QUESTION_FIELDS = ("id", "type", "section", "points", "stem", "choices", "explanation")
+_QUESTION_FIELDS = ("id", "type", "section", "points", "stem", "choices", "explanation", "feedback")
 _CHOICE_FIELDS = ("id", "text", "correct", "feedback")
 _KINDS = {kind.value: kind for kind in model.QuestionKind}
 _TRUE_FALSE_TEXT = {"true": "True", "false": "False"}
@@ -30,7 +31,8 @@ def read_quiz(root: Located, lesson: model.Lesson, section_lines: dict[str, int]
     show_answers = _optional(fields, "show_correct_answers", Located.boolean)
     found_recommendation = fields.require("recommendation")
     recommendation = _recommendation(found_recommendation) if found_recommendation else None
-    questions = _questions(fields.require("questions"), lesson, section_lines)
+    default_feedback = _feedback(fields.get("feedback"), model.QuestionFeedback())
+    questions = _questions(fields.require("questions"), lesson, section_lines, default_feedback)
     if len(root.problems.errors) > problems_before or title is None or recommendation is None:
         return None
     return model.Quiz(
@@ -92,7 +94,20 @@ def _recommendation(found: Located) -> model.Recommendation | None:
     return model.Recommendation(ordered, review)
 
 
-def _questions(found: Located | None, lesson: model.Lesson, section_lines: dict[str, int]) -> list[model.Question]:
+def _feedback(found: Located | None, default: model.QuestionFeedback) -> model.QuestionFeedback:
+    """``feedback: {correct, incorrect}``; what is left out comes from ``default``."""
+    fields = found.as_mapping(_FEEDBACK_FIELDS) if found is not None else None
+    if fields is None:
+        return default
+    correct = _optional(fields, "correct", Located.text)
+    incorrect = _optional(fields, "incorrect", Located.text)
+    return model.QuestionFeedback(correct or default.correct, incorrect or default.incorrect)
+
+
+def _questions(
+    found: Located | None, lesson: model.Lesson, section_lines: dict[str, int],
+    default_feedback: model.QuestionFeedback,
+) -> list[model.Question]:
     if found is None:
         return []
     items = found.as_sequence()
@@ -103,7 +118,7 @@ def _questions(found: Located | None, lesson: model.Lesson, section_lines: dict[
     questions: list[model.Question] = []
     first_line: dict[str, int] = {}
     for item in items:
-        question = _question(item, lesson, section_lines)
+        question = _question(item, lesson, section_lines, default_feedback)
         if question is None:
             continue
         if question.id in first_line:
@@ -115,7 +130,9 @@ def _questions(found: Located | None, lesson: model.Lesson, section_lines: dict[
     return questions
 
 
-def _question(item: Located, lesson: model.Lesson, section_lines: dict[str, int]) -> model.Question | None:
+def _question(
+    item: Located, lesson: model.Lesson, section_lines: dict[str, int], default_feedback: model.QuestionFeedback
+) -> model.Question | None:
     fields = item.as_mapping(_QUESTION_FIELDS)
     if fields is None:
         return None
@@ -131,11 +148,12 @@ def _question(item: Located, lesson: model.Lesson, section_lines: dict[str, int]
     points = _optional(fields, "points", lambda v: v.integer(minimum=1))
     stem = _required(fields, "stem", Located.text)
     explanation = _optional(fields, "explanation", Located.text) or ""
+    feedback = _feedback(fields.get("feedback"), default_feedback)
     choices = _choices(fields.require("choices"), kind)
     if None in (question_id, kind, section_id, stem, choices):
         return None
     return model.Question(question_id, kind, stem, choices, explanation,
-                          1 if points is None else points, section_id)
+                          1 if points is None else points, section_id, feedback)
 
 
 def _kind(found: Located | None) -> model.QuestionKind | None:

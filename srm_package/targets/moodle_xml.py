@@ -90,10 +90,10 @@ def _multichoice_options(quiz: Quiz, question: Question) -> list[etree._Element]
         E.shuffleanswers("true" if quiz.shuffle.choices else "false"),
         E.answernumbering("abc"),
         E.showstandardinstruction("0"),
-        # the source has per-answer feedback only; Moodle's combined feedback stays empty
-        _html("correctfeedback", ""),
-        _html("partiallycorrectfeedback", ""),
-        _html("incorrectfeedback", ""),
+        _html("correctfeedback", question.feedback.correct),
+        # all-or-nothing in the source: a partly right answer is a wrong one
+        _html("partiallycorrectfeedback", question.feedback.incorrect),
+        _html("incorrectfeedback", question.feedback.incorrect),
         *(
             E.answer(
                 E.text(inline_html(choice.text)),

@@ -37,6 +37,9 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 RESPONSE_IDENT = "response1"
 #: itemfeedback shown whatever the answer (the explanation)
 GENERAL_FEEDBACK = "general_fb"
+#: question-level feedback on a right / wrong answer, named as Canvas's export names them
+CORRECT_FEEDBACK = "correct_fb"
+INCORRECT_FEEDBACK = "general_incorrect_fb"
 ROOT_SECTION = "root_section"
 
 
@@ -152,7 +155,7 @@ def build_item(quiz: Quiz, question: Question, *, profile: Profile, scope: str =
             ),
             *_conditions(question, labels, profile),
         ),
-        *_item_feedback(question, labels),
+        *_item_feedback(question, labels, profile),
         ident=item_ident(quiz, question, scope),
         title=question_name(question),
     )
@@ -214,7 +217,13 @@ def _canvas_conditions(question: Question, labels: dict[str, str]) -> list[etree
         for c in question.choices
         if c.feedback
     ]
-    conditions.append(_condition("No", _correct_response(question, labels), score=True))
+    conditions.append(
+        _condition("No", _correct_response(question, labels), score=True,
+                   feedback=CORRECT_FEEDBACK if question.feedback.correct else None)
+    )
+    if question.feedback.incorrect:
+        # reached only when the scoring condition above did not stop processing
+        conditions.append(_condition("Yes", E.other(), feedback=INCORRECT_FEEDBACK))
     return conditions
 
 
@@ -270,10 +279,16 @@ def _varequal(label: str, *, case: bool = False) -> etree._Element:
     return element
 
 
-def _item_feedback(question: Question, labels: dict[str, str]) -> list[etree._Element]:
+def _item_feedback(question: Question, labels: dict[str, str], profile: Profile) -> list[etree._Element]:
     feedback = []
     if question.explanation:
         feedback.append(_feedback(GENERAL_FEEDBACK, question.explanation))
+    # Moodle's cartridge importer would merge question-level feedback into an answer's
+    # or the general feedback, so only the Canvas profile carries it
+    if profile is Profile.CANVAS and question.feedback.correct:
+        feedback.append(_feedback(CORRECT_FEEDBACK, question.feedback.correct))
+    if profile is Profile.CANVAS and question.feedback.incorrect:
+        feedback.append(_feedback(INCORRECT_FEEDBACK, question.feedback.incorrect))
     feedback += [
         _feedback(feedback_ident(labels[c.id]), c.feedback) for c in question.choices if c.feedback
     ]

@@ -339,6 +339,8 @@
       show(feedback.querySelector("[data-need-choice]"), false);
       show(feedback.querySelector('[data-verdict="correct"]'), correct);
       show(feedback.querySelector('[data-verdict="incorrect"]'), !correct);
+      show(feedback.querySelector('[data-question-feedback="correct"]'), correct);
+      show(feedback.querySelector('[data-question-feedback="incorrect"]'), !correct);
       feedback.querySelectorAll("[data-feedback-for]").forEach(function (item) {
         var choice = question.choices.filter(function (c) {
           return c.data.id === item.getAttribute("data-feedback-for");
@@ -369,7 +371,7 @@
       question.checkButton.hidden = false;
     }
     if (question.feedback) {
-      question.feedback.querySelectorAll("[hidden], [data-verdict], [data-feedback-for], [data-explanation], [data-need-choice]")
+      question.feedback.querySelectorAll("[hidden], [data-verdict], [data-question-feedback], [data-feedback-for], [data-explanation], [data-need-choice]")
         .forEach(function (item) {
           item.hidden = true;
         });
