@@ -44,7 +44,14 @@ from srm_package.model import (
     Table,
 )
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+def _templates_dir() -> Path:
+    """``templates/`` beside the package in a checkout, inside it in an installed wheel."""
+    package = Path(__file__).resolve().parent
+    checkout = package.parent / "templates"
+    return checkout if (checkout / "static").is_dir() else package / "templates"
+
+
+TEMPLATES_DIR = _templates_dir()
 STATIC_DIR = TEMPLATES_DIR / "static"
 
 RUNTIMES = ("scorm12", "scorm2004", "none")
