@@ -1,4 +1,8 @@
-"""``build``: load the sources once, run each requested target, write all packages atomically."""
+"""``build``: load the sources once, run each requested target, write all packages atomically.
+
+Each package is written out as soon as its target has built it, so memory holds one
+package at a time; large courses build their targets in parallel worker processes.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,21 @@ from pathlib import Path
 
 from srm_package.errors import Problem
 from srm_package.loader import load_course
-from srm_package.package import Artifact, build_timestamp, write_artifacts
+from srm_package.model import Course
+from srm_package.package import Artifact, Staged, Staging, build_timestamp
+from srm_package.parallel import fork_map
 from srm_package.targets import TARGETS, builder
+
+#: from this many lessons or questions, targets are built in parallel
+_PARALLEL_LESSONS = 8
+_PARALLEL_QUESTIONS = 200
 
 
 @dataclass(frozen=True)
 class Written:
     path: Path
     size: int
+    #: what was written (its ``entries`` are not kept: they are on disk)
     artifact: Artifact
 
 
@@ -26,10 +37,27 @@ def build(source_dir: Path, out_dir: Path, targets: list[str] | None = None) -> 
     """
     loaded = load_course(source_dir)
     names = targets or list(TARGETS)
-    artifacts = [builder(name)(loaded.course) for name in names]
-    paths = write_artifacts(artifacts, out_dir, build_timestamp(loaded.course))
-    written = [Written(path, _size(path), artifact) for path, artifact in zip(paths, artifacts, strict=True)]
+    course = loaded.course
+    with Staging(out_dir, build_timestamp(course)) as staging:
+
+        def build_target(name: str) -> tuple[Staged, Artifact]:
+            # staged as soon as it is built, so that only one package is held in memory
+            artifact = builder(name)(course)
+            return staging.stage(artifact), artifact.without_entries()
+
+        if len(names) > 1 and _is_large(course):
+            # the targets share nothing but the course: build them side by side on the cores
+            built = fork_map(build_target, names)
+        else:
+            built = [build_target(name) for name in names]
+        paths = staging.commit([staged for staged, _ in built])
+    written = [Written(path, _size(path), artifact) for path, (_, artifact) in zip(paths, built, strict=True)]
     return written, loaded.warnings
+
+
+def _is_large(course: Course) -> bool:
+    """Worth worker processes: a few milliseconds to start, then each target runs on its own core."""
+    return len(course.lessons) >= _PARALLEL_LESSONS or len(course.questions) >= _PARALLEL_QUESTIONS
 
 
 def _size(path: Path) -> int:

@@ -1,9 +1,10 @@
 """Deterministic, atomic packaging shared by every target.
 
 Two builds of the same sources give byte-identical files: entries are sorted,
-timestamps fixed, permissions fixed. Each artifact is written to a temporary
-name in the destination folder and renamed into place only once complete, so an
-interrupted or failed build never leaves a half-written package in ``dist/``.
+timestamps fixed, permissions fixed. Each artifact is written under a temporary
+name in a private folder inside the destination and renamed into place only once
+every one is complete, so an interrupted or failed build never leaves a
+half-written package in ``dist/``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from srm_package.model import Course
 
@@ -33,6 +35,10 @@ class Artifact:
     entries: Mapping[str, bytes]
     #: e.g. "5 questions, pass mark 80%"; shown in the build report
     summary: str = ""
+
+    def without_entries(self) -> Artifact:
+        """The same description, holding no file contents (once they are written out)."""
+        return replace(self, entries={})
 
 
 def build_timestamp(course: Course) -> tuple[int, int, int, int, int, int]:
@@ -58,51 +64,98 @@ def zip_bytes_to(stream, entries: Mapping[str, bytes], timestamp: tuple[int, ...
             archive.writestr(info, entries[name])
 
 
+class Staged(NamedTuple):
+    """A package written completely under a temporary name, and the name it will get."""
+
+    tmp: Path
+    final: Path
+
+
+class Staging:
+    """Packages written under temporary names in a private folder inside ``out_dir``, then
+    renamed into place together: all of them land, or none does.
+
+    ``stage`` may be called from forked worker processes: it only writes files, and the
+    caller keeps the ``Staged`` results to ``commit``. Leaving the ``with`` block without a
+    commit (an error, Ctrl-C) removes everything staged, and ``out_dir`` if it was created
+    for this build, so ``out_dir`` is left as it was.
+    """
+
+    def __init__(self, out_dir: Path, timestamp: tuple[int, ...]):
+        self.out_dir = out_dir
+        self.timestamp = timestamp
+        self.folder: Path | None = None
+        self._created = False
+
+    def __enter__(self) -> Staging:
+        self._created = not self.out_dir.exists()
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder = Path(_in_folder(self.out_dir, tempfile.mkdtemp, self.out_dir, ".srm-package-", ".part"))
+        except BaseException:
+            self._forget_out_dir()
+            raise
+        return self
+
+    def _forget_out_dir(self) -> None:
+        if self._created and not any(self.out_dir.iterdir()):
+            self.out_dir.rmdir()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.folder is not None:
+            _remove(self.folder)
+        if exc_info[0] is not None:
+            self._forget_out_dir()
+
+    def stage(self, artifact: Artifact) -> Staged:
+        """Write ``artifact`` completely (and to disk) under a temporary name."""
+        assert self.folder is not None, "stage() is used inside 'with Staging(...)'"
+        return Staged(_stage(artifact, self.folder, self.out_dir, self.timestamp),
+                      self.out_dir / artifact.filename)
+
+    def commit(self, staged: list[Staged]) -> list[Path]:
+        """Rename every staged package into place; returns their final paths, in order."""
+        for item in staged:
+            _replace(item.tmp, item.final)
+        return [item.final for item in staged]
+
+
 def write_artifacts(artifacts: list[Artifact], out_dir: Path, timestamp: tuple[int, ...]) -> list[Path]:
     """Write every artifact into ``out_dir``; all of them land, or none does.
 
-    Each is first written completely under a temporary name beside its final
-    place; only when all are written are they renamed into place. Any failure
+    Each is first written completely under a temporary name (see ``Staging``);
+    only when all are written are they renamed into place. Any failure
     (disk full, Ctrl-C) removes the temporary files and leaves ``out_dir`` as it was.
     """
-    created = not out_dir.exists()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for artifact in artifacts:
-            staged.append((_stage(artifact, out_dir, timestamp), out_dir / artifact.filename))
-        for tmp, final in staged:
-            _replace(tmp, final)
-    except BaseException:
-        for tmp, _ in staged:
-            _remove(tmp)
-        if created and not any(out_dir.iterdir()):
-            out_dir.rmdir()
-        raise
-    return [final for _, final in staged]
+    with Staging(out_dir, timestamp) as staging:
+        return staging.commit([staging.stage(artifact) for artifact in artifacts])
 
 
-def _stage(artifact: Artifact, out_dir: Path, timestamp: tuple[int, ...]) -> Path:
-    prefix, suffix = f".{artifact.filename}.", ".part"
+def _in_folder(out_dir: Path, make, folder: Path, prefix: str, suffix: str):
+    """``make`` (mkstemp or mkdtemp) in ``folder``; a failure names ``out_dir``, the folder
+    the user chose, not a random temporary name."""
     try:
-        if artifact.kind == "dir":
-            tmp = Path(tempfile.mkdtemp(prefix=prefix, suffix=suffix, dir=out_dir))
-        else:
-            handle, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=out_dir)
-            tmp = Path(tmp_name)
+        return make(prefix=prefix, suffix=suffix, dir=str(folder))
     except OSError as error:
-        # report the folder, not the random temporary name that could not be created
         raise OSError(error.errno, error.strerror, str(out_dir)) from error
+
+
+def _stage(artifact: Artifact, folder: Path, out_dir: Path, timestamp: tuple[int, ...]) -> Path:
+    prefix, suffix = f".{artifact.filename}.", ".part"
     if artifact.kind == "dir":
+        tmp = Path(_in_folder(out_dir, tempfile.mkdtemp, folder, prefix, suffix))
         try:
             for name in sorted(artifact.entries):
                 target = tmp / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(artifact.entries[name])
+            os.chmod(tmp, 0o755)  # mkdtemp makes it private (0700); a site is for everyone to read
         except BaseException:
             _remove(tmp)
             raise
         return tmp
+    handle, tmp_name = _in_folder(out_dir, tempfile.mkstemp, folder, prefix, suffix)
+    tmp = Path(tmp_name)
     try:
         with os.fdopen(handle, "wb") as stream:
             if artifact.kind == "zip":

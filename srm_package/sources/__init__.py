@@ -7,11 +7,13 @@ error is left; warnings travel with it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from srm_package import model
 from srm_package.errors import Problem, SourceError
+from srm_package.parallel import fork_map
 from srm_package.sources.lesson_file import LessonSource, read_lesson
 from srm_package.sources.quiz_file import read_quiz
 from srm_package.sources.yamlfields import Located, Problems, compose, decode_utf8
@@ -21,6 +23,8 @@ _COURSE_FIELDS = ("id", "title", "language", "author", "copyright", "last_update
                   "citation", "passing_score", "lessons")
 _CITATION_FIELDS = ("label", "text")
 _LESSON_ENTRY_FIELDS = ("file", "quiz")
+#: below this many lessons, starting worker processes costs more than it saves
+_PARALLEL_FROM = 8
 
 
 @dataclass(frozen=True)
@@ -141,8 +145,9 @@ class _CourseReader:
         seen_ids: dict[str, str] = {}
         seen_numbers: dict[int, str] = {}
         question_ids: dict[str, str] = {}
-        for item in items:
-            lesson = self._lesson(item)
+        entries = fork_map(self._entry, items) if len(items) >= _PARALLEL_FROM else map(self._entry, items)
+        for item, (lesson, found) in zip(items, entries, strict=True):
+            self.problems.items += found
             if lesson is None:
                 continue
             where = f"{item.file}:{item.line}"
@@ -161,6 +166,17 @@ class _CourseReader:
                 question_ids.setdefault(question.id, lesson.id)
             lessons.append(lesson)
         return lessons
+
+    def _entry(self, item: Located) -> tuple[model.Lesson | None, list[Problem]]:
+        """One entry of ``lessons:`` read on its own: its lesson (or ``None``) and the problems found.
+
+        Entries share nothing but the folder, so large courses read them in parallel
+        (``fork_map``); the problems are then reported in course order all the same.
+        """
+        problems = Problems()
+        reader = _CourseReader(self.dir, problems)
+        lesson = reader._lesson(dataclasses.replace(item, problems=problems))
+        return lesson, problems.items
 
     def _lesson(self, item: Located) -> model.Lesson | None:
         fields = item.as_mapping(_LESSON_ENTRY_FIELDS)
