@@ -13,8 +13,6 @@ else ``fork_map`` is a plain ``map``. ``SRM_PACKAGE_WORKERS=1`` turns it off.
 from __future__ import annotations
 
 import os
-import pickle
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -87,6 +85,8 @@ def _split(total: int, count: int) -> list[range]:
 
 
 def _start(function, items, share: range) -> tuple[int, int, range]:
+    import pickle  # here, not at the top: a build that does not fork does not pay for it
+
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the worker: never returns into the caller's code
@@ -108,6 +108,8 @@ def _start(function, items, share: range) -> tuple[int, int, range]:
 
 
 def _pickled_error(error: BaseException) -> bytes:
+    import pickle
+
     try:
         payload = pickle.dumps((False, error), pickle.HIGHEST_PROTOCOL)
         pickle.loads(payload)  # some exceptions pickle but cannot be rebuilt
@@ -117,6 +119,8 @@ def _pickled_error(error: BaseException) -> bytes:
 
 
 def _collect(function, items, pid: int, reader: int, share: range) -> list:
+    import pickle
+
     try:
         with os.fdopen(reader, "rb") as stream:
             payload = stream.read()
@@ -132,6 +136,8 @@ def _collect(function, items, pid: int, reader: int, share: range) -> list:
 
 def _stop(pid: int, reader: int) -> None:
     """End a worker whose result is no longer wanted, and reap it."""
+    import signal
+
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

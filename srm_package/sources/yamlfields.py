@@ -9,7 +9,6 @@ naming the file, line, column and field, instead of a traceback.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -296,6 +295,8 @@ class YamlMapping:
 
 def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
     """`` (did you mean 'x'?)`` for the closest option, or nothing."""
+    import difflib  # only when there is a mistake to explain
+
     hint = difflib.get_close_matches(word, options, n=1, cutoff=0.6) if word else []
     return f" (did you mean {hint[0]!r}?)" if hint else ""
 
