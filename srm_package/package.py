@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
+from srm_package.errors import BuildError
 from srm_package.model import Course
 
 #: zip timestamps cannot precede 1980 nor follow 2107 (two-second resolution)
@@ -44,8 +45,14 @@ class Artifact:
 def build_timestamp(course: Course) -> tuple[int, int, int, int, int, int]:
     """The zip timestamp: ``SOURCE_DATE_EPOCH`` when set, else the course's last-updated date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        stamp = time.gmtime(int(epoch))
+    if epoch:
+        # reproducible-builds.org: a malformed value is an error, not silently ignored
+        if not epoch.isdigit():
+            raise BuildError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970; found {epoch!r}")
+        try:
+            stamp = time.gmtime(int(epoch))
+        except (OverflowError, OSError, ValueError):  # beyond what the platform's time can hold
+            return _ZIP_LAST
         parts = (stamp.tm_year, stamp.tm_mon, stamp.tm_mday, stamp.tm_hour, stamp.tm_min, stamp.tm_sec)
     else:
         updated = course.last_updated

@@ -266,9 +266,20 @@ def test_a_failed_build_removes_the_dist_folder_it_created(tmp_path, monkeypatch
 @pytest.mark.parametrize(("epoch_value", "stamp"), [
     ("0", (1980, 1, 1, 0, 0, 0)),  # zip cannot hold earlier dates
     ("9999999999", (2107, 12, 31, 23, 59, 58)),  # nor later ones
+    ("99999999999999999999", (2107, 12, 31, 23, 59, 58)),  # beyond what gmtime can hold
 ])
 def test_source_date_epoch_outside_the_zip_range_is_clamped(tmp_path, monkeypatch, epoch_value, stamp):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch_value)
     assert run("build", SOURCE, "-o", tmp_path, "-t", "scorm12").exit_code == 0
     with zipfile.ZipFile(tmp_path / f"{COURSE_ID}-scorm12.zip") as archive:
         assert {i.date_time for i in archive.infolist()} == {stamp}
+
+
+@pytest.mark.parametrize("epoch_value", ["abc", "-5", "1.5"])
+def test_malformed_source_date_epoch_is_a_one_line_error(tmp_path, monkeypatch, epoch_value):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch_value)
+    result = run("build", SOURCE, "-o", tmp_path / "dist", "-t", "scorm12")
+    assert result.exit_code == 1
+    assert result.stderr == (f"build failed: SOURCE_DATE_EPOCH must be a whole number of seconds since "
+                             f"1970; found {epoch_value!r}; nothing written\n")
+    assert not (tmp_path / "dist").exists()
