@@ -23,6 +23,10 @@ Result = TypeVar("Result")
 WORKERS_VARIABLE = "SRM_PACKAGE_WORKERS"
 #: more workers than this gain little on the inputs a course has
 _MAX_WORKERS = 4
+#: the task pipe holds one 4-byte number per task; 16,384 of them fill the default 64 KiB
+#: pipe buffer, so more items than that are grouped into as many tasks
+_TASK_BYTES = 4
+_MAX_TASKS = 16_384
 
 
 def worker_count(items: int) -> int:
@@ -47,9 +51,10 @@ def _other_threads_running() -> bool:
 def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None) -> list[Result]:
     """``[function(item) for item in items]``, the items shared out over forked workers.
 
-    This process takes the first share itself. An exception raised by ``function``
-    in a worker is raised here; a worker that dies without answering has its share
-    redone here, so a result is never lost. ``workers`` overrides the automatic count.
+    This process works too. Each process takes the next item as soon as it is free,
+    and the results are put back in input order. An exception raised by ``function``
+    in a worker is raised here; the items of a worker that dies without answering are
+    done here, so a result is never lost. ``workers`` overrides the automatic count.
     """
     if workers is None:
         count = worker_count(len(items))
@@ -57,20 +62,24 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers:
         count = max(1, min(workers, len(items))) if hasattr(os, "fork") else 1
     if count == 1:
         return [function(item) for item in items]
-    shares = _split(len(items), count)
-    pending: list[tuple[int, int, range]] = []  # pid, read end of its pipe, its share
+    chunks = _split(len(items), min(len(items), _MAX_TASKS))
+    tasks = _task_pipe(len(chunks))
+    pending: list[tuple[int, int]] = []  # pid and the read end of its result pipe
+    done: dict[int, Result] = {}
     try:
-        for share in shares[1:]:
-            pending.append(_start(function, items, share))
-        results = [function(items[i]) for i in shares[0]]
+        for _ in range(count - 1):
+            pending.append(_start(function, items, chunks, tasks))
+        done.update(_work(function, items, chunks, tasks))
         while pending:
-            pid, reader, share = pending.pop(0)
-            results += _collect(function, items, pid, reader, share)
+            done.update(_collect(*pending.pop(0)))
     except BaseException:
-        for pid, reader, _ in pending:
+        for pid, reader in pending:
             _stop(pid, reader)
         raise
-    return results
+    finally:
+        os.close(tasks)
+    # a worker that died took the items it had claimed with it: they are done here
+    return [done[i] if i in done else function(items[i]) for i in range(len(items))]
 
 
 def _split(total: int, count: int) -> list[range]:
@@ -84,7 +93,30 @@ def _split(total: int, count: int) -> list[range]:
     return shares
 
 
-def _start(function, items, share: range) -> tuple[int, int, range]:
+def _task_pipe(count: int) -> int:
+    """A pipe holding the numbers ``0..count-1``; each process takes the next one when it is free.
+
+    So a slow item (a big target) does not hold up a share of others behind it. All
+    numbers are written before any process reads, and every read asks for exactly one
+    number, so no read can get part of one.
+    """
+    reader, writer = os.pipe()
+    try:
+        os.write(writer, b"".join(n.to_bytes(_TASK_BYTES, "little") for n in range(count)))
+    finally:
+        os.close(writer)  # at the end of the numbers, a read returns nothing
+    return reader
+
+
+def _work(function, items, chunks: list[range], tasks: int) -> dict:
+    results = {}
+    while task := os.read(tasks, _TASK_BYTES):
+        for index in chunks[int.from_bytes(task, "little")]:
+            results[index] = function(items[index])
+    return results
+
+
+def _start(function, items, chunks: list[range], tasks: int) -> tuple[int, int]:
     import pickle  # here, not at the top: a build that does not fork does not pay for it
 
     reader, writer = os.pipe()
@@ -94,7 +126,7 @@ def _start(function, items, share: range) -> tuple[int, int, range]:
         try:
             os.close(reader)
             try:
-                payload = pickle.dumps((True, [function(items[i]) for i in share]), pickle.HIGHEST_PROTOCOL)
+                payload = pickle.dumps((True, _work(function, items, chunks, tasks)), pickle.HIGHEST_PROTOCOL)
             except BaseException as error:  # sent to the parent, which raises it
                 payload = _pickled_error(error)
             with os.fdopen(writer, "wb") as stream:
@@ -104,7 +136,7 @@ def _start(function, items, share: range) -> tuple[int, int, range]:
         finally:
             os._exit(status)
     os.close(writer)
-    return pid, reader, share
+    return pid, reader
 
 
 def _pickled_error(error: BaseException) -> bytes:
@@ -118,7 +150,7 @@ def _pickled_error(error: BaseException) -> bytes:
         return pickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}")), pickle.HIGHEST_PROTOCOL)
 
 
-def _collect(function, items, pid: int, reader: int, share: range) -> list:
+def _collect(pid: int, reader: int) -> dict:
     import pickle
 
     try:
@@ -126,8 +158,8 @@ def _collect(function, items, pid: int, reader: int, share: range) -> list:
             payload = stream.read()
     finally:
         os.waitpid(pid, 0)
-    if not payload:  # the worker died (killed, out of memory): do its share here
-        return [function(items[i]) for i in share]
+    if not payload:  # the worker died (killed, out of memory): fork_map redoes its items
+        return {}
     ok, value = pickle.loads(payload)
     if not ok:
         raise value

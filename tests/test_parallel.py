@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -24,13 +25,34 @@ def square_with_pid(n: int) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3, 5])
-@pytest.mark.parametrize("count", [0, 1, 2, 7])
-def test_results_come_back_in_order(workers: int, count: int) -> None:
+@pytest.mark.parametrize("count", [0, 1, 2, 7, 40])
+def test_results_come_back_in_order(workers: int, count: int, monkeypatch) -> None:
+    started = spy_on_workers(monkeypatch)
     results = parallel.fork_map(square_with_pid, list(range(count)), workers=workers)
     assert [value for value, _ in results] == [n * n for n in range(count)]
-    processes = {pid for _, pid in results}
-    assert len(processes) == min(workers, count) or count == 0
-    assert results[0:1] == [] or results[0][1] == os.getpid()  # this process takes the first share
+    assert len(started) == max(0, min(workers, count) - 1)  # this process works too
+
+
+def test_items_are_spread_over_the_workers() -> None:
+    def slow_square(n: int) -> tuple[int, int]:
+        time.sleep(0.02)  # long enough that every process gets some of the items
+        return square_with_pid(n)
+
+    pids = {pid for _, pid in parallel.fork_map(slow_square, list(range(12)), workers=3)}
+    assert os.getpid() in pids and len(pids) == 3
+
+
+def spy_on_workers(monkeypatch) -> list[int]:
+    started: list[int] = []
+    real_start = parallel._start
+
+    def start(*args):
+        pid, reader = real_start(*args)
+        started.append(pid)
+        return pid, reader
+
+    monkeypatch.setattr(parallel, "_start", start)
+    return started
 
 
 def fail_on_five(n: int) -> int:
@@ -39,7 +61,7 @@ def fail_on_five(n: int) -> int:
     return n
 
 
-def test_an_error_in_a_worker_is_raised_here() -> None:
+def test_an_error_is_raised_here_wherever_it_happens() -> None:
     with pytest.raises(ValueError, match="item 5 is bad"):
         parallel.fork_map(fail_on_five, list(range(8)), workers=2)
 
@@ -49,15 +71,18 @@ class Unrebuildable(Exception):
         super().__init__(f"{a}/{b}")
 
 
-def fail_oddly(n: int) -> int:
-    if n == 3:
-        raise Unrebuildable(1, 2)
-    return n
+def fail_oddly_in_worker(parent: int):
+    def run(n: int) -> int:
+        if os.getpid() != parent:
+            raise Unrebuildable(1, 2)
+        time.sleep(0.05)  # leave the items to the worker
+        return n
+    return run
 
 
 def test_an_error_that_cannot_travel_is_described() -> None:
     with pytest.raises(RuntimeError, match="Unrebuildable: 1/2"):
-        parallel.fork_map(fail_oddly, [0, 1, 2, 3], workers=2)
+        parallel.fork_map(fail_oddly_in_worker(os.getpid()), list(range(4)), workers=2)
 
 
 def die_in_worker(parent: int):
@@ -145,19 +170,11 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def forking(monkeypatch) -> list[range]:
-    """Let the build fork even inside a test process that runs other threads; lists the workers' shares."""
+def forking(monkeypatch) -> list[int]:
+    """Let the build fork even inside a test process that runs other threads; lists the workers started."""
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     monkeypatch.setattr(parallel, "_other_threads_running", lambda: False)
-    shares: list[range] = []
-    real_start = parallel._start
-
-    def start(function, items, share):
-        shares.append(share)
-        return real_start(function, items, share)
-
-    monkeypatch.setattr(parallel, "_start", start)
-    return shares
+    return spy_on_workers(monkeypatch)
 
 
 def test_parallel_build_writes_the_same_files(tmp_path: Path, monkeypatch, forking) -> None:
