@@ -392,7 +392,8 @@ def render_report(benchmarks: list[Benchmark], targets: list[str], runs: int, in
         "",
         f"Written by `python benchmarks/run.py` on {datetime.date.today().isoformat()}: each command is a whole "
         f"process, run {runs} time(s) after one warm-up, interleaved; the median is shown. Wall and CPU time and "
-        "peak RSS come from `os.wait4` on each child. The synthetic courses come from "
+        "peak RSS come from `os.wait4` on each child; CPU time includes the build's worker processes, and peak "
+        "RSS is that of the largest single process among them. The synthetic courses come from "
         "`benchmarks/make_course.py` (fixed seed): stems ~100 characters, 4 choices with feedback, "
         "lessons ~1,500 words with tables and call-outs.",
         "",
@@ -424,7 +425,11 @@ def render_report(benchmarks: list[Benchmark], targets: list[str], runs: int, in
     skipped = [b for b in benchmarks if b.skipped]
     lines += ["", "## Skipped", ""]
     lines += [f"- {b.label}: {b.skipped}" for b in skipped] or ["- nothing"]
-    lines += ["", "## Where the time goes (100 lessons / 2,000 questions, one build in one process)", ""]
+    lines += ["", "## Where the time goes (100 lessons / 2,000 questions)", "",
+              "Wall time of each phase of one build in a fresh process, the targets one after another "
+              "(`srm-package build` runs them side by side in worker processes, and reads the lessons "
+              "that way here too). `python benchmarks/profile_build.py` shows the functions behind each "
+              "phase.", ""]
     found, error = phases
     if found:
         lines += ["| phase | seconds |", "|---|---:|"]
