@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from lxml import html as lxml_html
 
 from srm_package.errors import BuildError
 from srm_package.markup import inline_text
-from srm_package.model import Block, Callout, Comparison, ListBlock, Paragraph, Quote, Table
+from srm_package.model import (
+    Block,
+    Callout,
+    Comparison,
+    ComparisonColumn,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Section,
+    Table,
+)
 from srm_package.render import (
     CONTENT_SECURITY_POLICY,
+    _lesson_page_ids,
+    _Page,
+    _site_ids,
     quiz_data,
     render_lesson_page,
     render_site,
@@ -375,6 +390,70 @@ def test_section_id_clashing_with_a_page_id_is_refused():
     course = course_of(lesson_of("l", 1, (single("q", "basics"),), sections=("basics", "srm-main")))
     with pytest.raises(BuildError, match="srm-main"):
         render_site(course, "none")
+
+
+def nested_headings_course(*, credits: bool = True):
+    """Headings inside every kind of container, in the introduction and the sections; three
+    lessons of which only the middle one has a quiz (one quiz, several lessons)."""
+    def heading(anchor: str, level: int = 3) -> Heading:
+        return Heading(level, f"Heading {anchor}", anchor)
+
+    nested = (
+        heading("top"),
+        Quote((heading("in-quote", 4), Paragraph("quoted"))),
+        ListBlock(False, ((Paragraph("plain item"),), (Paragraph("item"), heading("in-list", 4)))),
+        Callout("note", "", (heading("in-callout", 4),)),
+        Comparison(columns=(ComparisonColumn("Left", (heading("in-column", 4),)),
+                            ComparisonColumn("Right", (Paragraph("right"),)))),
+    )
+    first = lesson_of("first", 1, ())
+    first = replace(first, intro=(heading("intro-heading"), *first.intro),
+                    sections=(Section("basics", "Basics", nested), *first.sections[1:]))
+    second = lesson_of("second", 2, (single("only-q", "basics"),))
+    course = course_of(first, second, lesson_of("third", 3, ()))
+    return course if credits else replace(course, credits=())
+
+
+def rendered_ids(page: bytes | str) -> list[str]:
+    document = parse(page)
+    return [element.get("id") for element in document.iter()
+            if isinstance(element.tag, str) and element.get("id") is not None]
+
+
+ID_COURSES = {
+    "hostile": hostile_course, "kinds": kinds_course, "rich": rich_lesson_course,
+    "multi": multi_lesson_course, "no-quiz": no_quiz_course, "nested": nested_headings_course,
+    "nested-no-credits": lambda: nested_headings_course(credits=False),
+    "one-lesson-no-credits": lambda: replace(kinds_course(), credits=()),
+}
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+@pytest.mark.parametrize("name", [*ID_COURSES, "seed"])
+def test_listed_ids_are_the_rendered_ids(name, runtime, seed_course):
+    """The uniqueness check reads the ids from the model; they must be exactly the page's."""
+    course = seed_course if name == "seed" else ID_COURSES[name]()
+    single_lesson = len(course.lessons) == 1
+    page = _Page(course, single_lesson=single_lesson)
+    with_data = runtime != "none" or bool(course.questions)
+    listed = list(_site_ids(page, lms=runtime != "none", with_data=with_data))
+    assert listed == rendered_ids(render_site(course, runtime)["index.html"])
+    lesson_page = _Page(course, single_lesson=True)
+    for lesson in course.lessons:
+        html = render_lesson_page(course, lesson, stylesheet_href="site.css")
+        assert list(_lesson_page_ids(lesson_page, lesson)) == rendered_ids(html)
+
+
+def test_nested_heading_clashing_with_a_section_is_refused():
+    course = nested_headings_course()
+    first = course.lessons[0]
+    clash = replace(first, sections=(*first.sections, Section("in-callout", "Clash", ())))
+    course = replace(course, lessons=(clash, *course.lessons[1:]))
+    for runtime in RUNTIMES:
+        with pytest.raises(BuildError, match="first--in-callout"):
+            render_site(course, runtime)
+    with pytest.raises(BuildError, match="'in-callout'"):
+        render_lesson_page(course, clash, stylesheet_href="site.css")
 
 
 def test_lms_notes_only_for_scorm(seed_course):
