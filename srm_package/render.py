@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -104,18 +105,24 @@ def render_site(course: Course, runtime: str) -> dict[str, bytes]:
         scripts = [RUNTIME_SCRIPT, QUIZ_SCRIPT]  # without questions it still reports completion
     else:
         scripts = [QUIZ_SCRIPT] if course.questions else []
-    page = _Page(course, single_lesson=len(course.lessons) == 1)
-    _check_unique_ids(_site_ids(page, lms=runtime != "none", with_data=bool(scripts)))
-    index = _render_page(
+    lms = runtime != "none"
+    shared = _shared(course)
+    page = shared.site_page
+    _check_unique_ids(_site_ids(page, lms=lms, with_data=bool(scripts)))
+    # the page around the lessons, with a slot where the shared articles go in as bytes
+    frame = _render_page(
         "site.html.j2",
         page,
         stylesheet_href=STYLESHEET,
         scripts=scripts,
         page_title=_site_title(course),
-        runtime=runtime,
+        lms=lms,
+        articles=Markup(_ARTICLES_SLOT),
         quiz_data=quiz_data(course, runtime, page),
     )
-    site = {"index.html": index.encode("utf-8")}
+    head, tail = _split_at_slot(frame)
+    index = b"".join((head.encode("utf-8"), shared.articles(lms=lms), tail.encode("utf-8")))
+    site = {"index.html": index}
     for path in (STYLESHEET, *scripts):
         site[path] = _asset(_ASSET_SOURCES[path])
     for path in site:
@@ -126,7 +133,7 @@ def render_site(course: Course, runtime: str) -> dict[str, bytes]:
 
 def render_lesson_page(course: Course, lesson: Lesson, *, stylesheet_href: str) -> str:
     """One lesson's content page, without its quiz (the Common Cartridge page)."""
-    page = _Page(course, single_lesson=True)
+    page = _shared(course).lesson_page
     _check_unique_ids(_lesson_page_ids(page, lesson))
     return _render_page(
         "lesson_page.html.j2",
@@ -196,7 +203,7 @@ def quiz_data(course: Course, runtime: str, page: _Page | None = None) -> dict[s
 
     No HTML travels here: feedback and messages are in the page, hidden until shown.
     """
-    page = page or _Page(course, single_lesson=len(course.lessons) == 1)
+    page = page or _shared(course).site_page
     quizzes = []
     for lesson in course.lessons:
         quiz = lesson.quiz
@@ -349,6 +356,66 @@ class _Page:
         return (lesson for lesson in self.course.lessons if lesson.quiz is not None)
 
 
+# ------------------------------------------------------- shared per course
+class _SharedRendering:
+    """What the pages of one course have in common, worked out once per course object.
+
+    The SCORM 1.2, SCORM 2004 and plain sites differ only in their scripts, a few LMS
+    notes and the quiz data; the lessons and quizzes between them (nearly all of the
+    page) are rendered once here. The Common Cartridge pages share one ``_Page``.
+    """
+
+    def __init__(self, course: Course) -> None:
+        #: kept, so that ``id(course)`` cannot name another course while this is cached
+        self.course = course
+        self._articles: dict[bool | None, bytes] = {}
+
+    @cached_property
+    def site_page(self) -> _Page:
+        return _Page(self.course, single_lesson=len(self.course.lessons) == 1)
+
+    @cached_property
+    def lesson_page(self) -> _Page:
+        """The page context of one lesson shown alone (anchors not namespaced)."""
+        if len(self.course.lessons) == 1:
+            return self.site_page
+        return _Page(self.course, single_lesson=True)
+
+    def articles(self, *, lms: bool) -> bytes:
+        """Every lesson and its quiz (``_articles.html.j2``), UTF-8 encoded.
+
+        Kept as bytes: half the memory of the text, and the sites are written as bytes.
+
+        ``lms`` changes them only when the course has one quiz: its section then holds
+        the course verdict, with a note for the LMS result.
+        """
+        variant = lms if self.site_page.single_quiz else None
+        if variant not in self._articles:
+            template = _environment().get_template("_articles.html.j2")
+            self._articles[variant] = template.render(
+                course=self.course, page=self.site_page, lms=bool(variant)).encode("utf-8")
+        return self._articles[variant]
+
+
+#: a build renders one course; tests render many, so only the last few are kept
+_SHARED_LIMIT = 2
+_shared_renderings: OrderedDict[int, _SharedRendering] = OrderedDict()
+
+
+def _shared(course: Course) -> _SharedRendering:
+    """The shared rendering of ``course``, keyed by identity: hashing a frozen course
+    walks all of it on every lookup (4.5 ms for 100 lessons, more than a ``_Page``)."""
+    key = id(course)
+    shared = _shared_renderings.get(key)
+    if shared is None:
+        shared = _shared_renderings[key] = _SharedRendering(course)
+        while len(_shared_renderings) > _SHARED_LIMIT:
+            _shared_renderings.popitem(last=False)
+    else:
+        _shared_renderings.move_to_end(key)
+    return shared
+
+
 def _child_block_lists(block: Block) -> list[tuple[Block, ...]]:
     if isinstance(block, ListBlock):
         return list(block.items)
@@ -364,6 +431,19 @@ def _site_title(course: Course) -> str:
         lesson = course.lessons[0]
         return f"Lesson {lesson.number}: {lesson.title} — {course.title}"
     return course.title
+
+
+#: where the shared articles go in the site frame. Autoescaping and ``markup.py`` turn
+#: every ``<`` an author writes into ``&lt;`` (and ``tojson`` into ``\u003c``), so
+#: only the template's ``{{ articles }}`` can put this text into the frame.
+_ARTICLES_SLOT = "<srm-articles/>"
+
+
+def _split_at_slot(frame: str) -> tuple[str, str]:
+    head, slot, tail = frame.partition(_ARTICLES_SLOT)
+    if not slot or _ARTICLES_SLOT in tail:
+        raise AssertionError(f"site.html.j2 must hold the articles slot exactly once: {_ARTICLES_SLOT}")
+    return head, tail
 
 
 # ---------------------------------------------------------------- element ids

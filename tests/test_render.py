@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from lxml import html as lxml_html
 
+from srm_package import render
 from srm_package.errors import BuildError
 from srm_package.markup import inline_text
 from srm_package.model import (
@@ -454,6 +455,92 @@ def test_nested_heading_clashing_with_a_section_is_refused():
             render_site(course, runtime)
     with pytest.raises(BuildError, match="'in-callout'"):
         render_lesson_page(course, clash, stylesheet_href="site.css")
+
+
+# ------------------------------------------------------------------ shared rendering
+SHARED_COURSES = {
+    "seed": None, "kinds": kinds_course, "multi": multi_lesson_course, "nested": nested_headings_course,
+    "no-quiz": no_quiz_course, "hostile": hostile_course,
+}
+
+
+@pytest.mark.parametrize("name", SHARED_COURSES)
+def test_sites_rendered_in_any_order_equal_fresh_renders(name, seed_course):
+    """The lessons are rendered once and shared: every site must still be what a
+    rendering from scratch gives, whichever runtime came first."""
+    def course():
+        return seed_course if name == "seed" else SHARED_COURSES[name]()
+
+    fresh = {}
+    for runtime in RUNTIMES:
+        render._shared_renderings.clear()
+        fresh[runtime] = render_site(course(), runtime)
+    for order in (RUNTIMES, RUNTIMES[::-1], ("none", "scorm12", "scorm2004")):
+        render._shared_renderings.clear()
+        one = course()
+        for runtime in order:
+            assert render_site(one, runtime) == fresh[runtime], (order, runtime)
+
+
+def test_lessons_are_rendered_once_per_course_and_variant(seed_course):
+    several = multi_lesson_course()
+    for runtime in RUNTIMES:
+        render_site(several, runtime)
+    # several quizzes: the verdict is outside the lessons, so one rendering serves every runtime
+    assert list(render._shared(several)._articles) == [None]
+    # one quiz holds the verdict, whose LMS note only SCORM pages carry
+    for course in (seed_course, nested_headings_course()):
+        for runtime in RUNTIMES:
+            render_site(course, runtime)
+        assert sorted(render._shared(course)._articles) == [False, True]
+
+
+def test_lesson_pages_share_one_page_context(monkeypatch):
+    built: list[bool] = []
+    original = render._Page.__post_init__
+
+    def counting(page) -> None:
+        built.append(page.single_lesson)
+        original(page)
+
+    monkeypatch.setattr(render._Page, "__post_init__", counting)
+    course = multi_lesson_course()
+    pages = [render_lesson_page(course, lesson, stylesheet_href="site.css") for lesson in course.lessons]
+    assert built == [True]
+    render_site(course, "none")
+    assert built == [True, False]
+    # the same lesson alone and among others: anchors namespaced only among others
+    assert 'id="basics"' in pages[0] and 'id="first--basics"' not in pages[0]
+
+
+def test_shared_renderings_are_per_course_object_and_bounded():
+    first, equal = multi_lesson_course(), multi_lesson_course()
+    assert first == equal and first is not equal
+    assert render._shared(first) is render._shared(first)
+    assert render._shared(first) is not render._shared(equal)
+    for _ in range(5):
+        render_site(kinds_course(), "none")
+    assert len(render._shared_renderings) <= render._SHARED_LIMIT
+    assert all(shared.course is not None for shared in render._shared_renderings.values())
+
+
+def test_text_that_looks_like_the_articles_slot_stays_text():
+    slot = render._ARTICLES_SLOT
+    lesson = lesson_of("l", 1, (single("q", "basics", stem=f"Stem {slot}"),))
+    lesson = replace(lesson, title=f"Lesson {slot}",
+                     sections=(Section("basics", f"Section {slot}", (Paragraph(slot),)),))
+    course = replace(course_of(lesson, lesson_of("other", 2, ())), title=f"Course {slot}",
+                     credits=(f"Credit {slot}",))
+    for runtime in RUNTIMES:
+        page = render_site(course, runtime)["index.html"].decode()
+        assert page.count(slot) == 0
+        document = parse(page)
+        assert text_of(document.xpath("//h1")[0]) == f"Course {slot}"
+        assert text_of(document.get_element_by_id("l--basics")) == f"Section {slot}"
+        assert len(document.xpath("//article")) == 2
+        data = json.loads(document.get_element_by_id("srm-quiz-data").text)
+        assert data["quizzes"][0]["questions"][0]["description"] == f"Stem {slot}"
+        assert f"Credit {slot}" in text_of(document)
 
 
 def test_lms_notes_only_for_scorm(seed_course):
