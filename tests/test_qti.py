@@ -213,3 +213,30 @@ def test_each_item_has_exactly_one_scoring_condition(course, profile):
         for item in root.xpath("//q:item", namespaces=ns):
             scoring = item.xpath("q:resprocessing/q:respcondition[q:setvar[. = '100']]", namespaces=ns)
             assert len(scoring) == 1
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+@pytest.mark.parametrize("profile", list(Profile))
+def test_choice_shuffling_follows_the_quiz(profile, shuffle):
+    quiz = native_course(shuffle_choices=shuffle).quizzes[0]
+    root = etree.fromstring(qti.assessment_document(quiz, profile=profile))
+    flags = root.xpath("//q:render_choice/@shuffle", namespaces={"q": qti.QTI_NS})
+    assert flags == ["Yes" if shuffle else "No"] * len(quiz.questions)
+
+
+@pytest.mark.parametrize("profile", list(Profile))
+def test_feedback_elements_are_there_exactly_for_the_feedback_written(course, profile):
+    """No empty feedback for text the source leaves out, none missing, every link resolves."""
+    ns = {"q": qti.QTI_NS}
+    for quiz in _quizzes(course):
+        root = etree.fromstring(qti.assessment_document(quiz, profile=profile, scope=course.id))
+        for item, question in zip(root.xpath("//q:item", namespaces=ns), quiz.questions, strict=True):
+            labels = qti.choice_labels(question, profile, course.id)
+            expected = [qti.GENERAL_FEEDBACK] if question.explanation else []
+            if profile is Profile.CANVAS:
+                expected += [qti.CORRECT_FEEDBACK] if question.feedback.correct else []
+                expected += [qti.INCORRECT_FEEDBACK] if question.feedback.incorrect else []
+            expected += [qti.feedback_ident(labels[c.id]) for c in question.choices if c.feedback]
+            assert item.xpath("q:itemfeedback/@ident", namespaces=ns) == expected
+            links = item.xpath(".//q:displayfeedback/@linkrefid", namespaces=ns)
+            assert sorted(set(links)) == sorted(expected)

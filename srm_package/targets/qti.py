@@ -22,12 +22,15 @@ and stored as ``mattext`` text, so lxml escapes it exactly once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
+from typing import NamedTuple
 
 from lxml import etree
 
 from srm_package.markup import inline_html
 from srm_package.model import Question, QuestionKind, Quiz
+from srm_package.targets.element_template import TemplateCache
 from srm_package.targets.identifiers import answer_numbers, question_name, stable_id
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -161,97 +164,169 @@ def _sub(parent: etree._Element, local: str, text: str | None = None,
 
 
 # ------------------------------------------------------------------ one item
+class ItemShape(NamedTuple):
+    """What decides which elements an item has. Items of one shape differ only in strings."""
+
+    profile: Profile
+    kind: QuestionKind
+    shuffle: bool
+    #: per choice: is it correct, has it feedback
+    choices: tuple[tuple[bool, bool], ...]
+    explanation: bool
+    correct_feedback: bool
+    incorrect_feedback: bool
+
+
+class ItemValues(NamedTuple):
+    """Every string of an item that its shape does not fix; Markdown already rendered to HTML."""
+
+    ident: str
+    title: str
+    #: the ``fieldentry`` of each of the profile's ``_ITEM_FIELDS``
+    metadata: tuple[str, ...]
+    stem: str
+    #: per choice: its ``response_label`` ident, its text, its feedback
+    labels: tuple[str, ...]
+    choices: tuple[str, ...]
+    choice_feedback: tuple[str, ...]
+    explanation: str
+    correct_feedback: str
+    incorrect_feedback: str
+
+
+#: the item metadata fields per profile (their entries are ``ItemValues.metadata``)
+_ITEM_FIELDS = {
+    # cc_weighting becomes the question's mark in Moodle (integer 0-99);
+    # points_possible is what Canvas's standard-cartridge importer reads
+    Profile.CC: ("cc_profile", "cc_weighting", "points_possible"),
+    Profile.CANVAS: ("question_type", "points_possible", "original_answer_ids", "assessment_question_identifierref"),
+}
+
+
 def add_item(parent: etree._Element, quiz: Quiz, question: Question, *, profile: Profile,
              scope: str = "") -> etree._Element:
-    """Append one ``item`` to ``parent``: metadata, stem and choices, response processing, feedback."""
-    labels = choice_labels(question, profile, scope)
-    item = _sub(parent, "item", attrib={"ident": item_ident(quiz, question, scope),
-                                        "title": question_name(question)})
-    _qtimetadata(_sub(item, "itemmetadata"), _item_metadata(quiz, question, profile, labels, scope))
-    _presentation(item, question, labels, shuffle=quiz.shuffle.choices)
-    resprocessing = _sub(item, "resprocessing")
-    _sub(_sub(resprocessing, "outcomes"), "decvar", attrib=_SCORE_VARIABLE)
-    _conditions(resprocessing, question, labels, profile)
-    _item_feedback(item, question, labels, profile)
+    """Append one ``item`` to ``parent``: metadata, stem and choices, response processing, feedback.
+
+    The item is a filled-in copy of the one built first for its shape (``element_template``).
+    """
+    item = _ITEMS.fill(item_shape(quiz, question, profile), item_values(quiz, question, profile, scope))
+    parent.append(item)
     return item
 
 
-def _item_metadata(
-    quiz: Quiz, question: Question, profile: Profile, labels: dict[str, str], scope: str
-) -> list[tuple[str, str]]:
+def item_shape(quiz: Quiz, question: Question, profile: Profile) -> ItemShape:
+    return ItemShape(
+        profile=profile,
+        kind=question.kind,
+        shuffle=quiz.shuffle.choices,
+        choices=tuple((choice.correct, bool(choice.feedback)) for choice in question.choices),
+        explanation=bool(question.explanation),
+        correct_feedback=bool(question.feedback.correct),
+        incorrect_feedback=bool(question.feedback.incorrect),
+    )
+
+
+def item_values(quiz: Quiz, question: Question, profile: Profile, scope: str) -> ItemValues:
+    labels = choice_labels(question, profile, scope)
     points = f"{float(question.points)}"
     if profile is Profile.CC:
-        # cc_weighting becomes the question's mark in Moodle (integer 0-99);
-        # points_possible is what Canvas's standard-cartridge importer reads
-        return [
-            ("cc_profile", CC_PROFILES[question.kind]),
-            ("cc_weighting", str(question.points)),
-            ("points_possible", points),
-        ]
-    return [
-        ("question_type", CANVAS_QUESTION_TYPES[question.kind]),
-        ("points_possible", points),
-        ("original_answer_ids", ",".join(labels[c.id] for c in question.choices)),
-        ("assessment_question_identifierref", stable_id("aq_", scope, quiz.id, question.id)),
-    ]
-
-
-def _presentation(item: etree._Element, question: Question, labels: dict[str, str], *, shuffle: bool) -> None:
-    presentation = _sub(item, "presentation")
-    _material(presentation, question.stem)
-    cardinality = "Multiple" if question.kind is QuestionKind.MULTIPLE else "Single"
-    response = _sub(presentation, "response_lid", attrib={"ident": RESPONSE_IDENT, "rcardinality": cardinality})
-    render_choice = _sub(response, "render_choice", attrib={"shuffle": "Yes" if shuffle else "No"})
-    for choice in question.choices:
-        _material(_sub(render_choice, "response_label", attrib={"ident": labels[choice.id]}), choice.text)
-
-
-def _conditions(resprocessing: etree._Element, question: Question, labels: dict[str, str], profile: Profile) -> None:
-    if question.explanation:
-        _sub(_condition(resprocessing, "Yes", feedback=GENERAL_FEEDBACK), "other")
-    if profile is Profile.CANVAS:
-        _canvas_conditions(resprocessing, question, labels)
+        metadata = (CC_PROFILES[question.kind], str(question.points), points)
     else:
-        _cc_conditions(resprocessing, question, labels)
+        metadata = (
+            CANVAS_QUESTION_TYPES[question.kind],
+            points,
+            ",".join(labels[c.id] for c in question.choices),
+            stable_id("aq_", scope, quiz.id, question.id),
+        )
+    return ItemValues(
+        ident=item_ident(quiz, question, scope),
+        title=question_name(question),
+        metadata=metadata,
+        stem=inline_html(question.stem),
+        labels=tuple(labels[c.id] for c in question.choices),
+        choices=tuple(inline_html(c.text) for c in question.choices),
+        choice_feedback=tuple(inline_html(c.feedback) for c in question.choices),
+        explanation=inline_html(question.explanation),
+        correct_feedback=inline_html(question.feedback.correct),
+        incorrect_feedback=inline_html(question.feedback.incorrect),
+    )
 
 
-def _canvas_conditions(resprocessing: etree._Element, question: Question, labels: dict[str, str]) -> None:
+# ------------------------------------------------------------------ item layout
+# These functions lay an item out from its shape and strings alone: they run once per
+# shape, with markers for strings (see element_template), so they branch on ``shape``
+# only and place strings as they are.
+def layout_item(shape: ItemShape, values: ItemValues, parent: etree._Element | None = None) -> etree._Element:
+    """The ``item`` element, built directly (under ``parent``, or standalone)."""
+    if parent is None:
+        parent = etree.Element(_QTI + "section", nsmap={None: QTI_NS})
+    item = _sub(parent, "item", attrib={"ident": values.ident, "title": values.title})
+    _qtimetadata(_sub(item, "itemmetadata"), zip(_ITEM_FIELDS[shape.profile], values.metadata, strict=True))
+    _presentation(item, shape, values)
+    resprocessing = _sub(item, "resprocessing")
+    _sub(_sub(resprocessing, "outcomes"), "decvar", attrib=_SCORE_VARIABLE)
+    _conditions(resprocessing, shape, values)
+    _item_feedback(item, shape, values)
+    return item
+
+
+_ITEMS: TemplateCache[ItemShape, ItemValues] = TemplateCache(layout_item)
+
+
+def _presentation(item: etree._Element, shape: ItemShape, values: ItemValues) -> None:
+    presentation = _sub(item, "presentation")
+    _material(presentation, values.stem)
+    cardinality = "Multiple" if shape.kind is QuestionKind.MULTIPLE else "Single"
+    response = _sub(presentation, "response_lid", attrib={"ident": RESPONSE_IDENT, "rcardinality": cardinality})
+    render_choice = _sub(response, "render_choice", attrib={"shuffle": "Yes" if shape.shuffle else "No"})
+    for label, text in zip(values.labels, values.choices, strict=True):
+        _material(_sub(render_choice, "response_label", attrib={"ident": label}), text)
+
+
+def _conditions(resprocessing: etree._Element, shape: ItemShape, values: ItemValues) -> None:
+    if shape.explanation:
+        _sub(_condition(resprocessing, "Yes", feedback=GENERAL_FEEDBACK), "other")
+    if shape.profile is Profile.CANVAS:
+        _canvas_conditions(resprocessing, shape, values)
+    else:
+        _cc_conditions(resprocessing, shape, values)
+
+
+def _canvas_conditions(resprocessing: etree._Element, shape: ItemShape, values: ItemValues) -> None:
     """Canvas export order: answer feedback (continue), then the one scoring condition."""
-    for choice in question.choices:
-        if choice.feedback:
-            label = labels[choice.id]
+    for label, (_, has_feedback) in zip(values.labels, shape.choices, strict=True):
+        if has_feedback:
             _varequal(_condition(resprocessing, "Yes", feedback=feedback_ident(label)), label)
     scoring = _condition(resprocessing, "No", score=True,
-                         feedback=CORRECT_FEEDBACK if question.feedback.correct else None)
-    _correct_response(scoring, question, labels)
-    if question.feedback.incorrect:
+                         feedback=CORRECT_FEEDBACK if shape.correct_feedback else None)
+    _correct_response(scoring, shape, values)
+    if shape.incorrect_feedback:
         # reached only when the scoring condition above did not stop processing
         _sub(_condition(resprocessing, "Yes", feedback=INCORRECT_FEEDBACK), "other")
 
 
-def _cc_conditions(resprocessing: etree._Element, question: Question, labels: dict[str, str]) -> None:
+def _cc_conditions(resprocessing: etree._Element, shape: ItemShape, values: ItemValues) -> None:
     """Moodle-safe order: each answer's score and feedback in one condition."""
-    multiple = question.kind is QuestionKind.MULTIPLE
+    multiple = shape.kind is QuestionKind.MULTIPLE
     if multiple:
         # scoring first and continuing, so that the answer feedback below is still shown
-        _correct_response(_condition(resprocessing, "Yes", score=True), question, labels, case=True)
-    for choice in question.choices:
-        label = labels[choice.id]
-        score = choice.correct and not multiple
-        if score or choice.feedback:
-            feedback = feedback_ident(label) if choice.feedback else None
+        _correct_response(_condition(resprocessing, "Yes", score=True), shape, values, case=True)
+    for label, (correct, has_feedback) in zip(values.labels, shape.choices, strict=True):
+        score = correct and not multiple
+        if score or has_feedback:
+            feedback = feedback_ident(label) if has_feedback else None
             _varequal(_condition(resprocessing, "No", score=score, feedback=feedback), label, case=True)
 
 
-def _correct_response(test: etree._Element, question: Question, labels: dict[str, str], *, case: bool = False) -> None:
-    if question.kind is not QuestionKind.MULTIPLE:
-        (correct,) = question.correct_choices
-        _varequal(test, labels[correct.id], case=case)
+def _correct_response(test: etree._Element, shape: ItemShape, values: ItemValues, *, case: bool = False) -> None:
+    if shape.kind is not QuestionKind.MULTIPLE:
+        (correct,) = (label for label, (right, _) in zip(values.labels, shape.choices, strict=True) if right)
+        _varequal(test, correct, case=case)
         return
     # all correct choices selected and no other: the 'and' is needed to be valid CC QTI
     every = _sub(test, "and")
-    for choice in question.choices:
-        _varequal(every if choice.correct else _sub(every, "not"), labels[choice.id], case=case)
+    for label, (correct, _) in zip(values.labels, shape.choices, strict=True):
+        _varequal(every if correct else _sub(every, "not"), label, case=case)
 
 
 def _condition(
@@ -271,29 +346,29 @@ def _varequal(test: etree._Element, label: str, *, case: bool = False) -> None:
     _sub(test, "varequal", label, _VAREQUAL_CASE if case else _VAREQUAL)
 
 
-def _item_feedback(item: etree._Element, question: Question, labels: dict[str, str], profile: Profile) -> None:
-    if question.explanation:
-        _feedback(item, GENERAL_FEEDBACK, question.explanation)
+def _item_feedback(item: etree._Element, shape: ItemShape, values: ItemValues) -> None:
+    if shape.explanation:
+        _feedback(item, GENERAL_FEEDBACK, values.explanation)
     # Moodle's cartridge importer would merge question-level feedback into an answer's
     # or the general feedback, so only the Canvas profile carries it
-    if profile is Profile.CANVAS and question.feedback.correct:
-        _feedback(item, CORRECT_FEEDBACK, question.feedback.correct)
-    if profile is Profile.CANVAS and question.feedback.incorrect:
-        _feedback(item, INCORRECT_FEEDBACK, question.feedback.incorrect)
-    for choice in question.choices:
-        if choice.feedback:
-            _feedback(item, feedback_ident(labels[choice.id]), choice.feedback)
+    if shape.profile is Profile.CANVAS and shape.correct_feedback:
+        _feedback(item, CORRECT_FEEDBACK, values.correct_feedback)
+    if shape.profile is Profile.CANVAS and shape.incorrect_feedback:
+        _feedback(item, INCORRECT_FEEDBACK, values.incorrect_feedback)
+    for label, html, (_, has_feedback) in zip(values.labels, values.choice_feedback, shape.choices, strict=True):
+        if has_feedback:
+            _feedback(item, feedback_ident(label), html)
 
 
-def _feedback(item: etree._Element, ident: str, markdown: str) -> None:
-    _material(_sub(_sub(item, "itemfeedback", attrib={"ident": ident}), "flow_mat"), markdown)
+def _feedback(item: etree._Element, ident: str, html: str) -> None:
+    _material(_sub(_sub(item, "itemfeedback", attrib={"ident": ident}), "flow_mat"), html)
 
 
-def _material(parent: etree._Element, markdown: str) -> None:
-    _sub(_sub(parent, "material"), "mattext", inline_html(markdown), _HTML_TEXT)
+def _material(parent: etree._Element, html: str) -> None:
+    _sub(_sub(parent, "material"), "mattext", html, _HTML_TEXT)
 
 
-def _qtimetadata(parent: etree._Element, fields: list[tuple[str, str]]) -> None:
+def _qtimetadata(parent: etree._Element, fields: Iterable[tuple[str, str]]) -> None:
     metadata = _sub(parent, "qtimetadata")
     for label, entry in fields:
         field = _sub(metadata, "qtimetadatafield")

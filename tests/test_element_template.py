@@ -1,0 +1,151 @@
+"""Copy-and-fill templates: a filled copy is exactly what the layout builds directly."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import NamedTuple
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from srm_package.model import (
+    Choice,
+    Question,
+    QuestionFeedback,
+    QuestionKind,
+    Quiz,
+    Recommendation,
+    ScoreBand,
+    ShufflePolicy,
+)
+from srm_package.targets import qti
+from srm_package.targets.element_template import ElementTemplate, TemplateCache, flatten, marked
+from tests.native_course import native_course
+
+
+class Pair(NamedTuple):
+    name: str
+    parts: tuple[str, ...]
+
+
+def _layout(values: Pair) -> etree._Element:
+    root = etree.Element("root", name=values.name)
+    etree.SubElement(root, "joined").text = "{" + ",".join(values.parts) + "}_x"
+    for part in values.parts:
+        etree.SubElement(root, "part", ref=f"{part}_fb").text = part
+    return root
+
+
+def test_flatten_and_marked_keep_the_order_of_the_strings():
+    values = Pair("n", ("a", "b"))
+    assert flatten(values) == ["n", "a", "b"]
+    markers = marked(values)
+    assert isinstance(markers, Pair) and len(markers.parts) == 2
+    assert len(set(flatten(markers))) == 3
+
+
+@pytest.mark.parametrize("parts", [("a", "b"), ("{0}", "}{"), ("\ue000" + "1\ue001", ""), ("é & <x>", "日本")])
+def test_a_filled_copy_equals_a_direct_build(parts):
+    """Braces, marker-like and empty strings land literally, in text and attributes."""
+    template = ElementTemplate(_layout, Pair("first", ("x", "y")))
+    values = Pair("second", parts)
+    assert etree.tostring(template.fill(values)) == etree.tostring(_layout(values))
+
+
+def test_the_template_is_not_changed_by_filling():
+    template = ElementTemplate(_layout, Pair("first", ("x", "y")))
+    one = etree.tostring(template.fill(Pair("a", ("1", "2"))))
+    template.fill(Pair("b", ("3", "4")))
+    assert etree.tostring(template.fill(Pair("a", ("1", "2")))) == one
+
+
+def test_values_of_another_shape_are_refused():
+    template = ElementTemplate(_layout, Pair("first", ("x", "y")))
+    with pytest.raises(ValueError, match="3 strings, got 4"):
+        template.fill(Pair("n", ("a", "b", "c")))
+
+
+def test_the_cache_builds_once_per_shape_and_keeps_the_latest():
+    built: list[int] = []
+
+    def layout(shape: int, values: Pair) -> etree._Element:
+        built.append(shape)
+        return _layout(values)
+
+    cache = TemplateCache(layout, size=2)
+    for shape in (1, 1, 2, 1, 3, 1):
+        cache.fill(shape, Pair(str(shape), ("a",)))
+    assert built == [1, 2, 3, 1]  # 1 was the oldest when 3 arrived
+
+
+# ------------------------------------------------------------- QTI items
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30) | st.sampled_from(
+    ["", "{0}", "a *b* & <c>", "\ue0003\ue001", "x" * 150]
+)
+
+
+@st.composite
+def questions(draw) -> Question:
+    kind = draw(st.sampled_from(list(QuestionKind)))
+    if kind is QuestionKind.TRUE_FALSE:
+        ids = ["true", "false"]
+    else:
+        ids = [f"c{n}" for n in range(draw(st.integers(2, 6)))]
+    if kind is QuestionKind.MULTIPLE:
+        correct = draw(st.lists(st.booleans(), min_size=len(ids), max_size=len(ids)).filter(any))
+    else:
+        right = draw(st.integers(0, len(ids) - 1))
+        correct = [n == right for n in range(len(ids))]
+    choices = tuple(
+        Choice(id=cid, text=draw(_TEXT), correct=ok, feedback=draw(_TEXT)) for cid, ok in zip(ids, correct, strict=True)
+    )
+    return Question(
+        id=draw(st.sampled_from(["q1", "q-2", "other"])),
+        kind=kind,
+        stem=draw(_TEXT),
+        choices=choices,
+        explanation=draw(_TEXT),
+        points=draw(st.integers(0, 20)),
+        section_id="s",
+        feedback=QuestionFeedback(correct=draw(_TEXT), incorrect=draw(_TEXT)),
+    )
+
+
+def _quiz(question: Question, shuffle: bool) -> Quiz:
+    return Quiz(
+        id="quiz",
+        title="Quiz",
+        instructions="",
+        questions=(question,),
+        recommendation=Recommendation(bands=(ScoreBand(0, "Done."),), review=""),
+        shuffle=ShufflePolicy(choices=shuffle),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=questions(), second=questions(), shuffle=st.booleans(), profile=st.sampled_from(list(qti.Profile)))
+def test_a_templated_item_equals_the_item_built_directly(first, second, shuffle, profile):
+    """Whatever came first for a shape, every item comes out as its direct layout."""
+    for question in (first, second):
+        quiz = _quiz(question, shuffle)
+        parent = etree.Element(f"{{{qti.QTI_NS}}}section", nsmap={None: qti.QTI_NS})
+        templated = qti.add_item(parent, quiz, question, profile=profile, scope="course")
+        direct = qti.layout_item(
+            qti.item_shape(quiz, question, profile), qti.item_values(quiz, question, profile, "course")
+        )
+        assert etree.tostring(templated) == etree.tostring(direct)
+
+
+def test_items_of_one_shape_share_a_template_and_differ_in_their_strings():
+    quiz = native_course().quizzes[0]
+    plain = next(q for q in quiz.questions if q.id == "plain-single")
+    other = replace(plain, id="another", stem="Another {stem} & more")
+    assert qti.item_shape(quiz, plain, qti.Profile.CANVAS) == qti.item_shape(quiz, other, qti.Profile.CANVAS)
+    parent = etree.Element(f"{{{qti.QTI_NS}}}section", nsmap={None: qti.QTI_NS})
+    one = qti.add_item(parent, quiz, plain, profile=qti.Profile.CANVAS)
+    two = qti.add_item(parent, quiz, other, profile=qti.Profile.CANVAS)
+    assert one.get("ident") != two.get("ident")
+    assert two.findtext(".//{*}presentation/{*}material/{*}mattext") == "Another {stem} &amp; more"
+    assert etree.tostring(one).count(b"<") == etree.tostring(two).count(b"<")
