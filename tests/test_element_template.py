@@ -20,7 +20,7 @@ from srm_package.model import (
     ScoreBand,
     ShufflePolicy,
 )
-from srm_package.targets import qti
+from srm_package.targets import moodle_xml, qti
 from srm_package.targets.element_template import ElementTemplate, TemplateCache, flatten, marked
 from tests.native_course import native_course
 
@@ -149,3 +149,15 @@ def test_items_of_one_shape_share_a_template_and_differ_in_their_strings():
     assert one.get("ident") != two.get("ident")
     assert two.findtext(".//{*}presentation/{*}material/{*}mattext") == "Another {stem} &amp; more"
     assert etree.tostring(one).count(b"<") == etree.tostring(two).count(b"<")
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=questions(), second=questions(), shuffle=st.booleans())
+def test_a_templated_moodle_question_equals_the_question_built_directly(first, second, shuffle):
+    for question in (first, second):
+        quiz = _quiz(question, shuffle)
+        root = etree.Element("quiz")
+        moodle_xml._question(root, quiz, question)
+        shape = moodle_xml.QuestionShape(question.kind, len(question.choices))
+        direct = moodle_xml.layout_question(shape, moodle_xml.question_values(quiz, question))
+        assert etree.tostring(root[0]) == etree.tostring(direct)

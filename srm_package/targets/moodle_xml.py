@@ -11,13 +11,15 @@ scores 0, as close to the source's all-or-nothing rule as Moodle's own type gets
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from lxml import etree
-from lxml.builder import E
 
 from srm_package.markup import inline_html
 from srm_package.model import Course, Lesson, Question, QuestionKind, Quiz
 from srm_package.package import Artifact
 from srm_package.targets.canvas_qti import quiz_summary
+from srm_package.targets.element_template import TemplateCache
 from srm_package.targets.identifiers import question_name
 
 #: Moodle's default penalty per wrong try (interactive behaviour): 1/3 for multichoice
@@ -39,14 +41,14 @@ def build_artifact(course: Course) -> Artifact:
 
 def document(course: Course, *, categories: bool = True) -> bytes:
     """The Moodle XML file; ``categories=False`` leaves out the category questions."""
-    root = E.quiz()
+    root = etree.Element("quiz")
     for lesson in course.lessons:
         if lesson.quiz is None:
             continue
         if categories:
-            root.append(_category(course, lesson, lesson.quiz))
+            _category(root, course, lesson, lesson.quiz)
         for question in lesson.quiz.questions:
-            root.append(_question(lesson.quiz, question))
+            _question(root, lesson.quiz, question)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -56,67 +58,103 @@ def category_path(lesson: Lesson) -> str:
     return f"$course$/top/{name}"
 
 
-def _category(course: Course, lesson: Lesson, quiz: Quiz) -> etree._Element:
-    return E.question(
-        E.category(E.text(category_path(lesson))),
-        _html("info", quiz.instructions),
-        E.idnumber(f"{course.id}/{lesson.id}"),
-        type="category",
+# ------------------------------------------------------------------ categories
+def _category(root: etree._Element, course: Course, lesson: Lesson, quiz: Quiz) -> None:
+    question = _sub(root, "question", type="category")
+    _sub(_sub(question, "category"), "text", category_path(lesson))
+    _html(question, "info", _rendered(quiz.instructions))
+    _sub(question, "idnumber", f"{course.id}/{lesson.id}")
+
+
+# ------------------------------------------------------------------- questions
+class QuestionShape(NamedTuple):
+    """What decides which elements a question has; questions of one shape differ only in strings."""
+
+    kind: QuestionKind
+    choices: int
+
+
+class QuestionValues(NamedTuple):
+    """Every string of a question, Markdown already rendered to HTML (empty text stays empty)."""
+
+    name: str
+    stem: str
+    explanation: str
+    points: str
+    idnumber: str
+    shuffle: str
+    correct_feedback: str
+    incorrect_feedback: str
+    #: per answer: its fraction, its text, its feedback
+    fractions: tuple[str, ...]
+    answers: tuple[str, ...]
+    answer_feedback: tuple[str, ...]
+
+
+def _question(root: etree._Element, quiz: Quiz, question: Question) -> None:
+    """Append one question: a filled-in copy of the first of its shape (see element_template)."""
+    shape = QuestionShape(question.kind, len(question.choices))
+    root.append(_QUESTIONS.fill(shape, question_values(quiz, question)))
+
+
+def question_values(quiz: Quiz, question: Question) -> QuestionValues:
+    if question.kind is QuestionKind.TRUE_FALSE:
+        fractions = tuple("100" if choice.correct else "0" for choice in question.choices)
+        # Moodle matches the answers by their text, which must be exactly "true" and "false"
+        answers = tuple(choice.id for choice in question.choices)
+    else:
+        # all-or-nothing in the source: the correct answers share 100, a wrong one
+        # cancels them in a multiple-answer question
+        right = _percent(100 / len(question.correct_choices))
+        wrong = "0" if question.kind is QuestionKind.SINGLE else "-100"
+        fractions = tuple(right if choice.correct else wrong for choice in question.choices)
+        answers = tuple(inline_html(choice.text) for choice in question.choices)
+    return QuestionValues(
+        name=question_name(question),
+        stem=_rendered(question.stem),
+        explanation=_rendered(question.explanation),
+        points=str(question.points),
+        idnumber=question.id,
+        shuffle="true" if quiz.shuffle.choices else "false",
+        correct_feedback=_rendered(question.feedback.correct),
+        incorrect_feedback=_rendered(question.feedback.incorrect),
+        fractions=fractions,
+        answers=answers,
+        answer_feedback=tuple(_rendered(choice.feedback) for choice in question.choices),
     )
 
 
-def _question(quiz: Quiz, question: Question) -> etree._Element:
-    common = [
-        E.name(E.text(question_name(question))),
-        _html("questiontext", question.stem),
-        _html("generalfeedback", question.explanation),
-        E.defaultgrade(str(question.points)),
-        E.penalty(_PENALTY[question.kind]),
-        E.hidden("0"),
-        # unique within the lesson's category; Moodle never updates on re-import
-        E.idnumber(question.id),
-    ]
-    if question.kind is QuestionKind.TRUE_FALSE:
-        return E.question(*common, *_true_false_answers(question), type="truefalse")
-    return E.question(*common, *_multichoice_options(quiz, question), type="multichoice")
+def layout_question(shape: QuestionShape, values: QuestionValues, parent: etree._Element | None = None
+                    ) -> etree._Element:
+    """The ``question`` element, built directly from its shape and strings (under ``parent``)."""
+    true_false = shape.kind is QuestionKind.TRUE_FALSE
+    question = _sub(etree.Element("quiz") if parent is None else parent, "question",
+                    type="truefalse" if true_false else "multichoice")
+    _sub(_sub(question, "name"), "text", values.name)
+    _html(question, "questiontext", values.stem)
+    _html(question, "generalfeedback", values.explanation)
+    _sub(question, "defaultgrade", values.points)
+    _sub(question, "penalty", _PENALTY[shape.kind])
+    _sub(question, "hidden", "0")
+    # unique within the lesson's category; Moodle never updates on re-import
+    _sub(question, "idnumber", values.idnumber)
+    if not true_false:
+        _sub(question, "single", "true" if shape.kind is QuestionKind.SINGLE else "false")
+        _sub(question, "shuffleanswers", values.shuffle)
+        _sub(question, "answernumbering", "abc")
+        _sub(question, "showstandardinstruction", "0")
+        _html(question, "correctfeedback", values.correct_feedback)
+        _html(question, "partiallycorrectfeedback", values.incorrect_feedback)
+        _html(question, "incorrectfeedback", values.incorrect_feedback)
+    text_format = "moodle_auto_format" if true_false else "html"
+    for fraction, text, feedback in zip(values.fractions, values.answers, values.answer_feedback, strict=True):
+        answer = _sub(question, "answer", fraction=fraction, format=text_format)
+        _sub(answer, "text", text)
+        _html(answer, "feedback", feedback)
+    return question
 
 
-def _multichoice_options(quiz: Quiz, question: Question) -> list[etree._Element]:
-    single = question.kind is QuestionKind.SINGLE
-    right = _percent(100 / len(question.correct_choices))
-    wrong = "0" if single else "-100"
-    return [
-        E.single("true" if single else "false"),
-        E.shuffleanswers("true" if quiz.shuffle.choices else "false"),
-        E.answernumbering("abc"),
-        E.showstandardinstruction("0"),
-        _html("correctfeedback", question.feedback.correct),
-        # all-or-nothing in the source: a partly right answer is a wrong one
-        _html("partiallycorrectfeedback", question.feedback.incorrect),
-        _html("incorrectfeedback", question.feedback.incorrect),
-        *(
-            E.answer(
-                E.text(inline_html(choice.text)),
-                _html("feedback", choice.feedback),
-                fraction=right if choice.correct else wrong,
-                format="html",
-            )
-            for choice in question.choices
-        ),
-    ]
-
-
-def _true_false_answers(question: Question) -> list[etree._Element]:
-    # Moodle matches the answers by their text, which must be exactly "true" and "false"
-    return [
-        E.answer(
-            E.text(choice.id),
-            _html("feedback", choice.feedback),
-            fraction="100" if choice.correct else "0",
-            format="moodle_auto_format",
-        )
-        for choice in question.choices
-    ]
+_QUESTIONS: TemplateCache[QuestionShape, QuestionValues] = TemplateCache(layout_question)
 
 
 def _percent(value: float) -> str:
@@ -124,5 +162,19 @@ def _percent(value: float) -> str:
     return f"{value:.5f}".rstrip("0").rstrip(".")
 
 
-def _html(tag: str, markdown: str) -> etree._Element:
-    return E(tag, E.text(inline_html(markdown) if markdown else ""), format="html")
+def _rendered(markdown: str) -> str:
+    return inline_html(markdown) if markdown else ""
+
+
+def _html(parent: etree._Element, tag: str, html: str) -> None:
+    _sub(_sub(parent, tag, format="html"), "text", html)
+
+
+# Elements are added with etree.SubElement: an ElementMaker costs ~4x more for the
+# ~40 small elements of a question (benchmarks/results.md, Profile).
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    """Append ``tag`` to ``parent``, with its text and attributes."""
+    element = etree.SubElement(parent, tag, attributes)
+    if text is not None:
+        element.text = text
+    return element
