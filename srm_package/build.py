@@ -19,6 +19,9 @@ from srm_package.targets import TARGETS, builder
 #: from this many lessons or questions, targets are built in parallel
 _PARALLEL_LESSONS = 8
 _PARALLEL_QUESTIONS = 200
+#: targets that share work done once per process (the rendered lessons of the three
+#: sites, the SCORM question banks): a worker builds them together
+_SHARING = ("scorm12", "scorm2004", "html")
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,28 @@ def build(source_dir: Path, out_dir: Path, targets: list[str] | None = None) -> 
             artifact = builder(name)(course)
             return staging.stage(artifact), artifact.without_entries()
 
+        def build_targets(group: list[str]) -> list[tuple[Staged, Artifact]]:
+            return [build_target(name) for name in group]
+
         if len(names) > 1 and _is_large(course):
-            # the targets share nothing but the course: build them side by side on the cores
-            built = fork_map(build_target, names)
+            # groups of targets side by side on the cores; the report keeps the order of names
+            groups = _work_groups(names)
+            results = fork_map(build_targets, groups)
+            by_name = {name: result for group, group_results in zip(groups, results, strict=True)
+                       for name, result in zip(group, group_results, strict=True)}
+            built = [by_name[name] for name in names]
         else:
             built = [build_target(name) for name in names]
         paths = staging.commit([staged for staged, _ in built])
     written = [Written(path, _size(path), artifact) for path, (_, artifact) in zip(paths, built, strict=True)]
     return written, loaded.warnings
+
+
+def _work_groups(names: list[str]) -> list[list[str]]:
+    """One group of the requested sharing targets (first: it is the largest), then one per other target."""
+    sharing = [name for name in names if name in _SHARING]
+    others = [[name] for name in names if name not in _SHARING]
+    return ([sharing] if sharing else []) + others
 
 
 def _is_large(course: Course) -> bool:

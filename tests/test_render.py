@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import replace
 
@@ -571,3 +572,38 @@ def test_html_target_is_the_plain_site(seed_course, tmp_path):
         "assets/quiz.js", "assets/site.css", "index.html",
     ]
     assert (written / "index.html").read_bytes() == artifact.entries["index.html"]
+
+
+# ------------------------------------------------------------------ in a parallel build
+def test_the_sites_are_built_by_one_worker(tmp_path, monkeypatch):
+    """The shared rendering lives in one process, so a parallel build keeps the three
+    sites together in one worker; the report still follows the order of the targets."""
+    from benchmarks import make_course
+    from srm_package import build as build_module
+    from srm_package import parallel
+    from srm_package.targets import TARGETS
+
+    if not hasattr(os, "fork"):
+        pytest.skip("needs os.fork")
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, "_other_threads_running", lambda: False)
+    real_builder = build_module.builder
+    log = tmp_path / "pids"
+
+    def builder(name):
+        def build_and_note(course):
+            with log.open("a", encoding="utf-8") as notes:  # workers are other processes
+                notes.write(f"{name} {os.getpid()}\n")
+            return real_builder(name)(course)
+        return build_and_note
+
+    monkeypatch.setattr(build_module, "builder", builder)
+    make_course.generate(9, 40, tmp_path / "course")
+    written, _ = build_module.build(tmp_path / "course" / "source", tmp_path / "dist")
+    pids = dict(line.split() for line in log.read_text(encoding="utf-8").splitlines())
+    assert sorted(pids) == sorted(TARGETS)
+    assert len(set(pids.values())) == 2, "the build did not fork"
+    assert pids["scorm12"] == pids["scorm2004"] == pids["html"]
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    serial, _ = build_module.build(tmp_path / "course" / "source", tmp_path / "serial")
+    assert [w.path.name for w in written] == [w.path.name for w in serial]
