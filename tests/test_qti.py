@@ -173,12 +173,33 @@ def test_identifiers_are_stable_unique_and_safe(course):
     assert other != idents[0]
 
 
+def _forget_built_documents() -> None:
+    qti.assessment_document.cache_clear()
+    qti.question_bank.cache_clear()
+
+
 def test_two_builds_are_byte_identical(course):
     for quiz in _quizzes(course):
-        for profile in Profile:
-            first = qti.assessment_document(quiz, profile=profile, scope=course.id)
-            assert first == qti.assessment_document(quiz, profile=profile, scope=course.id)
-        assert qti.question_bank(quiz) == qti.question_bank(quiz)
+        first = [qti.assessment_document(quiz, profile=profile, scope=course.id) for profile in Profile]
+        bank = qti.question_bank(quiz)
+        _forget_built_documents()
+        assert first == [qti.assessment_document(quiz, profile=profile, scope=course.id) for profile in Profile]
+        assert bank == qti.question_bank(quiz)
+
+
+def test_a_document_is_built_once_and_shared_by_the_targets_that_ship_it():
+    """scorm12 and scorm2004 ship the same banks, canvas-qti and cc the same Canvas assessment."""
+    _forget_built_documents()
+    quiz = native_course().quizzes[0]
+    canvas = qti.assessment_document(quiz, profile=Profile.CANVAS, scope="course")
+    assert qti.assessment_document(quiz, profile=Profile.CANVAS, scope="course") is canvas
+    assert qti.question_bank(quiz) is qti.question_bank(quiz)
+    assert qti.assessment_document.cache_info().hits == 1
+    # another scope, profile or quiz is another document
+    assert qti.assessment_document(quiz, profile=Profile.CANVAS, scope="other") != canvas
+    assert qti.assessment_document(quiz, profile=Profile.CC, scope="course") != canvas
+    shuffled = native_course(shuffle_choices=False).quizzes[0]
+    assert qti.assessment_document(shuffled, profile=Profile.CANVAS, scope="course") != canvas
 
 
 # ------------------------------------------------------------ tricky text

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
+from functools import lru_cache
 from typing import NamedTuple
 
 from lxml import etree
@@ -109,6 +110,14 @@ def feedback_ident(label: str) -> str:
 # Elements are added with ``etree.SubElement`` under their parent rather than made
 # with an ``ElementMaker``: an item has ~80 small elements, and the builder's
 # per-element overhead made it ~3x slower (benchmarks/results.md, Profile).
+#
+# Documents are kept per (quiz, profile, scope) for the rest of the process: the two
+# SCORM targets ship the same question banks, and ``canvas-qti`` and ``cc`` the same
+# Canvas assessments. (Hashing a frozen quiz costs ~10 µs; building it ~1 ms.)
+_KEPT_DOCUMENTS = 512
+
+
+@lru_cache(maxsize=_KEPT_DOCUMENTS)
 def assessment_document(quiz: Quiz, *, profile: Profile, scope: str = "") -> bytes:
     """A ``questestinterop`` with one assessment holding every question of ``quiz``."""
     metadata = []
@@ -129,6 +138,7 @@ def assessment_document(quiz: Quiz, *, profile: Profile, scope: str = "") -> byt
     return _serialise(root)
 
 
+@lru_cache(maxsize=_KEPT_DOCUMENTS)
 def question_bank(quiz: Quiz, *, scope: str = "") -> bytes:
     """The questions of ``quiz`` as a QTI 1.2 ``objectbank`` (Canvas item flavour).
 
