@@ -521,8 +521,14 @@ def test_shared_renderings_are_per_course_object_and_bounded():
     assert render._shared(first) is not render._shared(equal)
     for _ in range(5):
         render_site(kinds_course(), "none")
-    assert len(render._shared_renderings) <= render._SHARED_LIMIT
-    assert all(shared.course is not None for shared in render._shared_renderings.values())
+    assert len(render._shared_renderings) == render._SHARED_LIMIT == 2
+    # the least recently used course goes first
+    kept = render._shared(first)
+    render._shared(equal)
+    render._shared(first)
+    render._shared(kinds_course())
+    assert render._shared_renderings[id(first)] is kept
+    assert id(equal) not in render._shared_renderings
 
 
 def test_text_that_looks_like_the_articles_slot_stays_text():
