@@ -299,6 +299,11 @@ class _Page:
         """An ``###`` heading (level 3) sits one below its section's heading."""
         return min(6, markdown_level + self.lesson_level - 1)
 
+    def column_aligns(self, table: Table) -> tuple[str, ...]:
+        """Each column's alignment, "" where none is given: one entry for every column."""
+        width = max(len(row) for row in (table.header, *table.rows))
+        return tuple(table.align[column] if column < len(table.align) else "" for column in range(width))
+
     def table_label(self, table: Table) -> str:
         return self._table_labels.get(id(table), "")
 

@@ -322,6 +322,17 @@ def test_tables_have_header_cells_and_a_name():
     assert titles == ["Exam tip", "Custom kind"]
 
 
+def test_column_alignment_shorter_than_the_rows():
+    table = Table(header=("A", "B", "C"), rows=(("1", "2", "3", "4"), ("5", "6")), align=("", "center"))
+    lesson = replace(lesson_of("l", 1, ()), intro=(table,))
+    for page in (index_of(course_of(lesson)), parse(render_lesson_page(course_of(lesson), lesson,
+                                                                        stylesheet_href="site.css"))):
+        (rendered,) = page.xpath("//table")
+        cells = [[cell.get("class") for cell in row] for row in rendered.xpath(".//tr")]
+        assert cells == [[None, "align-center", None], [None, "align-center", None, None],
+                         [None, "align-center"]]
+
+
 def test_table_after_a_heading_is_named_by_it(seed_course):
     document = index_of(seed_course)
     tables = document.xpath("//table")
