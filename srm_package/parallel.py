@@ -23,6 +23,10 @@ Result = TypeVar("Result")
 WORKERS_VARIABLE = "SRM_PACKAGE_WORKERS"
 #: more workers than this gain little on the inputs a course has
 _MAX_WORKERS = 4
+#: true while a fork_map runs, in its process and (inherited) in its workers: a fork_map
+#: called from inside one (a target building its quizzes in a build of all targets) maps
+#: in place instead of starting workers of workers on cores that are already busy
+_mapping = False
 #: the task pipe holds one 4-byte number per task; 16,384 of them fill the default 64 KiB
 #: pipe buffer, so more items than that are grouped into as many tasks
 _TASK_BYTES = 4
@@ -31,7 +35,7 @@ _MAX_TASKS = 16_384
 
 def worker_count(items: int) -> int:
     """How many processes ``fork_map`` would use for ``items`` items here (1 = no fork)."""
-    if items < 2 or sys.platform != "linux" or not hasattr(os, "fork") or _other_threads_running():
+    if items < 2 or _mapping or sys.platform != "linux" or not hasattr(os, "fork") or _other_threads_running():
         return 1
     configured = os.environ.get(WORKERS_VARIABLE, "").strip()
     if configured.isdigit():
@@ -62,10 +66,12 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers:
         count = max(1, min(workers, len(items))) if hasattr(os, "fork") else 1
     if count == 1:
         return [function(item) for item in items]
+    global _mapping
     chunks = _split(len(items), min(len(items), _MAX_TASKS))
     tasks = _task_pipe(len(chunks))
     pending: list[tuple[int, int]] = []  # pid and the read end of its result pipe
     done: dict[int, Result] = {}
+    _mapping = True
     try:
         for _ in range(count - 1):
             pending.append(_start(function, items, chunks, tasks))
@@ -77,6 +83,7 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers:
             _stop(pid, reader)
         raise
     finally:
+        _mapping = False
         os.close(tasks)
     # a worker that died took the items it had claimed with it: they are done here
     return [done[i] if i in done else function(items[i]) for i in range(len(items))]

@@ -99,3 +99,23 @@ def test_two_builds_are_byte_identical(course):
     assert first == zipped(canvas_qti.build_artifact(course).entries)
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert archive.testzip() is None
+
+
+def test_a_large_course_builds_its_quizzes_in_workers_with_the_same_bytes(tmp_path, monkeypatch):
+    from benchmarks import make_course
+    from srm_package import parallel
+    from srm_package.loader import load_course
+
+    make_course.generate(4, 40, tmp_path)
+    course = load_course(tmp_path / "source").course
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    serial = canvas_qti.build_artifact(course).entries
+    qti.assessment_document.cache_clear()  # the workers must build, not find
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, "_other_threads_running", lambda: False)
+    monkeypatch.setattr(qti, "_PARALLEL_QUESTIONS", 10)
+    workers = []
+    real_start = parallel._start
+    monkeypatch.setattr(parallel, "_start", lambda *args: workers.append(1) or real_start(*args))
+    assert canvas_qti.build_artifact(course).entries == serial
+    assert workers, "no worker was started"

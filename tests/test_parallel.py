@@ -118,6 +118,18 @@ def test_worker_count_follows_the_environment(monkeypatch) -> None:
     assert parallel.worker_count(1) == 1
 
 
+def workers_available_inside(_: int) -> int:
+    return parallel.worker_count(10)
+
+
+def test_a_fork_map_inside_a_fork_map_maps_in_place(monkeypatch) -> None:
+    """A target that spreads its own work is run in a worker already: no workers of workers."""
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    assert parallel.fork_map(workers_available_inside, list(range(4)), workers=2) == [1, 1, 1, 1]
+    expected = 2 if threading.active_count() == 1 and sys.platform == "linux" else 1
+    assert parallel.worker_count(10) == expected  # and forking again once it is done
+
+
 def broken_course(tmp_path: Path) -> Path:
     """A 10-lesson course with mistakes spread over several lessons and quizzes."""
     make_course.generate(10, 60, tmp_path)

@@ -39,10 +39,11 @@ M = ElementMaker(namespace=CP_NS, nsmap={None: CP_NS, "xsi": XSI_NS})
 def build_artifact(course: Course) -> Artifact:
     entries: dict[str, bytes] = {}
     resources: list[Resource] = []
-    for quiz in course.quizzes:
+    documents = qti.assessment_documents(course.quizzes, profile=qti.Profile.CANVAS, scope=course.id)
+    for quiz, document in zip(course.quizzes, documents, strict=True):
         ident = qti.assessment_ident(quiz, course.id)
         qti_href, meta_href = f"{ident}/{ident}.xml", f"{ident}/{ASSESSMENT_META}"
-        entries[qti_href] = qti.assessment_document(quiz, profile=qti.Profile.CANVAS, scope=course.id)
+        entries[qti_href] = document
         entries[meta_href] = assessment_meta(quiz, ident=ident, scope=course.id)
         meta_id = meta_identifier(course, quiz)
         resources += [
