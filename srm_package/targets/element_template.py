@@ -106,7 +106,8 @@ class ElementTemplate:
 
 
 class TemplateCache(Generic[Shape, Values]):
-    """A template per shape, built on first use by ``layout(shape, values)``; the latest ``size`` kept."""
+    """A template per shape, built on first use by ``layout(shape, values)``; at most ``size``
+    kept (the one built first goes first), so a course of many shapes stays in bounded memory."""
 
     def __init__(self, layout: Callable[[Shape, Values], etree._Element], size: int = 256):
         self._layout = layout

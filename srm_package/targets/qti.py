@@ -161,16 +161,12 @@ def assessment_documents(quizzes: Sequence[Quiz], *, profile: Profile, scope: st
 
     When a whole build already runs its targets side by side, this maps in place.
     """
-    build = partial(_assessment_of, profile=profile, scope=scope)
+    build = partial(assessment_document, profile=profile, scope=scope)
     if sum(len(quiz.questions) for quiz in quizzes) < _PARALLEL_QUESTIONS:
         return [build(quiz) for quiz in quizzes]
     from srm_package.parallel import fork_map
 
     return fork_map(build, quizzes)
-
-
-def _assessment_of(quiz: Quiz, *, profile: Profile, scope: str) -> bytes:
-    return assessment_document(quiz, profile=profile, scope=scope)
 
 
 def _document_root(profile: Profile) -> etree._Element:
