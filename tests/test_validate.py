@@ -28,12 +28,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from srm_package.build import build
 from srm_package.cli import main
-from srm_package.package import build_timestamp, write_artifacts
-from srm_package.targets import TARGETS, builder
+from srm_package.targets import TARGETS
 from srm_package.validate import CHECKS, Limits, Severity, run_validation, validate_paths
 from srm_package.validate.report import format_junit
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SOURCE
 from tests.hostile_packages import BASELINES, Case, corpus, scorm12_entries, write_zip
 
 SECRET = "TOP-SECRET-7f3a9c"
@@ -324,12 +324,10 @@ def test_junit_is_structurally_valid_and_deterministic(tmp_path, secret):
 
 # ------------------------------------------------------------------ every package the build emits
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, seed_course) -> dict[str, Path]:
-    """Every registered target of the seed course, written as ``srm-package build`` writes them."""
-    dist = tmp_path_factory.mktemp("dist")
-    artifacts = [builder(name)(seed_course) for name in TARGETS]
-    paths = write_artifacts(artifacts, dist, build_timestamp(seed_course))
-    return dict(zip(TARGETS, paths, strict=True))
+def built(tmp_path_factory) -> dict[str, Path]:
+    """Every registered target of the seed course, written by the build itself."""
+    written, _ = build(SOURCE, tmp_path_factory.mktemp("dist"))
+    return dict(zip(TARGETS, (item.path for item in written), strict=True))
 
 
 @pytest.mark.parametrize("target", list(TARGETS))
