@@ -117,6 +117,13 @@ def problems_of(root: Path) -> list[tuple[str, int, str, str]]:
     return [(str(Path(p.file).relative_to(root)), p.line, p.field, p.message) for p in caught.value.problems]
 
 
+@pytest.mark.parametrize(("written", "parsed"), [("2026-06-05", model.YearMonth(2026, 6, 5)),
+                                                  ("2026-6", model.YearMonth(2026, 6))])
+def test_last_updated_forms(tmp_path: Path, written: str, parsed: model.YearMonth) -> None:
+    root = write_course(tmp_path, {"course.yaml": _course("last_updated: 2026-06", f"last_updated: {written}")})
+    assert load_course(root).course.last_updated == parsed
+
+
 def test_demo_course_loads(tmp_path: Path) -> None:
     course = load_course(write_course(tmp_path)).course
     assert (course.id, course.passing_score, course.last_updated) == ("demo-course", 70, model.YearMonth(2026, 6))
@@ -232,6 +239,10 @@ BAD_INPUTS = [
      [("course.yaml", 9, "lessons[0].file", "'../one.md' must be a relative path inside the source folder, with '/'")]),
     ("bad last_updated", {"course.yaml": _course("last_updated: 2026-06", "last_updated: June 2026")},
      [("course.yaml", 6, "last_updated", "expected a date as YYYY-MM or YYYY-MM-DD; found 'June 2026'")]),
+    ("impossible month", {"course.yaml": _course("last_updated: 2026-06", "last_updated: 2026-13")},
+     [("course.yaml", 6, "last_updated", "expected a date as YYYY-MM or YYYY-MM-DD; found '2026-13'")]),
+    ("impossible day", {"course.yaml": _course("last_updated: 2026-06", "last_updated: 2026-02-30")},
+     [("course.yaml", 6, "last_updated", "expected a date as YYYY-MM or YYYY-MM-DD; found '2026-02-30'")]),
     ("lessons not a list", {"course.yaml": _course("lessons:\n  - file: lessons/one.md\n    quiz: lessons/one.quiz.yaml\n",
                                                    "lessons: lessons/one.md\n")},
      [("course.yaml", 8, "lessons", "expected a list; found 'lessons/one.md'")]),

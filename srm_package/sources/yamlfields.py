@@ -232,17 +232,24 @@ class Located:
             self.error(f"expected a date (YYYY-MM or YYYY-MM-DD); found {_describe(self.node)}")
             return None
         raw = self.node.value.strip()
-        for pattern, has_day in (("%Y-%m-%d", True), ("%Y-%m", False)):
+        # a pattern and ``datetime.date`` rather than ``strptime``: its first call imports
+        # and compiles locale machinery that costs a small build more than all its parsing
+        match = _DATE.fullmatch(raw)
+        if match:
+            year, month, day = (int(part) if part else None for part in match.groups())
             try:
-                parsed = datetime.datetime.strptime(raw, pattern)
+                datetime.date(year, month, day or 1)
             except ValueError:
-                continue
-            return parsed.year, parsed.month, parsed.day if has_day else None
+                pass
+            else:
+                return year, month, day
         self.error(f"expected a date as YYYY-MM or YYYY-MM-DD; found {raw!r}")
         return None
 
 
 _MISSING = object()
+#: what ``strptime`` accepted for %Y-%m[-%d]: a four-digit year, then one or two digits each
+_DATE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", re.ASCII)
 
 
 class YamlMapping:
