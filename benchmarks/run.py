@@ -19,6 +19,7 @@ section in an existing results file is hand-written analysis: it is kept as is.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime
 import json
 import os
@@ -395,7 +396,9 @@ def render_report(benchmarks: list[Benchmark], targets: list[str], runs: int, in
         "peak RSS come from `os.wait4` on each child; CPU time includes the build's worker processes, and peak "
         "RSS is that of the largest single process among them. The synthetic courses come from "
         "`benchmarks/make_course.py` (fixed seed): stems ~100 characters, 4 choices with feedback, "
-        "lessons ~1,500 words with tables and call-outs.",
+        "lessons ~1,500 words with tables and call-outs. `srm_package` is byte-compiled first, as installing "
+        "it from a wheel does (an editable install under `PYTHONDONTWRITEBYTECODE=1` would otherwise compile "
+        "it again in every run).",
         "",
         "## Machine",
         "",
@@ -458,6 +461,15 @@ def child_env() -> dict[str, str]:
     return env
 
 
+def compile_package() -> None:
+    """Byte-compile ``srm_package`` as ``pip install`` of a wheel does, so that each run
+    measures the tool and not Python compiling its source (which an editable install does
+    in every process when ``PYTHONDONTWRITEBYTECODE`` is set, as it is on some machines).
+    The ``.pyc`` files go to ``__pycache__`` (git-ignored); Python checks them against the
+    sources, so an edited module is never run stale."""
+    compileall.compile_dir(str(ROOT / "srm_package"), quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="measured runs per command (default 5)")
@@ -474,6 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     env = child_env()
+    compile_package()
     load_before = os.getloadavg()[0]
     targets, why = list_targets(env)
     if why:

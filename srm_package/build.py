@@ -6,15 +6,19 @@ package at a time; large courses build their targets in parallel worker processe
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from srm_package.errors import Problem
-from srm_package.loader import load_course
-from srm_package.model import Course
 from srm_package.package import Artifact, Staged, Staging, build_timestamp
-from srm_package.parallel import fork_map
+from srm_package.parallel import EarlyWorker, fork_map
 from srm_package.targets import TARGETS, builder
+
+if TYPE_CHECKING:
+    from srm_package.errors import Problem
+    from srm_package.model import Course
 
 #: from this many lessons or questions, targets are built in parallel
 _PARALLEL_LESSONS = 8
@@ -22,6 +26,11 @@ _PARALLEL_QUESTIONS = 200
 #: targets that share work done once per process (the rendered lessons of the three
 #: sites, the SCORM question banks): a worker builds them together
 _SHARING = ("scorm12", "scorm2004", "html")
+#: targets an early worker builds for a small course: those that render pages, so that
+#: it imports Jinja2 and loads the templates while the course is read
+_EARLY = ("scorm12", "scorm2004", "cc", "html")
+#: sources up to this size are sent to an early worker (pickling 400 KiB takes ~5 ms)
+_SMALL_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -38,31 +47,93 @@ def build(source_dir: Path, out_dir: Path, targets: list[str] | None = None) -> 
     Raises ``SourceError`` for mistakes in the sources (nothing is written then).
     Returns what was written and the loader's warnings.
     """
-    loaded = load_course(source_dir)
     names = targets or list(TARGETS)
-    course = loaded.course
-    with Staging(out_dir, build_timestamp(course)) as staging:
+    ahead = _early_targets(names, source_dir)
+    if ahead:  # what both processes use, imported once before the fork
+        import srm_package.markup  # noqa: F401 (Markdown: lessons there, inline text in both)
+        import srm_package.model  # noqa: F401
+    # a small course: a worker imports what its targets need while this process loads
+    with EarlyWorker(partial(_prepare, ahead), _build_group, wanted=bool(ahead)) as early:
+        # imported after the fork, so that the worker need not wait for it
+        from srm_package.loader import load_course
 
-        def build_target(name: str) -> tuple[Staged, Artifact]:
-            # staged as soon as it is built, so that only one package is held in memory
-            artifact = builder(name)(course)
-            return staging.stage(artifact), artifact.without_entries()
-
-        def build_targets(group: list[str]) -> list[tuple[Staged, Artifact]]:
-            return [build_target(name) for name in group]
-
-        if len(names) > 1 and _is_large(course):
-            # groups of targets side by side on the cores; the report keeps the order of names
-            groups = _work_groups(names)
-            results = fork_map(build_targets, groups)
-            by_name = {name: result for group, group_results in zip(groups, results, strict=True)
-                       for name, result in zip(group, group_results, strict=True)}
-            built = [by_name[name] for name in names]
-        else:
-            built = [build_target(name) for name in names]
-        paths = staging.commit([staged for staged, _ in built])
+        loaded = load_course(source_dir)
+        course = loaded.course
+        with Staging(out_dir, build_timestamp(course)) as staging:
+            if early.forked:
+                early.submit(_Group(staging, course, ahead))
+                rest = [name for name in names if name not in ahead]
+                by_name = dict(zip(rest, _build_group(_Group(staging, course, rest)), strict=True))
+                by_name.update(zip(ahead, early.result(), strict=True))
+                built = [by_name[name] for name in names]
+            elif len(names) > 1 and _is_large(course):
+                # groups of targets side by side on the cores; the report keeps the order of names
+                groups = _work_groups(names)
+                results = fork_map(_build_group, [_Group(staging, course, group) for group in groups])
+                by_name = {name: result for group, group_results in zip(groups, results, strict=True)
+                           for name, result in zip(group, group_results, strict=True)}
+                built = [by_name[name] for name in names]
+            else:
+                built = _build_group(_Group(staging, course, names))
+            paths = staging.commit([staged for staged, _ in built])
     written = [Written(path, _size(path), artifact) for path, (_, artifact) in zip(paths, built, strict=True)]
     return written, loaded.warnings
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Targets built one after another in one process, into ``staging``."""
+
+    staging: Staging
+    course: Course
+    names: list[str]
+
+
+def _build_group(group: _Group) -> list[tuple[Staged, Artifact]]:
+    results = []
+    for name in group.names:
+        # staged as soon as it is built, so that only one package is held in memory
+        artifact = builder(name)(group.course)
+        results.append((group.staging.stage(artifact), artifact.without_entries()))
+    return results
+
+
+def _early_targets(names: list[str], source_dir: Path) -> list[str]:
+    """The targets an early worker builds: none unless the course is small and both
+    processes get a share; else those of ``_EARLY`` that were asked for."""
+    ahead = [name for name in names if name in _EARLY]
+    if not ahead or len(ahead) == len(names) or not _is_small(source_dir):
+        return []
+    return ahead
+
+
+def _prepare(names: list[str]) -> None:
+    """What the early worker does while the course is loaded: imports and templates."""
+    for name in names:
+        builder(name)
+    from srm_package.render import load_templates
+
+    load_templates()
+
+
+def _is_small(source_dir: Path) -> bool:
+    """Few enough bytes of sources to send to a worker: a bigger course is loaded on
+    every core first and then shared with workers by ``fork`` (no copying)."""
+    total = 0
+    folders = [str(source_dir)]
+    try:
+        while folders:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                    elif entry.is_file(follow_symlinks=False):
+                        total += entry.stat(follow_symlinks=False).st_size
+                        if total > _SMALL_BYTES:
+                            return False
+    except OSError:  # no such folder: the loader reports it, with nothing to overlap
+        return False
+    return True
 
 
 def _work_groups(names: list[str]) -> list[list[str]]:

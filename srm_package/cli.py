@@ -6,9 +6,12 @@ error. Problems go to stderr; a mistake in the user's files never shows a traceb
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -22,6 +25,38 @@ _SOURCE_DIR = click.Path(file_okay=False, path_type=Path)
 @click.version_option(__version__, prog_name="srm-package")
 def main() -> None:
     """Turn Markdown lessons and YAML quizzes into SCORM, QTI, Common Cartridge and Moodle XML."""
+
+
+def run() -> NoReturn:
+    """The ``srm-package`` program: ``main``, then a quick way out.
+
+    Tearing the interpreter down (freeing every module and object one by one) costs
+    ~18 ms, a tenth of building the seed course, and nothing a finished command needs
+    depends on it: the exit handlers still run and the output is flushed, then the
+    process ends. A crash keeps the normal way out, traceback included, and so does a
+    process running other threads (they are not cut off).
+    """
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+    else:  # not reached: click's standalone mode always ends with SystemExit
+        code = 0
+    threading = sys.modules.get("threading")
+    run_exit_handlers = getattr(__import__("atexit"), "_run_exitfuncs", None)
+    if run_exit_handlers is None or (threading is not None and threading.active_count() > 1):
+        sys.exit(code)
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): what Python would print
+        print(code, file=sys.stderr)
+        code = 1
+    run_exit_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        # a closed pipe (`| head`): nothing more can be said
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def _report_problems(problems: tuple[Problem, ...]) -> None:

@@ -17,10 +17,12 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from srm_package.errors import BuildError
-from srm_package.model import Course
+
+if TYPE_CHECKING:  # the model is imported by whatever made the course
+    from srm_package.model import Course
 
 #: zip timestamps cannot precede 1980 nor follow 2107 (two-second resolution)
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)

@@ -8,17 +8,22 @@ come back in input order, so the output does not depend on how the work was spli
 ``fork`` is used only where it is safe and worth it: on Linux, in a process that
 runs no other thread, with at least two usable cores and more than one item. Anywhere
 else ``fork_map`` is a plain ``map``. ``SRM_PACKAGE_WORKERS=1`` turns it off.
+
+``EarlyWorker`` is the other way round: a worker forked before its input exists, so
+that it imports what its share of the work needs while this process makes the input.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Payload = TypeVar("Payload")
 
 WORKERS_VARIABLE = "SRM_PACKAGE_WORKERS"
 #: more workers than this gain little on the inputs a course has
@@ -31,6 +36,8 @@ _mapping = False
 #: pipe buffer, so more items than that are grouped into as many tasks
 _TASK_BYTES = 4
 _MAX_TASKS = 16_384
+#: what an early worker's pipes are asked to hold (Linux allows up to 1 MiB by default)
+_PIPE_BYTES = 1 << 20
 
 
 def worker_count(items: int) -> int:
@@ -124,7 +131,9 @@ def _work(function, items, chunks: list[range], tasks: int) -> dict:
 
 
 def _start(function, items, chunks: list[range], tasks: int) -> tuple[int, int]:
-    import pickle  # here, not at the top: a build that does not fork does not pay for it
+    # imported before the fork, so that the workers need not each import it; here, not at
+    # the top: a build that does not fork does not pay for it
+    import pickle  # noqa: F401
 
     reader, writer = os.pipe()
     pid = os.fork()
@@ -132,18 +141,25 @@ def _start(function, items, chunks: list[range], tasks: int) -> tuple[int, int]:
         status = 0
         try:
             os.close(reader)
-            try:
-                payload = pickle.dumps((True, _work(function, items, chunks, tasks)), pickle.HIGHEST_PROTOCOL)
-            except BaseException as error:  # sent to the parent, which raises it
-                payload = _pickled_error(error)
-            with os.fdopen(writer, "wb") as stream:
-                stream.write(payload)
+            _answer(writer, lambda: _work(function, items, chunks, tasks))
         except BaseException:
             status = 1
         finally:
             os._exit(status)
     os.close(writer)
     return pid, reader
+
+
+def _answer(writer: int, compute: Callable[[], dict]) -> None:
+    """A worker's last act: send ``compute()``, or the exception it raised, pickled."""
+    import pickle
+
+    try:
+        payload = pickle.dumps((True, compute()), pickle.HIGHEST_PROTOCOL)
+    except BaseException as error:  # sent to the parent, which raises it
+        payload = _pickled_error(error)
+    with os.fdopen(writer, "wb") as stream:
+        stream.write(payload)
 
 
 def _pickled_error(error: BaseException) -> bytes:
@@ -183,3 +199,113 @@ def _stop(pid: int, reader: int) -> None:
     except (ChildProcessError, ProcessLookupError):
         pass
     os.close(reader)
+
+
+class EarlyWorker(Generic[Payload, Result]):
+    """One worker forked now and given its input later: ``work(payload)`` in another process.
+
+    A small build spends most of its time importing modules, one after another. Forked
+    at the start, the worker runs ``prepare`` (imports, templates) while this process
+    imports the loader and reads the sources; then it is sent the course (``submit``),
+    does its share of the targets and sends its result back (``result``). Leaving the
+    ``with`` block stops a worker whose result was not collected (a mistake in the
+    sources, Ctrl-C). Where ``fork_map`` would not fork, nothing is forked (``forked``
+    is false) and ``result`` runs ``work`` here. A worker that dies without answering
+    has its work done here too, so a result is never lost.
+    """
+
+    def __init__(self, prepare: Callable[[], object], work: Callable[[Payload], Result], *, wanted: bool = True) -> None:
+        self._work = work
+        self._payload: Payload | None = None
+        self._submitted = False
+        self._pid = 0
+        self._to_worker = self._from_worker = -1
+        if wanted and worker_count(2) > 1:
+            self._fork(prepare)
+
+    @property
+    def forked(self) -> bool:
+        return self._pid != 0
+
+    def __enter__(self) -> EarlyWorker[Payload, Result]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pid:
+            if self._to_worker >= 0:
+                os.close(self._to_worker)  # an unsent input: the worker sees the end and exits
+                self._to_worker = -1
+            _stop(self._pid, self._from_worker)
+            self._pid = 0
+
+    def submit(self, payload: Payload) -> None:
+        """Hand the worker its input (pickled through a pipe); call once."""
+        assert not self._submitted, "submit() is called once"
+        self._submitted = True
+        self._payload = payload
+        if self._pid:
+            import pickle
+
+            data = pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
+            try:
+                with os.fdopen(self._to_worker, "wb") as stream:
+                    stream.write(data)
+            except BrokenPipeError:  # the worker is gone: result() does its work here
+                pass
+            finally:
+                self._to_worker = -1
+
+    def result(self) -> Result:
+        """Wait for the worker's result; raises what ``work`` raised in the worker."""
+        assert self._submitted, "result() comes after submit()"
+        if self._pid:
+            pid, self._pid = self._pid, 0
+            answer = _collect(pid, self._from_worker)
+            if answer:
+                return answer[0]
+        return self._work(self._payload)  # type: ignore[arg-type]
+
+    def _fork(self, prepare: Callable[[], object]) -> None:
+        to_reader, to_writer = os.pipe()
+        from_reader, from_writer = os.pipe()
+        _widen(to_writer, from_writer)
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns into the caller's code
+            global _mapping
+            _mapping = True  # it is a worker: no workers of its own
+            os.close(to_writer)
+            os.close(from_reader)
+            _serve(prepare, self._work, to_reader, from_writer)
+        os.close(to_reader)
+        os.close(from_writer)
+        self._pid, self._to_worker, self._from_worker = pid, to_writer, from_reader
+
+
+def _serve(prepare, work, inputs: int, outputs: int) -> None:
+    """The early worker's whole life: get ready, wait for the input, answer, exit."""
+    status = 0
+    try:
+        import pickle
+
+        # only a head start: ``work`` meets the same error and reports it
+        with contextlib.suppress(Exception):
+            prepare()
+        with os.fdopen(inputs, "rb") as stream:
+            data = stream.read()
+        if data:  # nothing: the build stopped before sending the input
+            _answer(outputs, lambda: {0: work(pickle.loads(data))})
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _widen(*pipes: int) -> None:
+    """Let a pipe hold a whole small course, so that ``submit`` does not wait for ``prepare``."""
+    try:
+        import fcntl
+
+        for pipe in pipes:
+            fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):  # only a head start: the default size works
+        pass

@@ -69,3 +69,32 @@ def test_usage_errors_exit_2_and_version() -> None:
     for command in ([], ["check"], ["build"]):
         helped = run(*command, "--help")
         assert helped.returncode == 0 and "Usage:" in helped.stdout
+
+
+_WITH_EXIT_HANDLER = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('exit handler ran', file=sys.stderr))\n"
+    "from srm_package.cli import run\n"
+    "sys.argv = ['srm-package', *sys.argv[1:]]\n"
+    "run()\n"
+)
+
+
+def test_the_quick_exit_keeps_exit_codes_output_and_exit_handlers(tmp_path: Path) -> None:
+    # ``run`` leaves with os._exit: what Python's own exit would do must still happen
+    def program(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", _WITH_EXIT_HANDLER, *args], capture_output=True, text=True)
+
+    fine = program("check", str(SOURCE))
+    assert fine.returncode == 0
+    assert fine.stdout.rstrip().endswith("(4 sections, 5 questions)")  # every line got through the pipe
+    assert fine.stderr == "exit handler ran\n"
+    broken = tmp_path / "source"
+    shutil.copytree(SOURCE, broken)
+    (broken / "course.yaml").write_text("id: [\n", encoding="utf-8")
+    failed = program("check", str(broken))
+    assert failed.returncode == 1 and "course.yaml:" in failed.stderr
+    assert failed.stderr.endswith("exit handler ran\n")
+    misused = program("check", "--format", "xml")
+    assert misused.returncode == 2 and "Invalid value for '--format'" in misused.stderr
+    assert misused.stderr.endswith("exit handler ran\n")

@@ -16,6 +16,7 @@ from benchmarks import make_course
 from srm_package import parallel
 from srm_package.errors import SourceError
 from srm_package.loader import load_course
+from tests.conftest import SOURCE
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -183,39 +184,95 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def forking(monkeypatch) -> list[int]:
-    """Let the build fork even inside a test process that runs other threads; lists the workers started."""
+    """Let the build fork even inside a test process that runs other threads; lists the
+    workers started (by ``fork_map`` and ``EarlyWorker``)."""
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     monkeypatch.setattr(parallel, "_other_threads_running", lambda: False)
-    return spy_on_workers(monkeypatch)
+    started = spy_on_workers(monkeypatch)
+    real_fork = parallel.EarlyWorker._fork
+
+    def fork(self, prepare):
+        real_fork(self, prepare)
+        started.append(self._pid)
+
+    monkeypatch.setattr(parallel.EarlyWorker, "_fork", fork)
+    return started
 
 
-def test_parallel_build_writes_the_same_files(tmp_path: Path, monkeypatch, forking) -> None:
+@pytest.fixture(params=["early worker", "target groups"])
+def course_source(request, tmp_path: Path, monkeypatch) -> Path:
+    """A course small enough for an early worker, or one built by ``fork_map`` groups."""
+    from srm_package import build as build_module
+
+    if request.param == "early worker":
+        return SOURCE
+    make_course.generate(9, 40, tmp_path / "course")
+    monkeypatch.setattr(build_module, "_SMALL_BYTES", 0)
+    return tmp_path / "course" / "source"
+
+
+def test_parallel_build_writes_the_same_files(tmp_path: Path, monkeypatch, forking, course_source) -> None:
     from srm_package.build import build
 
-    make_course.generate(9, 40, tmp_path / "course")
-    written, _ = build(tmp_path / "course" / "source", tmp_path / "parallel")
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
-    build(tmp_path / "course" / "source", tmp_path / "serial")
+    written, _ = build(course_source, tmp_path / "parallel")
     assert forking, "the build did not fork"
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    build(course_source, tmp_path / "serial")
     assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
-    assert len(written) >= 2 and all(w.size > 0 and w.artifact.entries == {} for w in written)
+    assert len(written) == 6 and all(w.size > 0 and w.artifact.entries == {} for w in written)
     assert sorted(p.name for p in (tmp_path / "parallel").iterdir()) == sorted(w.path.name for w in written)
 
 
-def test_a_target_failing_in_a_worker_leaves_dist_as_it_was(tmp_path: Path, monkeypatch, forking) -> None:
+def test_early_worker_builds_the_page_targets_of_a_small_course(tmp_path: Path, monkeypatch, forking) -> None:
     from srm_package import build as build_module
-    from srm_package.errors import BuildError
-    from srm_package.targets import TARGETS
 
-    make_course.generate(9, 40, tmp_path / "course")
-    dist = tmp_path / "dist"
-    dist.mkdir()
-    (dist / "old.zip").write_bytes(b"an earlier build")
-    last = list(TARGETS)[-1]  # built by the second worker, after others it has staged
+    log = tmp_path / "built-in.txt"  # appended to by whichever process builds a target
     real = build_module.builder
 
     def builder(name: str):
-        if name != last:
+        with log.open("a", encoding="utf-8") as stream:
+            stream.write(f"{name} {os.getpid()}\n")
+        return real(name)
+
+    monkeypatch.setattr(build_module, "builder", builder)
+    build_module.build(SOURCE, tmp_path / "dist")
+    built_in = dict(line.split() for line in log.read_text(encoding="utf-8").splitlines())
+    here = str(os.getpid())
+    assert {name for name, pid in built_in.items() if pid == here} == {"canvas-qti", "moodle-xml"}
+    assert {name for name, pid in built_in.items() if pid != here} == {"scorm12", "scorm2004", "cc", "html"}
+    assert forking and all(_reaped(pid) for pid in forking)
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("asked", [["scorm12"], ["canvas-qti", "moodle-xml"], ["scorm12", "html"]])
+def test_no_early_worker_when_one_process_would_do_everything(tmp_path: Path, forking, asked) -> None:
+    from srm_package.build import build
+
+    build(SOURCE, tmp_path / "dist", asked)
+    assert forking == []
+
+
+def test_a_target_failing_in_a_worker_leaves_dist_as_it_was(tmp_path: Path, monkeypatch, forking,
+                                                             course_source) -> None:
+    from srm_package import build as build_module
+    from srm_package.errors import BuildError
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "old.zip").write_bytes(b"an earlier build")
+    # built by a worker (the early one, or the second of the groups), after others were staged
+    failing = "html"
+    real = build_module.builder
+
+    def builder(name: str):
+        if name != failing:
             return real(name)
 
         def fail(course):
@@ -224,7 +281,113 @@ def test_a_target_failing_in_a_worker_leaves_dist_as_it_was(tmp_path: Path, monk
 
     monkeypatch.setattr(build_module, "builder", builder)
     with pytest.raises(BuildError, match="cannot be built"):
-        build_module.build(tmp_path / "course" / "source", dist)
+        build_module.build(course_source, dist)
     assert forking, "the build did not fork"
     assert snapshot(dist) == {"old.zip": b"an earlier build"}
     assert [p.name for p in dist.iterdir()] == ["old.zip"]  # no staging folder left behind
+
+
+def test_a_source_error_stops_the_early_worker_and_writes_nothing(tmp_path: Path, forking) -> None:
+    import shutil
+
+    from srm_package.build import build
+
+    source = tmp_path / "source"
+    shutil.copytree(SOURCE, source)
+    (source / "course.yaml").write_text("id: [\n", encoding="utf-8")
+    with pytest.raises(SourceError):
+        build(source, tmp_path / "dist")
+    assert forking, "the build did not fork"
+    assert all(_reaped(pid) for pid in forking)
+    assert not (tmp_path / "dist").exists()
+
+
+# EarlyWorker on its own
+
+_prepared: list[str] = []
+
+
+def _prepare_marker() -> None:
+    _prepared.append("ready")
+
+
+def _report(payload: str) -> tuple[str, int, list[str]]:
+    return payload.upper(), os.getpid(), list(_prepared)
+
+
+@pytest.fixture
+def may_fork(monkeypatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, "_other_threads_running", lambda: False)
+    _prepared.clear()
+
+
+def test_early_worker_prepares_then_works_in_another_process(may_fork) -> None:
+    with parallel.EarlyWorker(_prepare_marker, _report) as early:
+        assert early.forked
+        early.submit("course")
+        text, pid, prepared = early.result()
+    assert (text, prepared) == ("COURSE", ["ready"])
+    assert pid not in (os.getpid(), 0) and _reaped(pid)
+    assert _prepared == []  # prepare ran in the worker only
+
+
+def test_early_worker_takes_an_input_larger_than_its_pipe(may_fork) -> None:
+    big = "x" * (parallel._PIPE_BYTES * 3)
+    with parallel.EarlyWorker(_prepare_marker, len) as early:
+        early.submit(big)
+        assert early.result() == len(big)
+
+
+def _fail(payload: str) -> None:
+    raise ValueError(f"cannot work on {payload}")
+
+
+def test_early_worker_raises_the_worker_error_here(may_fork) -> None:
+    with parallel.EarlyWorker(_prepare_marker, _fail) as early:
+        early.submit("this")
+        with pytest.raises(ValueError, match="cannot work on this"):
+            early.result()
+
+
+def test_a_dead_early_worker_has_its_work_done_here(may_fork) -> None:
+    parent = os.getpid()
+
+    def work(payload: str) -> tuple[str, int]:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return payload, os.getpid()
+
+    with parallel.EarlyWorker(_prepare_marker, work) as early:
+        early.submit("again")
+        assert early.result() == ("again", parent)
+
+
+def test_a_failing_prepare_leaves_the_error_to_the_work(may_fork) -> None:
+    def prepare() -> None:
+        raise ImportError("no such module")
+
+    with parallel.EarlyWorker(prepare, _report) as early:
+        early.submit("fine")
+        assert early.result()[0] == "FINE"
+
+
+def test_leaving_without_a_result_stops_and_reaps_the_worker(may_fork) -> None:
+    with parallel.EarlyWorker(_prepare_marker, _report) as early:
+        pid = early._pid
+    assert pid and _reaped(pid)
+    with pytest.raises(RuntimeError), parallel.EarlyWorker(_prepare_marker, _report) as early:
+        early.submit("unused")
+        pid = early._pid
+        raise RuntimeError("the build stopped")
+    assert _reaped(pid)
+
+
+@pytest.mark.parametrize("setting", ["unwanted", "one worker"])
+def test_early_worker_works_here_when_it_does_not_fork(may_fork, monkeypatch, setting) -> None:
+    if setting == "one worker":
+        monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    with parallel.EarlyWorker(_prepare_marker, _report, wanted=setting != "unwanted") as early:
+        assert not early.forked
+        early.submit("local")
+        assert early.result() == ("LOCAL", os.getpid(), [])

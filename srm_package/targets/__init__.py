@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from srm_package.model import Course
-from srm_package.package import Artifact
+if TYPE_CHECKING:  # importing the registry stays cheap: ``build`` forks right after it
+    from srm_package.model import Course
+    from srm_package.package import Artifact
 
 TARGETS: dict[str, str] = {
     "scorm12": "srm_package.targets.scorm12",
