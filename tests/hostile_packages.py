@@ -557,6 +557,8 @@ def corpus(secret: Path) -> list[Case]:
              member="/etc/cron.d/x"),
         Case("backslash-name", "zip.backslash",
              _zip_case("backslash.zip", _extra(s12, ("assets\\notes.txt", b"x"))), member="assets\\notes.txt"),
+        Case("empty-name", "zip.empty-name", _zip_case("empty-name.zip", _extra(s12, (zipfile.ZipInfo(""), b"x"))),
+             member=""),
         Case("duplicate-name", "zip.duplicate-name",
              _zip_case("duplicate.zip", _extra(s12, ("index.html", page("<p>other</p>")))), member="index.html"),
         Case("symlink", "zip.symlink", _zip_case("symlink.zip", _extra(s12, _symlink_member())),

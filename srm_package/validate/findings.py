@@ -36,6 +36,7 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     "zip.path-traversal": (E, "no entry name climbs out of the package with '..'"),
     "zip.absolute-path": (E, "no entry name is absolute"),
     "zip.backslash": (E, "entry names use '/' only"),
+    "zip.empty-name": (E, "no entry has an empty name"),
     "zip.duplicate-name": (E, "entry names are unique"),
     "zip.symlink": (E, "no entry is a symbolic link"),
     "zip.moodle-mangled-name": (E, "no entry name has a character Moodle drops on unzip"),

@@ -20,7 +20,7 @@ from srm_package.validate.safe_zip import ZipFiles, ZipOpenError
 
 _ZIP_CHECKS = ("zip.not-a-zip", "zip.corrupt", "zip.encrypted", "zip.too-many-entries", "zip.too-large",
                "zip.entry-too-large", "zip.compression-ratio", "zip.path-traversal", "zip.absolute-path",
-               "zip.backslash", "zip.duplicate-name", "zip.symlink", "zip.moodle-mangled-name", "zip.risky-name")
+               "zip.backslash", "zip.empty-name", "zip.duplicate-name", "zip.symlink", "zip.moodle-mangled-name", "zip.risky-name")
 
 
 def run_validation(paths: Iterable[Path], schemas_dir: Path | None = None, strict: bool = False,

@@ -145,6 +145,9 @@ def _check_names(infos: list[zipfile.ZipInfo], report: Report) -> dict[str, zipf
 
 def _name_is_safe(info: zipfile.ZipInfo, report: Report) -> bool:
     name = info.filename
+    if not name:  # zipfile itself fails on such an entry (``is_dir`` reads its last character)
+        report("zip.empty-name", name, "has an empty name; no LMS can unpack it")
+        return False
     safe = True
     if "\\" in name:
         report("zip.backslash", name, "uses '\\' as a separator; zip names must use '/'")
