@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from srm_package.package import Artifact, Staged, Staging, build_timestamp
 from srm_package.parallel import EarlyWorker, fork_map
-from srm_package.targets import TARGETS, builder
+from srm_package.targets import TARGETS, builder, needs_lesson_bodies
 
 if TYPE_CHECKING:
     from srm_package.errors import Problem
@@ -57,7 +57,7 @@ def build(source_dir: Path, out_dir: Path, targets: list[str] | None = None) -> 
         # imported after the fork, so that the worker need not wait for it
         from srm_package.loader import load_course
 
-        loaded = load_course(source_dir)
+        loaded = load_course(source_dir, lesson_bodies=needs_lesson_bodies(names))
         course = loaded.course
         with Staging(out_dir, build_timestamp(course)) as staging:
             if early.forked:

@@ -108,7 +108,8 @@ class Lesson:
     number: int
     title: str
     subtitle: Markdown
-    #: blocks before the first ``##`` heading
+    #: blocks before the first ``##`` heading; this and ``sections`` are empty when the
+    #: course was loaded without lesson bodies (``load_course(..., lesson_bodies=False)``)
     intro: tuple[Block, ...]
     sections: tuple[Section, ...]
     quiz: Quiz | None = None

@@ -35,11 +35,16 @@ class LoadResult:
     warnings: tuple[Problem, ...]
 
 
-def load_course(source_dir: Path) -> LoadResult:
-    """Read and check the course in ``source_dir``; raise ``SourceError`` listing every error."""
+def load_course(source_dir: Path, *, lesson_bodies: bool = True) -> LoadResult:
+    """Read and check the course in ``source_dir``; raise ``SourceError`` listing every error.
+
+    ``lesson_bodies=False`` is for builds whose packages hold quizzes only: each lesson is
+    read as far as its front matter (no intro, no sections), so nothing in a lesson body
+    is checked, nor are the quizzes' references to its sections. ``check`` reads everything.
+    """
     problems = Problems()
     with _collector_paused():
-        course = _CourseReader(Path(source_dir), problems).read()
+        course = _CourseReader(Path(source_dir), problems, lesson_bodies).read()
     if problems.errors or course is None:
         if not problems.errors:  # defensive: a missing model must always be explained
             problems.error(str(Path(source_dir) / COURSE_FILE), 0, 0, "", "the course could not be read")
@@ -62,9 +67,10 @@ def _collector_paused():
 
 
 class _CourseReader:
-    def __init__(self, source_dir: Path, problems: Problems):
+    def __init__(self, source_dir: Path, problems: Problems, lesson_bodies: bool = True):
         self.dir = source_dir
         self.problems = problems
+        self.lesson_bodies = lesson_bodies
 
     def display(self, path: Path) -> str:
         """File names in messages, as the user would type them (relative to the working dir)."""
@@ -191,7 +197,7 @@ class _CourseReader:
         (``fork_map``); the problems are then reported in course order all the same.
         """
         problems = Problems()
-        reader = _CourseReader(self.dir, problems)
+        reader = _CourseReader(self.dir, problems, self.lesson_bodies)
         lesson = reader._lesson(dataclasses.replace(item, problems=problems))
         return lesson, problems.items
 
@@ -208,7 +214,7 @@ class _CourseReader:
         text = self.read_text(self.dir / lesson_path, self.display(self.dir / lesson_path), found_file)
         if text is None:
             return None
-        source = read_lesson(text, self.display(self.dir / lesson_path), self.problems)
+        source = read_lesson(text, self.display(self.dir / lesson_path), self.problems, body=self.lesson_bodies)
         if source is None or found_quiz is None:
             return source.lesson if source else None
         if quiz_path is None:

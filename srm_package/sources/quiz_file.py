@@ -17,8 +17,11 @@ _KINDS = {kind.value: kind for kind in model.QuestionKind}
 _TRUE_FALSE_TEXT = {"true": "True", "false": "False"}
 
 
-def read_quiz(root: Located, lesson: model.Lesson, section_lines: dict[str, int]) -> model.Quiz | None:
-    """The quiz in ``root`` for ``lesson``; ``None`` if any part of it is in error."""
+def read_quiz(root: Located, lesson: model.Lesson, section_lines: dict[str, int] | None) -> model.Quiz | None:
+    """The quiz in ``root`` for ``lesson``; ``None`` if any part of it is in error.
+
+    ``section_lines`` None (the lesson body was not read): section references are not checked.
+    """
     fields = root.as_mapping(_QUIZ_FIELDS)
     if fields is None:
         return None
@@ -105,7 +108,7 @@ def _feedback(found: Located | None, default: model.QuestionFeedback) -> model.Q
 
 
 def _questions(
-    found: Located | None, lesson: model.Lesson, section_lines: dict[str, int],
+    found: Located | None, lesson: model.Lesson, section_lines: dict[str, int] | None,
     default_feedback: model.QuestionFeedback,
 ) -> list[model.Question]:
     if found is None:
@@ -131,7 +134,7 @@ def _questions(
 
 
 def _question(
-    item: Located, lesson: model.Lesson, section_lines: dict[str, int], default_feedback: model.QuestionFeedback
+    item: Located, lesson: model.Lesson, section_lines: dict[str, int] | None, default_feedback: model.QuestionFeedback
 ) -> model.Question | None:
     fields = item.as_mapping(_QUESTION_FIELDS)
     if fields is None:
@@ -140,7 +143,7 @@ def _question(
     kind = _kind(fields.get("type"))
     section_id = _required(fields, "section", Located.identifier)
     found_section = fields.get("section")
-    if section_id is not None and section_id not in section_lines:
+    if section_id is not None and section_lines is not None and section_id not in section_lines:
         hint = did_you_mean(section_id, list(section_lines))
         found_section.error(f"no section {section_id!r} in lesson {lesson.id!r}{hint}; "
                             f"sections: {', '.join(section_lines) or 'none'}")

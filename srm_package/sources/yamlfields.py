@@ -26,21 +26,32 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader, resolving each distinct plain scalar's tag once per file.
 
     A quiz repeats the same keys and values (``id``, ``text``, ``correct: false``...)
-    thousands of times, and tag resolution runs in Python for every scalar. The tag
-    of a plain scalar depends on its text alone (no path resolvers are registered).
+    thousands of times, and the composer calls back into Python for every node. No
+    path resolvers are registered, so the tag of a plain scalar depends on its text
+    alone, any other node gets its kind's default tag, and the path bookkeeping the
+    composer asks for around each node has nothing to do.
     """
 
     def __init__(self, stream) -> None:
         super().__init__(stream)
         self._plain_tags: dict[str, str] = {}
+        assert not self.yaml_path_resolvers, "the shortcuts below assume no path resolvers"
 
     def resolve(self, kind, value, implicit):
-        if kind is ScalarNode and implicit[0]:
+        if kind is ScalarNode:
+            if not implicit[0]:  # quoted, or a block scalar: a string
+                return self.DEFAULT_SCALAR_TAG
             tag = self._plain_tags.get(value)
             if tag is None:
                 tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
             return tag
-        return super().resolve(kind, value, implicit)
+        return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+
+    def descend_resolver(self, current_node, current_index) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 _TAG = "tag:yaml.org,2002:"
 _KNOWN_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _KNOWN_TAGS |= {f"{_TAG}map", f"{_TAG}seq"}

@@ -24,6 +24,15 @@ TARGETS: dict[str, str] = {
 }
 
 
+#: targets whose packages hold the quizzes and nothing of the lesson pages: a build of
+#: these alone reads each lesson only as far as its front matter
+QUIZ_ONLY = frozenset({"canvas-qti", "moodle-xml"})
+
+
+def needs_lesson_bodies(names: list[str]) -> bool:
+    return not QUIZ_ONLY.issuperset(names)
+
+
 def builder(name: str) -> Callable[[Course], Artifact]:
     """The ``build_artifact`` function of target ``name`` (imported only when used)."""
     return importlib.import_module(TARGETS[name]).build_artifact
