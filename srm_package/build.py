@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srm_package.package import Artifact, Staged, Staging, build_timestamp
+from srm_package.package import Artifact, Landing, Staged, Staging, build_timestamp
 from srm_package.parallel import EarlyWorker, fork_map
 from srm_package.targets import TARGETS, builder, needs_lesson_bodies
 
@@ -47,7 +47,15 @@ def build(source_dir: Path, out_dir: Path, targets: list[str] | None = None) -> 
     Raises ``SourceError`` for mistakes in the sources (nothing is written then).
     Returns what was written and the loader's warnings.
     """
-    names = targets or list(TARGETS)
+    landing = Landing()
+    try:
+        return _build(source_dir, out_dir, targets or list(TARGETS), landing)
+    finally:
+        landing.end()
+
+
+def _build(source_dir: Path, out_dir: Path, names: list[str], landing: Landing,
+           ) -> tuple[list[Written], tuple[Problem, ...]]:
     ahead = _early_targets(names, source_dir)
     if ahead:  # what both processes use, imported once before the fork
         import srm_package.markup  # noqa: F401 (Markdown: lessons there, inline text in both)
@@ -75,6 +83,7 @@ def build(source_dir: Path, out_dir: Path, targets: list[str] | None = None) -> 
                 built = [by_name[name] for name in names]
             else:
                 built = _build_group(_Group(staging, course, names))
+            landing.begin()  # from here on the build completes, Ctrl-C or not
             paths = staging.commit([staged for staged, _ in built])
     written = [Written(path, _size(path), artifact) for path, (_, artifact) in zip(paths, built, strict=True)]
     return written, loaded.warnings

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Mapping
@@ -64,13 +66,20 @@ def build_timestamp(course: Course) -> tuple[int, int, int, int, int, int]:
 
 def zip_bytes_to(stream, entries: Mapping[str, bytes], timestamp: tuple[int, ...]) -> None:
     """Write ``entries`` as a deterministic zip to an open binary ``stream``."""
-    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    archive = zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+    try:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=timestamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o100644 << 16  # regular file, rw-r--r--
             info.create_system = 3  # Unix, so the permissions above are read
             archive.writestr(info, entries[name])
+    except BaseException:
+        # abandoned (the caller removes the file): closing it now, or when it is garbage
+        # collected after the stream is closed, would fail and print "Exception ignored"
+        archive.fp = None
+        raise
+    archive.close()
 
 
 class Staged(NamedTuple):
@@ -129,6 +138,29 @@ class Staging:
         return [item.final for item in staged]
 
 
+class Landing:
+    """Ctrl-C is ignored from ``begin`` (the packages start landing in ``out_dir``) to ``end``.
+
+    So the renames are all or nothing, and a build whose packages landed never reports
+    "interrupted, nothing written" because a Ctrl-C came in while it was tidying up; a
+    Ctrl-C in that moment is dropped and the build reports what it wrote. Signals reach
+    only the main thread: elsewhere (and where Python does not own the SIGINT handler)
+    this does nothing.
+    """
+
+    def __init__(self) -> None:
+        self._previous: object = None
+
+    def begin(self) -> None:
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is not None:
+            self._previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def end(self) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
+            self._previous = None
+
+
 def write_artifacts(artifacts: list[Artifact], out_dir: Path, timestamp: tuple[int, ...]) -> list[Path]:
     """Write every artifact into ``out_dir``; all of them land, or none does.
 
@@ -136,8 +168,14 @@ def write_artifacts(artifacts: list[Artifact], out_dir: Path, timestamp: tuple[i
     only when all are written are they renamed into place. Any failure
     (disk full, Ctrl-C) removes the temporary files and leaves ``out_dir`` as it was.
     """
-    with Staging(out_dir, timestamp) as staging:
-        return staging.commit([staging.stage(artifact) for artifact in artifacts])
+    landing = Landing()
+    try:
+        with Staging(out_dir, timestamp) as staging:
+            staged = [staging.stage(artifact) for artifact in artifacts]
+            landing.begin()
+            return staging.commit(staged)
+    finally:
+        landing.end()
 
 
 def _in_folder(out_dir: Path, make, folder: Path, prefix: str, suffix: str):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
@@ -136,18 +137,42 @@ def _start(function, items, chunks: list[range], tasks: int) -> tuple[int, int]:
     import pickle  # noqa: F401
 
     reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the worker: never returns into the caller's code
-        status = 0
-        try:
-            os.close(reader)
-            _answer(writer, lambda: _work(function, items, chunks, tasks))
-        except BaseException:
-            status = 1
-        finally:
-            os._exit(status)
+
+    def worker() -> None:
+        os.close(reader)
+        _answer(writer, lambda: _work(function, items, chunks, tasks))
+
+    pid = _spawn(worker)
     os.close(writer)
     return pid, reader
+
+
+def _spawn(worker: Callable[[], object]) -> int:
+    """Fork a process that runs ``worker`` and exits (0, or 1 if it raised); its pid.
+
+    The worker never returns into the caller's code, whatever happens in it. Ctrl-C is
+    held back until each process is where it can take it: the parent past the fork
+    handlers (an interrupt inside one, logging's lock for one, is printed as "Exception
+    ignored"), the worker inside the ``try`` that ends in ``os._exit``.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
+    if pid == 0:
+        status = 1
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            worker()
+            status = 0
+        except BaseException:  # the parent learns of it from the missing or pickled answer
+            pass
+        finally:
+            os._exit(status)
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C that came meanwhile is raised here
+    return pid
 
 
 def _answer(writer: int, compute: Callable[[], dict]) -> None:
@@ -269,35 +294,36 @@ class EarlyWorker(Generic[Payload, Result]):
         to_reader, to_writer = os.pipe()
         from_reader, from_writer = os.pipe()
         _widen(to_writer, from_writer)
-        pid = os.fork()
-        if pid == 0:  # the worker: never returns into the caller's code
+
+        def worker() -> None:
             global _mapping
             _mapping = True  # it is a worker: no workers of its own
             os.close(to_writer)
             os.close(from_reader)
             _serve(prepare, self._work, to_reader, from_writer)
+
+        try:
+            pid = _spawn(worker)
+        except BaseException:
+            for pipe in (to_reader, to_writer, from_reader, from_writer):
+                os.close(pipe)
+            raise
         os.close(to_reader)
         os.close(from_writer)
         self._pid, self._to_worker, self._from_worker = pid, to_writer, from_reader
 
 
 def _serve(prepare, work, inputs: int, outputs: int) -> None:
-    """The early worker's whole life: get ready, wait for the input, answer, exit."""
-    status = 0
-    try:
-        import pickle
+    """The early worker's whole life: get ready, wait for the input, answer."""
+    import pickle
 
-        # only a head start: ``work`` meets the same error and reports it
-        with contextlib.suppress(Exception):
-            prepare()
-        with os.fdopen(inputs, "rb") as stream:
-            data = stream.read()
-        if data:  # nothing: the build stopped before sending the input
-            _answer(outputs, lambda: {0: work(pickle.loads(data))})
-    except BaseException:
-        status = 1
-    finally:
-        os._exit(status)
+    # only a head start: ``work`` meets the same error and reports it
+    with contextlib.suppress(Exception):
+        prepare()
+    with os.fdopen(inputs, "rb") as stream:
+        data = stream.read()
+    if data:  # nothing: the build stopped before sending the input
+        _answer(outputs, lambda: {0: work(pickle.loads(data))})
 
 
 def _widen(*pipes: int) -> None:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import errno
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -254,6 +258,43 @@ def test_an_interrupted_build_leaves_no_partial_file(dist_with_old_build, monkey
     assert result.exit_code == 130
     assert result.stderr == "build interrupted; nothing written\n"
     assert snapshot(dist_with_old_build) == before
+
+
+def test_ctrl_c_while_the_packages_land_is_ignored_and_the_build_completes(tmp_path, monkeypatch, epoch):
+    """Once renaming into place has begun, every package lands, and the report says so."""
+    real = package._replace
+    renamed: list[str] = []
+
+    def replace_after_ctrl_c(tmp, final):
+        if not renamed:
+            os.kill(os.getpid(), signal.SIGINT)  # as if pressed right now
+        renamed.append(final.name)
+        real(tmp, final)
+
+    monkeypatch.setattr(package, "_replace", replace_after_ctrl_c)
+    result = run("build", SOURCE, "-o", tmp_path / "dist")
+    assert result.exit_code == 0, result.output
+    assert len(renamed) == 6 and sorted(p.name for p in (tmp_path / "dist").iterdir()) == sorted(renamed)
+    assert result.output.count("wrote ") == 6
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # and Ctrl-C works again
+
+
+def test_ctrl_c_while_the_tool_starts_exits_130_without_a_traceback(tmp_path):
+    starting = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'click':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "from srm_package.__main__ import main\n"
+        "sys.argv = ['srm-package', 'build', sys.argv[1], '-o', sys.argv[2]]\n"
+        "main()\n"
+    )
+    started = subprocess.run([sys.executable, "-c", starting, str(SOURCE), str(tmp_path / "dist")],
+                             capture_output=True, text=True)
+    assert (started.returncode, started.stderr) == (130, "")
+    assert not (tmp_path / "dist").exists()
 
 
 def test_a_failed_build_removes_the_dist_folder_it_created(tmp_path, monkeypatch, epoch):
