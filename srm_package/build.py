@@ -71,7 +71,11 @@ def _build(source_dir: Path, out_dir: Path, names: list[str], landing: Landing,
             if early.forked:
                 early.submit(_Group(staging, course, ahead))
                 rest = [name for name in names if name not in ahead]
-                by_name = dict(zip(rest, _build_group(_Group(staging, course, rest)), strict=True))
+                try:
+                    by_name = dict(zip(rest, _build_group(_Group(staging, course, rest)), strict=True))
+                except BaseException:
+                    early.stop()  # before the staging folder it may be writing into is removed
+                    raise
                 by_name.update(zip(ahead, early.result(), strict=True))
                 built = [by_name[name] for name in names]
             elif len(names) > 1 and _is_large(course):

@@ -256,6 +256,10 @@ class EarlyWorker(Generic[Payload, Result]):
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """End the worker now if its result was not collected (and reap it)."""
         if self._pid:
             if self._to_worker >= 0:
                 os.close(self._to_worker)  # an unsent input: the worker sees the end and exits

@@ -287,6 +287,39 @@ def test_a_target_failing_in_a_worker_leaves_dist_as_it_was(tmp_path: Path, monk
     assert [p.name for p in dist.iterdir()] == ["old.zip"]  # no staging folder left behind
 
 
+def test_a_target_failing_here_stops_the_early_worker_before_tidying_up(tmp_path: Path, monkeypatch,
+                                                                       forking) -> None:
+    """The worker may still be writing into the staging folder when this process fails:
+    it is stopped (and reaped) before the folder is removed, so that nothing is left behind."""
+    from srm_package import build as build_module
+    from srm_package import package
+    from srm_package.errors import BuildError
+
+    real_builder, real_remove = build_module.builder, package._remove
+    worker_alive_at_removal: list[bool] = []
+
+    def builder(name: str):
+        if name != "moodle-xml":  # built here, after canvas-qti
+            return real_builder(name)
+
+        def fail(course):
+            raise BuildError(f"{name} cannot be built")
+        return fail
+
+    def remove(path: Path) -> None:
+        if path.name.startswith(".srm-package-"):  # the staging folder
+            worker_alive_at_removal.append(not all(_reaped(pid) for pid in forking))
+        real_remove(path)
+
+    monkeypatch.setattr(build_module, "builder", builder)
+    monkeypatch.setattr(package, "_remove", remove)
+    with pytest.raises(BuildError, match="moodle-xml cannot be built"):
+        build_module.build(SOURCE, tmp_path / "dist")
+    assert forking, "the build did not fork"
+    assert worker_alive_at_removal == [False]
+    assert not (tmp_path / "dist").exists()
+
+
 def test_a_source_error_stops_the_early_worker_and_writes_nothing(tmp_path: Path, forking) -> None:
     import shutil
 
