@@ -6,6 +6,7 @@ error. Problems go to stderr; a mistake in the user's files never shows a traceb
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -43,7 +44,7 @@ def run() -> NoReturn:
     else:  # not reached: click's standalone mode always ends with SystemExit
         code = 0
     threading = sys.modules.get("threading")
-    run_exit_handlers = getattr(__import__("atexit"), "_run_exitfuncs", None)
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's, since 3.0
     if run_exit_handlers is None or (threading is not None and threading.active_count() > 1):
         sys.exit(code)
     if code is None:
