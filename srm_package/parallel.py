@@ -142,7 +142,12 @@ def _start(function, items, chunks: list[range], tasks: int) -> tuple[int, int]:
         os.close(reader)
         _answer(writer, lambda: _work(function, items, chunks, tasks))
 
-    pid = _spawn(worker)
+    try:
+        pid = _spawn(worker)
+    except BaseException:
+        os.close(reader)
+        os.close(writer)
+        raise
     os.close(writer)
     return pid, reader
 
@@ -171,7 +176,12 @@ def _spawn(worker: Callable[[], object]) -> int:
             pass
         finally:
             os._exit(status)
-    signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C that came meanwhile is raised here
+    try:
+        # a Ctrl-C that came meanwhile is raised by this call (it runs the handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    except BaseException:  # the worker would be nobody's: end it before leaving
+        _stop(pid, None)
+        raise
     return pid
 
 
@@ -214,16 +224,15 @@ def _collect(pid: int, reader: int) -> dict:
     return value
 
 
-def _stop(pid: int, reader: int) -> None:
-    """End a worker whose result is no longer wanted, and reap it."""
-    import signal
-
+def _stop(pid: int, reader: int | None) -> None:
+    """End a worker whose result is no longer wanted, and reap it (and close its pipe)."""
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     except (ChildProcessError, ProcessLookupError):
         pass
-    os.close(reader)
+    if reader is not None:
+        os.close(reader)
 
 
 class EarlyWorker(Generic[Payload, Result]):

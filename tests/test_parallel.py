@@ -335,6 +335,37 @@ def test_a_source_error_stops_the_early_worker_and_writes_nothing(tmp_path: Path
     assert not (tmp_path / "dist").exists()
 
 
+def _open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
+@pytest.mark.parametrize("starter", ["fork_map", "EarlyWorker"])
+def test_ctrl_c_during_a_fork_ends_the_new_worker_and_leaks_nothing(monkeypatch, starter) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, "_other_threads_running", lambda: False)
+    real_fork = os.fork
+    children: list[int] = []
+
+    def fork_after_ctrl_c() -> int:
+        os.kill(os.getpid(), signal.SIGINT)  # pressed while the fork is under way (held back)
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(parallel.os, "fork", fork_after_ctrl_c)
+    before = _open_fds()
+    with pytest.raises(KeyboardInterrupt):
+        if starter == "fork_map":
+            parallel.fork_map(abs, [-1, -2, -3, -4], workers=2)
+        else:
+            with parallel.EarlyWorker(_prepare_marker, _report):
+                pass
+    assert len(children) == 1 and _reaped(children[0])
+    assert _open_fds() == before
+
+
 # EarlyWorker on its own
 
 _prepared: list[str] = []
