@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["SRM_PACKAGE_WORKERS"] = "1"  # profile the work, not the forks
     sys.path.insert(0, str(ROOT))
     from srm_package.loader import load_course
-    from srm_package.package import build_timestamp, write_artifacts
+    from srm_package.package import Staging, build_timestamp
     from srm_package.targets import TARGETS, builder
 
     for name in TARGETS:  # import every target first, so that imports are not profiled
@@ -68,8 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         course = profile("load the sources", lambda: load_course(source).course, args.top)
         artifacts = [profile(f"target {name}", lambda name=name: builder(name)(course), args.top)
                      for name in TARGETS]
-        profile("write the packages", lambda: write_artifacts(artifacts, Path(tmp) / "dist",
-                                                               build_timestamp(course)), args.top)
+
+        def write() -> None:
+            with Staging(Path(tmp) / "dist", build_timestamp(course)) as staging:
+                staging.commit([staging.stage(artifact) for artifact in artifacts])
+
+        profile("write the packages", write, args.top)
     return 0
 
 

@@ -313,7 +313,7 @@ def phase_breakdown(source: Path, out_dir: Path) -> dict[str, float]:
     """Seconds spent importing, loading, in each target and writing: one build, in this process."""
     started = time.perf_counter()
     from srm_package.loader import load_course
-    from srm_package.package import build_timestamp, write_artifacts
+    from srm_package.package import Staging, build_timestamp
     from srm_package.targets import TARGETS, builder
 
     phases = {"import srm_package (loader, registry)": time.perf_counter() - started}
@@ -326,7 +326,8 @@ def phase_breakdown(source: Path, out_dir: Path) -> dict[str, float]:
         artifacts.append(builder(name)(course))
         phases[f"target {name} (incl. its first imports)"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    write_artifacts(artifacts, out_dir, build_timestamp(course))
+    with Staging(out_dir, build_timestamp(course)) as staging:
+        staging.commit([staging.stage(artifact) for artifact in artifacts])
     phases["write the packages"] = time.perf_counter() - mark
     return phases
 

@@ -161,23 +161,6 @@ class Landing:
             self._previous = None
 
 
-def write_artifacts(artifacts: list[Artifact], out_dir: Path, timestamp: tuple[int, ...]) -> list[Path]:
-    """Write every artifact into ``out_dir``; all of them land, or none does.
-
-    Each is first written completely under a temporary name (see ``Staging``);
-    only when all are written are they renamed into place. Any failure
-    (disk full, Ctrl-C) removes the temporary files and leaves ``out_dir`` as it was.
-    """
-    landing = Landing()
-    try:
-        with Staging(out_dir, timestamp) as staging:
-            staged = [staging.stage(artifact) for artifact in artifacts]
-            landing.begin()
-            return staging.commit(staged)
-    finally:
-        landing.end()
-
-
 def _in_folder(out_dir: Path, make, folder: Path, prefix: str, suffix: str):
     """``make`` (mkstemp or mkdtemp) in ``folder``; a failure names ``out_dir``, the folder
     the user chose, not a random temporary name."""
