@@ -72,21 +72,21 @@ def _build(source_dir: Path, out_dir: Path, names: list[str], landing: Landing,
                 early.submit(_Group(staging, course, ahead))
                 rest = [name for name in names if name not in ahead]
                 try:
-                    by_name = dict(zip(rest, _build_group(_Group(staging, course, rest)), strict=True))
+                    built_here = _build_group(_Group(staging, course, rest))
                 except BaseException:
                     early.stop()  # before the staging folder it may be writing into is removed
                     raise
-                by_name.update(zip(ahead, early.result(), strict=True))
-                built = [by_name[name] for name in names]
+                groups, results = [rest, ahead], [built_here, early.result()]
             elif len(names) > 1 and _is_large(course):
-                # groups of targets side by side on the cores; the report keeps the order of names
+                # groups of targets side by side on the cores
                 groups = _work_groups(names)
                 results = fork_map(_build_group, [_Group(staging, course, group) for group in groups])
-                by_name = {name: result for group, group_results in zip(groups, results, strict=True)
-                           for name, result in zip(group, group_results, strict=True)}
-                built = [by_name[name] for name in names]
             else:
-                built = _build_group(_Group(staging, course, names))
+                groups, results = [names], [_build_group(_Group(staging, course, names))]
+            # the report keeps the order of names, whichever process built what
+            by_name = {name: result for group, group_results in zip(groups, results, strict=True)
+                       for name, result in zip(group, group_results, strict=True)}
+            built = [by_name[name] for name in names]
             landing.begin()  # from here on the build completes, Ctrl-C or not
             paths = staging.commit([staged for staged, _ in built])
     written = [Written(path, _size(path), artifact) for path, (_, artifact) in zip(paths, built, strict=True)]
