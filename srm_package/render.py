@@ -358,9 +358,6 @@ class _Page:
     def is_multiple(self, question: Question) -> bool:
         return question.kind is QuestionKind.MULTIPLE
 
-    def lessons_with_quiz(self) -> Iterator[Lesson]:
-        return (lesson for lesson in self.course.lessons if lesson.quiz is not None)
-
 
 # ------------------------------------------------------- shared per course
 class _SharedRendering:
