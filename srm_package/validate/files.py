@@ -39,7 +39,6 @@ class FolderFiles:
 
     def __init__(self, root: Path, limits: Limits):
         self.root = root
-        self.limits = limits
         self.names, self.outside_links = _walk(root, limits.max_entries)
 
     def read(self, name: str, limit: int) -> bytes:

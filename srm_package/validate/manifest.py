@@ -42,9 +42,6 @@ class ManifestIndex:
         resolved = resolve(resource.get("href", ""), _base_of(resource))
         return resolved.member if resolved.target is Target.LOCAL else None
 
-    def resource_type(self, resource: etree._Element) -> str:
-        return resource.get("type", "")
-
 
 def _base_of(resource: etree._Element) -> str:
     """The folder a resource's hrefs are relative to (``xml:base`` on resources and resource)."""

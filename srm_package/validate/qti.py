@@ -23,7 +23,6 @@ CC_PROFILES = frozenset({
     "cc.multiple_choice.v0p1", "cc.multiple_response.v0p1", "cc.true_false.v0p1",
     "cc.fib.v0p1", "cc.pattern_match.v0p1", "cc.essay.v0p1",
 })
-_CHOICE_PROFILES = frozenset({"cc.multiple_choice.v0p1", "cc.multiple_response.v0p1", "cc.true_false.v0p1"})
 _CANVAS_FEEDBACK_WORDS = re.compile(r"correct|wrong|general_", re.IGNORECASE)
 
 

@@ -17,7 +17,6 @@ from srm_package.validate.context import PackageCheck
 from srm_package.validate.manifest import MANIFEST, ManifestIndex, metadata_value
 from srm_package.validate.safe_xml import attribute, descendants, local_name, namespace_of
 
-CP12_NAMESPACE = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 CP2004_NAMESPACE = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP12_NAMESPACE = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 ADLCP2004_NAMESPACE = "http://www.adlnet.org/xsd/adlcp_v1p3"
