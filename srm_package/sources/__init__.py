@@ -101,8 +101,6 @@ class _CourseReader:
             return None
         root = compose(text, shown, self.problems)
         if root is None:
-            if not self.problems.errors:
-                self.problems.error(shown, 1, 1, "", "the file is empty")
             return None
         fields = Located(root, shown, "", self.problems).as_mapping(_COURSE_FIELDS)
         if fields is None:
@@ -231,10 +229,8 @@ class _CourseReader:
         text = self.read_text(self.dir / path, shown, where)
         if text is None:
             return None
-        root = compose(text, shown, self.problems)
+        root = compose(text, shown, self.problems, what="the quiz file")
         if root is None:
-            if text.strip() == "":
-                self.problems.error(shown, 1, 1, "", "the quiz file is empty")
             return None
         return read_quiz(Located(root, shown, "", self.problems), source.lesson, source.section_lines)
 

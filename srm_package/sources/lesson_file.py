@@ -132,10 +132,8 @@ def read_lesson(text: str, file: str, problems: Problems, *, body: bool = True) 
 
 def _read_front_matter(node: _Node, file: str, problems: Problems):
     # the front matter's text starts on the line after the opening '---'
-    root = compose(node.content, file, problems, line_offset=1)
+    root = compose(node.content, file, problems, line_offset=1, what="the front matter")
     if root is None:
-        if node.content.strip() == "":
-            problems.error(file, 1, 1, "front matter", "the front matter is empty")
         return None
     fields = Located(root, file, "", problems, line_offset=1).as_mapping(_FRONT_MATTER_FIELDS)
     if fields is None:

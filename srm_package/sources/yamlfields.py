@@ -95,13 +95,17 @@ def decode_utf8(data: bytes, file: str, problems: Problems) -> str | None:
     return text.removeprefix("\ufeff")
 
 
-def compose(text: str, file: str, problems: Problems, line_offset: int = 0) -> Node | None:
-    """Parse ``text`` into a node tree; a syntax error becomes a problem and ``None``."""
+def compose(text: str, file: str, problems: Problems, line_offset: int = 0, *, what: str = "the file") -> Node | None:
+    """Parse ``text`` into a node tree; ``None`` always comes with a problem: a syntax error,
+    or ``what`` (``"the file"``, ``"the front matter"``...) holding no value at all."""
     try:
         if _may_nest_deeply(text) and _depth(text) > _MAX_DEPTH:
             problems.error(file, 1 + line_offset, 1, "", f"the YAML nests more than {_MAX_DEPTH} levels deep")
             return None
-        return yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_Loader)
+        if root is None:  # nothing but blank lines and comments
+            problems.error(file, 1 + line_offset, 1, "", f"{what} is empty")
+        return root
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 + line_offset if mark else 0
