@@ -97,7 +97,6 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     "cc.true-false-idents": (E, "true/false answers have idents 'true' and 'false'"),
     "cc.nested-item": (W, "items are directly under assessment/section"),
     # Moodle XML
-    "moodle.root": (E, "the Moodle XML file has a <quiz> root"),
     "moodle.xml-declaration": (E, "the XML declaration is on line 1"),
     "moodle.name-missing": (E, "every question has name/text"),
     "moodle.no-answers": (E, "every choice question has answers"),
