@@ -55,11 +55,6 @@ def answer_numbers(scope: str, question: Question) -> dict[str, int]:
     return numbers
 
 
-def scope_of(*parts: str | None) -> str:
-    """The namespace that makes identifiers unique across courses and quizzes."""
-    return "/".join(part for part in parts if part)
-
-
 def question_name(question: Question, width: int = 100) -> str:
     """A short plain-text name for a question (Canvas item title, Moodle question name)."""
     text = inline_text(question.stem)
