@@ -36,7 +36,7 @@ from srm_package.targets.canvas_meta import (
     module_meta,
     wiki_page,
 )
-from srm_package.targets.canvas_qti import quiz_summary
+from srm_package.targets.canvas_qti import meta_identifier, quiz_summary
 from srm_package.targets.identifiers import stable_id
 from srm_package.targets.ims_cp import (
     LEARNING_APPLICATION_RESOURCE,
@@ -120,7 +120,7 @@ def _quiz_part(course: Course, quiz: Quiz) -> tuple[list[Resource], dict[str, by
     ident = qti.assessment_ident(quiz, course.id)
     cc_href, meta_href = f"{ident}/assessment_qti.xml", f"{ident}/{ASSESSMENT_META}"
     canvas_href = f"non_cc_assessments/{ident}.xml.qti"
-    meta_id = stable_id("meta_", course.id, quiz.id)
+    meta_id = meta_identifier(course, quiz)
     entries = {
         cc_href: qti.assessment_document(quiz, profile=qti.Profile.CC, scope=course.id),
         canvas_href: qti.assessment_document(quiz, profile=qti.Profile.CANVAS, scope=course.id),
