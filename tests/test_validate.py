@@ -34,7 +34,7 @@ from srm_package.targets import TARGETS
 from srm_package.validate import CHECKS, Limits, Severity, run_validation, validate_paths
 from srm_package.validate.report import format_junit
 from tests.conftest import ROOT, SOURCE
-from tests.hostile_packages import BASELINES, Case, corpus, scorm12_entries, write_zip
+from tests.hostile_packages import BASELINES, Case, corpus, page, scorm12_entries, write_zip
 
 SECRET = "TOP-SECRET-7f3a9c"
 
@@ -277,6 +277,17 @@ def test_unpacked_package_folder_gets_the_same_checks(tmp_path):
     results = run_validation([folder])
     assert results[0].kind == "scorm12"
     assert {f.check for f in results[0].findings} == {"folder.symlink"}
+
+
+def test_xhtml_page_with_an_xml_declaration_is_read_like_any_page(tmp_path):
+    entries = scorm12_entries()
+    declaration = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    entries["page2.html"] = declaration + page('<a href="index.html">Back</a>')
+    assert run_validation([write_zip(tmp_path / "xhtml.zip", entries)])[0].findings == ()
+    entries["page2.html"] = declaration + page('<a href="lesson-3.html">Next</a>')
+    (finding,) = run_validation([write_zip(tmp_path / "xhtml-broken.zip", entries)])[0].findings
+    assert (finding.check, finding.member) == ("html.broken-link", "page2.html")
+    assert b"lesson-3.html" in entries["page2.html"].splitlines()[finding.line - 1]
 
 
 # ------------------------------------------------------------------ JUnit

@@ -68,8 +68,10 @@ def _check_page(ctx: PackageCheck, member: str, text: str) -> None:
         ctx.report("html.parse", "the page is empty", member)
         return
     try:
-        document = html.document_fromstring(text, parser=html.HTMLParser(no_network=True))
-    except (etree.ParserError, ValueError) as error:
+        # bytes with the encoding fixed: lxml refuses a str holding an XML declaration (XHTML pages)
+        document = html.document_fromstring(text.encode("utf-8"),
+                                            parser=html.HTMLParser(no_network=True, encoding="utf-8"))
+    except etree.ParserError as error:
         ctx.report("html.parse", f"does not parse as HTML: {error}", member)
         return
     base = folder_of(member)
