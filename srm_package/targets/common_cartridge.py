@@ -37,7 +37,7 @@ from srm_package.targets.canvas_meta import (
     wiki_page,
 )
 from srm_package.targets.canvas_qti import meta_identifier, quiz_summary
-from srm_package.targets.identifiers import stable_id
+from srm_package.targets.identifiers import lesson_title, stable_id
 from srm_package.targets.ims_cp import (
     LEARNING_APPLICATION_RESOURCE,
     Resource,
@@ -109,10 +109,6 @@ def build_artifact(course: Course) -> Artifact:
 
 def page_identifier(course: Course, lesson: Lesson) -> str:
     return stable_id("page_", course.id, lesson.id)
-
-
-def lesson_title(lesson: Lesson) -> str:
-    return f"Lesson {lesson.number}: {lesson.title}"
 
 
 def _quiz_part(course: Course, quiz: Quiz) -> tuple[list[Resource], dict[str, bytes]]:
