@@ -243,6 +243,11 @@ BAD_INPUTS = [
      [("course.yaml", 6, "last_updated", "expected a date as YYYY-MM or YYYY-MM-DD; found '2026-13'")]),
     ("impossible day", {"course.yaml": _course("last_updated: 2026-06", "last_updated: 2026-02-30")},
      [("course.yaml", 6, "last_updated", "expected a date as YYYY-MM or YYYY-MM-DD; found '2026-02-30'")]),
+    ("choice text left empty", {QUIZ_FILE: _quiz("        text: Right\n", "        text:\n")},
+     [(QUIZ_FILE, 15, "questions[0].choices[0].text", "missing required field 'text'")]),
+    ("choice 'true' without text in a single-answer question", {QUIZ_FILE: _quiz("        text: Right\n", "")
+                                                                .replace("      - id: a\n", '      - id: "true"\n')},
+     [(QUIZ_FILE, 14, "questions[0].choices[0].text", "missing required field 'text'")]),
     ("quiz file of comments only", {QUIZ_FILE: "# questions to come\n"},
      [(QUIZ_FILE, 1, "", "the quiz file is empty")]),
     ("front matter of comments only", {LESSON_FILE: "---\n# to do\n---\n" + LESSON.split("---\n", 2)[2]},

@@ -187,10 +187,9 @@ def _choices(found: Located | None, kind: model.QuestionKind | None) -> tuple[mo
             complete = False
             continue
         choice_id = _required(fields, "id", lambda v: v.identifier(max_length=32))
-        text = _optional(fields, "text", Located.text)
-        if text is None and "text" not in fields:
-            # true/false choices may leave their text out
-            text = _TRUE_FALSE_TEXT.get(choice_id or "") or fields.require("text")
+        # true/false choices may leave their text out (so may all while the type is in error)
+        default_text = _TRUE_FALSE_TEXT.get(choice_id or "") if kind in (model.QuestionKind.TRUE_FALSE, None) else None
+        text = (_optional if default_text else _required)(fields, "text", Located.text) or default_text
         found_correct = fields.get("correct")
         correct = found_correct.boolean() if found_correct else False
         feedback = _optional(fields, "feedback", Located.text) or ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -291,9 +290,6 @@ class YamlMapping:
                 continue
             self.values[key] = where.child(value_node, field)
 
-    def __contains__(self, key: str) -> bool:
-        return key in self.values
-
     def get(self, key: str) -> Located | None:
         """The value of ``key``, or ``None`` if absent or explicitly empty (``key:``)."""
         found = self.values.get(key)
@@ -310,9 +306,6 @@ class YamlMapping:
             field = f"{self.where.field}.{key}" if self.where.field else key
             where.error(f"missing required field {key!r}", field=field)
         return found
-
-    def items(self) -> Iterator[tuple[str, Located]]:
-        return iter(self.values.items())
 
 
 def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
