@@ -83,29 +83,30 @@ def _expect_common(read: ReadQuestion, question: Question) -> None:
     assert read.kind == question.kind.value
 
 
+def _expect_canvas(read: list[ReadQuestion], quiz: Quiz) -> None:
+    """Everything of each question, as Canvas reads the Canvas flavour."""
+    assert len(read) == len(quiz.questions)
+    for got, question in zip(read, quiz.questions, strict=True):
+        _expect_common(got, question)
+        assert got.points == question.points
+        assert [c.feedback for c in got.choices] == [_html(c.feedback) for c in question.choices]
+        assert got.general_feedback == _html(question.explanation)
+        assert got.correct_feedback == _html(question.feedback.correct)
+        assert got.incorrect_feedback == _html(question.feedback.incorrect)
+        assert got.extra["texttype"] == "text/html"
+
+
 def test_canvas_reads_every_question_back(course):
     for quiz in _quizzes(course):
         read = read_canvas_qti(qti.assessment_document(quiz, profile=Profile.CANVAS, scope=course.id))
         assert read.title == quiz.title
         assert read.max_attempts == ("unlimited" if quiz.max_attempts is None else str(quiz.max_attempts))
-        assert len(read.questions) == len(quiz.questions)
-        for got, question in zip(read.questions, quiz.questions, strict=True):
-            _expect_common(got, question)
-            assert got.points == question.points
-            assert [c.feedback for c in got.choices] == [_html(c.feedback) for c in question.choices]
-            assert got.general_feedback == _html(question.explanation)
-            assert got.correct_feedback == _html(question.feedback.correct)
-            assert got.incorrect_feedback == _html(question.feedback.incorrect)
-            assert got.extra["texttype"] == "text/html"
+        _expect_canvas(read.questions, quiz)
 
 
 def test_canvas_reads_the_question_bank(course):
     for quiz in _quizzes(course):
-        questions = read_canvas_bank(qti.question_bank(quiz))
-        assert len(questions) == len(quiz.questions)
-        for got, question in zip(questions, quiz.questions, strict=True):
-            _expect_common(got, question)
-            assert got.general_feedback == _html(question.explanation)
+        _expect_canvas(read_canvas_bank(qti.question_bank(quiz, scope=course.id)), quiz)
 
 
 def _moodle_feedback(markdown: str) -> str:
