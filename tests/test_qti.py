@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from srm_package.markup import inline_html
 from srm_package.model import Course, Question, QuestionKind, Quiz
 from srm_package.targets import qti
 from srm_package.targets.qti import Profile
+from srm_package.targets.scorm_manifest import question_banks
 from tests.importers import (
     ImportFailure,
     ReadQuestion,
@@ -107,6 +109,20 @@ def test_canvas_reads_every_question_back(course):
 def test_canvas_reads_the_question_bank(course):
     for quiz in _quizzes(course):
         _expect_canvas(read_canvas_bank(qti.question_bank(quiz, scope=course.id)), quiz)
+
+
+def test_the_scorm_bank_names_each_question_and_answer_as_the_canvas_quiz_does(course):
+    """Same course, same identifiers: an LMS that has one of them recognises the other."""
+    def idents(questions: list[ReadQuestion]) -> list[tuple[str, list[str]]]:
+        return [(q.ident, [c.ident for c in q.choices]) for q in questions]
+
+    banks = question_banks(course)
+    for quiz, bank in zip(_quizzes(course), banks, strict=True):
+        canvas = read_canvas_qti(qti.assessment_document(quiz, profile=Profile.CANVAS, scope=course.id))
+        assert idents(read_canvas_bank(bank.content)) == idents(canvas.questions)
+    # another course with the same quiz ids gets other identifiers
+    other = question_banks(replace(course, id=f"{course.id}-copy"))[0].content
+    assert not {q.ident for q in read_canvas_bank(other)} & {q.ident for q in read_canvas_bank(banks[0].content)}
 
 
 def _moodle_feedback(markdown: str) -> str:

@@ -278,7 +278,7 @@ def test_scorm_artifact_names_and_summarises_the_package(monkeypatch, target):
     monkeypatch.setitem(sys.modules, "srm_package.render",
                         types.SimpleNamespace(render_site=render_site))
     monkeypatch.setitem(sys.modules, "srm_package.targets.qti",
-                        types.SimpleNamespace(question_bank=lambda quiz: quiz.id.encode()))
+                        types.SimpleNamespace(question_bank=lambda quiz, scope: f"{scope}/{quiz.id}".encode()))
     profile: ScormProfile = PROFILES[target]
     artifact = scorm_artifact(make_course(passing=70), profile)
 
@@ -286,4 +286,4 @@ def test_scorm_artifact_names_and_summarises_the_package(monkeypatch, target):
     assert artifact.filename == f"demo_course-{target}.zip"
     assert artifact.kind == "zip"
     assert artifact.summary == "2 questions, pass mark 70%"
-    assert artifact.entries["qti/lesson_2_quiz.xml"] == b"lesson_2_quiz"
+    assert artifact.entries["qti/lesson_2_quiz.xml"] == b"demo_course/lesson_2_quiz"

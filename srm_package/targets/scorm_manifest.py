@@ -164,10 +164,13 @@ def _manifest_version(course: Course) -> str:
 
 # ---------------------------------------------------------------------- package
 def question_banks(course: Course) -> list[QuestionBank]:
-    """Every quiz of the course as a QTI 1.2 question bank (written by ``targets.qti``)."""
+    """Every quiz of the course as a QTI 1.2 question bank (written by ``targets.qti``).
+
+    Its items carry the identifiers of the same questions in ``canvas-qti`` and ``cc``
+    (scoped by the course id, like theirs)."""
     from srm_package.targets.qti import question_bank
 
-    return [QuestionBank(bank_identifier(course, quiz), bank_href(quiz), question_bank(quiz))
+    return [QuestionBank(bank_identifier(course, quiz), bank_href(quiz), question_bank(quiz, scope=course.id))
             for quiz in course.quizzes]
 
 
