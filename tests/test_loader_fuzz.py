@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,8 +42,14 @@ def test_loader_never_crashes(data: st.DataObject, target: str, lesson_bodies: b
         root = write_course(Path(folder), {target: changed.encode("utf-8", "surrogatepass")
                                            if data.draw(st.booleans()) else changed.encode("utf-8", "replace")})
         try:
-            load_course(root, lesson_bodies=lesson_bodies)
+            course = load_course(root, lesson_bodies=lesson_bodies).course
         except SourceError as error:
             assert error.problems, "a SourceError always carries at least one problem"
             for problem in error.problems:
                 assert problem.file and problem.message
+        else:  # nothing written was left out without a word
+            entries = yaml.safe_load((root / "course.yaml").read_text(encoding="utf-8-sig"))["lessons"]
+            assert [lesson.quiz is not None for lesson in course.lessons] == [e.get("quiz") is not None for e in entries]
+            if course.quizzes:
+                questions = yaml.safe_load((root / "lessons/one.quiz.yaml").read_text(encoding="utf-8-sig"))["questions"]
+                assert len(course.questions) == len(questions)
