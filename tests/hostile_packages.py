@@ -9,6 +9,7 @@ time; the zip bombs are small on disk and only hostile when inflated or believed
 from __future__ import annotations
 
 import io
+import os
 import stat
 import struct
 import warnings
@@ -200,11 +201,11 @@ def canvas_qti_entries() -> Entries:
 
 # ------------------------------------------------------------------ Common Cartridge 1.1
 def cc_qti_document(profile: str | None = "cc.multiple_choice.v0p1", labels: list[str] | None = None,
-                    correct: str = "a2") -> bytes:
+                    correct: str = "a2", weighting: str = "1") -> bytes:
     q = ElementMaker(namespace=QTI, nsmap={None: QTI})
     labels = labels or ["a1", "a2", "a3"]
     metadata = [("cc_profile", profile)] if profile else []
-    metadata.append(("cc_weighting", "1"))
+    metadata.append(("cc_weighting", weighting))
     item = qti_item(q, "item_1", labels, correct, metadata=metadata, case=True)
     return xml_bytes(q.questestinterop(q.assessment(
         q.qtimetadata(q.qtimetadatafield(q.fieldlabel("cc_profile"), q.fieldentry("cc.exam.v0p1")),
@@ -540,6 +541,107 @@ def _unknown_manifest() -> Entries:
     return {MANIFEST: manifest, "index.html": cc_page("<p>plain</p>")}
 
 
+def _set_attribute(local: str, name: str, value: str) -> Callable[[etree._Element], None]:
+    def change(root: etree._Element) -> None:
+        find(root, local).set(name, value)
+    return change
+
+
+def _add_child(local: str, namespace: str, child: str, **attributes: str) -> Callable[[etree._Element], None]:
+    def change(root: etree._Element) -> None:
+        etree.SubElement(find(root, local), f"{{{namespace}}}{child}", attributes)
+    return change
+
+
+def _rename_root(local: str) -> Callable[[etree._Element], None]:
+    def change(root: etree._Element) -> None:
+        root.tag = f"{{{etree.QName(root).namespace}}}{local}"
+    return change
+
+
+def _canvas_without_meta() -> Entries:
+    """A Canvas QTI zip with no assessment_meta.xml (and nothing pointing at one)."""
+    def drop_meta(root: etree._Element) -> None:
+        for element in [*find_all(root, "dependency"), find_all(root, "resource")[1]]:
+            element.getparent().remove(element)
+    entries = canvas_qti_entries()
+    del entries[f"{QUIZ_IDENT}/assessment_meta.xml"]
+    entries[MANIFEST] = edit_xml(entries[MANIFEST], drop_meta)
+    return entries
+
+
+def _objectbank_only() -> bytes:
+    q = ElementMaker(namespace=QTI, nsmap={None: QTI})
+    return xml_bytes(q.questestinterop(q.objectbank(ident="bank_1")))
+
+
+def _second_correct(root: etree._Element) -> None:
+    condition = find(root, "respcondition")
+    copy = etree.fromstring(etree.tostring(condition))
+    find(copy, "varequal").text = "1001"
+    condition.addnext(copy)
+
+
+def _nest_item(root: etree._Element) -> None:
+    item = find(root, "item")
+    inner = etree.Element(f"{{{QTI}}}section", ident="inner_section")
+    item.addprevious(inner)
+    inner.append(item)
+
+
+def _cc13(manifest: bytes) -> bytes:
+    return (manifest.replace(CC11.encode(), b"http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1")
+            .replace(b"<schemaversion>1.1.0<", b"<schemaversion>1.3.0<"))
+
+
+def _remove_answers(question_index: int) -> Callable[[etree._Element], None]:
+    def change(root: etree._Element) -> None:
+        question = [q for q in root if q.get("type") != "category"][question_index]
+        for answer in question.findall("answer"):
+            question.remove(answer)
+    return change
+
+
+def _moodle_idnumber(question_index: int, idnumber: str) -> Callable[[etree._Element], None]:
+    def change(root: etree._Element) -> None:
+        [q for q in root if q.get("type") != "category"][question_index].find("idnumber").text = idnumber
+    return change
+
+
+def _folder_case(name: str, build: Callable[[], Entries], link: tuple[str, Path] | None = None
+                 ) -> Callable[[Path], Path]:
+    """An unpacked package folder, with an optional symbolic link (member name, target)."""
+    def make(folder: Path) -> Path:
+        root = folder / name
+        for member, data in build().items():
+            (root / member).parent.mkdir(parents=True, exist_ok=True)
+            (root / member).write_bytes(data)
+        if link is not None:
+            (root / link[0]).symlink_to(link[1])
+        return root
+    return make
+
+
+def _empty_folder(folder: Path) -> Path:
+    (folder / "empty").mkdir()
+    return folder / "empty"
+
+
+def _sparse_moodle_xml(folder: Path) -> Path:
+    """A Moodle XML file over the 32 MiB document limit; sparse, so it costs no disk."""
+    path = folder / "huge-moodle.xml"
+    with path.open("wb") as stream:
+        stream.write(moodle_xml())
+        stream.truncate(33 * 1024 * 1024)
+    return path
+
+
+def _fifo(folder: Path) -> Path:
+    path = folder / "pipe.xml"
+    os.mkfifo(path)
+    return path
+
+
 def corpus(secret: Path) -> list[Case]:
     """Every broken or hostile case; ``secret`` is a file an XXE would try to read."""
     s12, s2004, canvas, cartridge = scorm12_entries, scorm2004_entries, canvas_qti_entries, cc_entries
@@ -574,6 +676,12 @@ def corpus(secret: Path) -> list[Case]:
         Case("bad-crc", "zip.corrupt", _bad_crc, member="assets/glossary.txt"),
         Case("encrypted-entry", "zip.encrypted", _encrypted, member="assets/glossary.txt",
              also=frozenset({"manifest.file-missing"})),
+        Case("risky-name", "zip.risky-name", _zip_case("risky.zip", lambda: {
+            **scorm12_entries(), "assets/my notes.txt": b"x",
+            MANIFEST: scorm12_manifest([*SITE_FILES, "assets/my notes.txt"])}), exit_code=0,
+             member="assets/my notes.txt"),
+        Case("folder-symlink-out", "folder.symlink", _folder_case("unpacked", s12, ("assets/leak.txt", secret)),
+             member="assets/leak.txt"),
         Case("not-a-zip", "zip.not-a-zip", _raw_case("not-a-zip.zip", lambda: b"%PDF-1.7 this is not a zip\n")),
         # ---- XML safety
         Case("xxe", "xml.xxe", _zip_case("xxe.zip", _xxe_manifest(secret)), member=MANIFEST),
@@ -604,6 +712,15 @@ def corpus(secret: Path) -> list[Case]:
         Case("file-not-listed-strict", "manifest.file-unlisted",
              _zip_case("unlisted-strict.zip", _with(s12, assets__extra_DOT_txt=b"extra")), strict=True,
              member="assets/extra.txt"),
+        Case("default-organization", "manifest.default-organization",
+             _zip_case("default-org.zip", _edit_member(s12, MANIFEST, _set_attribute("organizations", "default",
+                                                                                       "org_9"))), member=MANIFEST),
+        Case("href-outside", "manifest.href-outside",
+             _zip_case("href-outside.zip", _edit_member(s12, MANIFEST, _add_child("resource", CP12, "file",
+                                                                                  href="../shared/x.js"))),
+             member=MANIFEST),
+        Case("manifest-root", "manifest.root",
+             _zip_case("manifest-root.zip", _edit_member(s12, MANIFEST, _rename_root("package"))), member=MANIFEST),
         Case("plain-content-package", "manifest.unknown-kind", _zip_case("plain-cp.zip", _unknown_manifest),
              member=MANIFEST),
         # ---- SCORM
@@ -625,6 +742,12 @@ def corpus(secret: Path) -> list[Case]:
         Case("masteryscore-out-of-range", "scorm.masteryscore",
              _zip_case("mastery.zip", _edit_member(s12, MANIFEST, _set_text("masteryscore", "120"))),
              member=MANIFEST),
+        Case("no-sco", "scorm.no-sco",
+             _zip_case("no-sco.zip", _edit_member(s12, MANIFEST, _set_attribute("resource", f"{{{ADLCP12}}}scormtype",
+                                                                                "asset"))), member=MANIFEST),
+        Case("scormtype-invalid", "scorm.scormtype-invalid",
+             _zip_case("scormtype.zip", _edit_member(s12, MANIFEST, _set_attribute(
+                 "resource", f"{{{ADLCP12}}}scormtype", "lesson"))), member=MANIFEST, also=frozenset({"scorm.no-sco"})),
         Case("numeric-character-reference", "scorm.char-reference",
              _zip_case("charref.zip", _with(s12, imsmanifest_DOT_xml=scorm12_manifest().replace(
                  b"Demo course", b"D&#233;mo course"))), exit_code=0, member=MANIFEST),
@@ -638,6 +761,22 @@ def corpus(secret: Path) -> list[Case]:
         Case("qti-unknown-choice", "qti.unknown-choice",
              _zip_case("unknown-choice.zip", _with(canvas, quiz_demo__quiz_demo_DOT_xml=canvas_qti_document(
                  correct="9999"))), member=quiz_file, also=frozenset({"qti.no-correct-answer"})),
+        Case("qti-root", "qti.root", _zip_case("qti-root.zip", _with(
+            canvas, quiz_demo__quiz_demo_DOT_xml=xml_bytes(etree.Element("quiz")))), member=quiz_file,
+             also=frozenset({"canvas.no-assessment"})),
+        Case("qti-duplicate-answer-ident", "qti.duplicate-ident",
+             _zip_case("dup-answer.zip", _with(canvas, quiz_demo__quiz_demo_DOT_xml=canvas_qti_document(
+                 labels=["1001", "1001", "1002"]))), member=quiz_file),
+        Case("qti-no-choices", "qti.no-choices",
+             _zip_case("no-choices.zip", _edit_member(canvas, quiz_file, _remove_first("render_choice"))),
+             member=quiz_file),
+        Case("qti-several-correct", "qti.several-correct",
+             _zip_case("two-correct.zip", _edit_member(canvas, quiz_file, _second_correct)), member=quiz_file),
+        Case("canvas-no-assessment", "canvas.no-assessment",
+             _zip_case("objectbank.zip", _with(canvas, quiz_demo__quiz_demo_DOT_xml=_objectbank_only())),
+             member=MANIFEST),
+        Case("canvas-meta-missing", "canvas.meta-missing", _zip_case("no-meta.zip", _canvas_without_meta),
+             exit_code=0, member=MANIFEST),
         Case("canvas-meta-folder", "canvas.meta-folder",
              _zip_case("meta-folder.zip", lambda: {
                  MANIFEST: canvas_manifest(meta_href="settings/assessment_meta.xml"),
@@ -660,6 +799,18 @@ def corpus(secret: Path) -> list[Case]:
              member=MANIFEST),
         Case("cc-resource-lom", "cc.resource-metadata",
              _zip_case("cc-lom.imscc", _edit_member(cartridge, MANIFEST, _resource_lom)), member=MANIFEST),
+        Case("cc-protected", "cc.protected",
+             _zip_case("cc-protected.imscc", _edit_member(cartridge, MANIFEST, _add_child(
+                 "manifest", CC11, "authorizations", access="cartridge"))), member=MANIFEST),
+        Case("cc-version-1.3", "cc.version-moodle",
+             _zip_case("cc13.imscc", _with(cartridge, imsmanifest_DOT_xml=_cc13(cc_manifest()))), exit_code=0,
+             member=MANIFEST),
+        Case("cc-weighting", "cc.weighting",
+             _zip_case("cc-weighting.imscc", _with(cartridge, quiz_demo__assessment_qti_DOT_xml=cc_qti_document(
+                 weighting="150"))), exit_code=0, member=cc_quiz),
+        Case("cc-nested-item", "cc.nested-item",
+             _zip_case("cc-nested.imscc", _edit_member(cartridge, cc_quiz, _nest_item)), exit_code=0,
+             member=cc_quiz),
         Case("cc-feedback-after-score", "cc.feedback-after-score",
              _zip_case("cc-feedback.imscc", _edit_member(cartridge, cc_quiz, _feedback_after_score)),
              member=cc_quiz),
@@ -683,6 +834,13 @@ def corpus(secret: Path) -> list[Case]:
         Case("moodle-multi-fractions", "moodle.fractions-sum",
              _raw_case("multi-90.xml", _moodle_edit(_moodle_fraction(1, 0, "40")))),
         Case("moodle-name-missing", "moodle.name-missing", _raw_case("no-name.xml", _moodle_edit(_remove_name))),
+        Case("moodle-fraction", "moodle.fraction",
+             _raw_case("fraction-150.xml", _moodle_edit(_moodle_fraction(1, 2, "-150")))),
+        Case("moodle-no-answers", "moodle.no-answers", _raw_case("no-answers.xml", _moodle_edit(_remove_answers(0)))),
+        Case("moodle-truefalse", "moodle.truefalse",
+             _raw_case("truefalse.xml", _moodle_edit(_moodle_fraction(2, 1, "100")))),
+        Case("moodle-duplicate-idnumber", "moodle.duplicate-idnumber",
+             _raw_case("dup-idnumber.xml", _moodle_edit(_moodle_idnumber(1, "q1")))),
         Case("moodle-no-declaration", "moodle.xml-declaration",
              _raw_case("no-declaration.xml", lambda: etree.tostring(etree.fromstring(moodle_xml())))),
         # ---- HTML
@@ -699,11 +857,19 @@ def corpus(secret: Path) -> list[Case]:
         Case("broken-local-link", "html.broken-link",
              _zip_case("broken-link.zip", _with(s12, page2_DOT_html=page('<a href="lesson-3.html">Next</a>'))),
              member="page2.html"),
+        Case("page-not-utf8", "html.encoding",
+             _zip_case("latin1-page.zip", _with(s12, page2_DOT_html=page("<p>Démo</p>").replace(
+                 "é".encode(), "é".encode("latin-1")))), exit_code=0, member="page2.html"),
+        Case("empty-page", "html.parse", _zip_case("empty-page.zip", _with(s12, page2_DOT_html=b" \n")),
+             member="page2.html"),
         Case("link-outside-package", "html.link-outside",
              _zip_case("outside-link.zip", _with(s12, page2_DOT_html=page('<a href="../../other/index.html">x</a>'))),
              member="page2.html"),
         # ---- inputs
         Case("unknown-file-kind", "input.unknown-kind", _raw_case("notes.txt", lambda: b"just some notes\n")),
+        Case("empty-folder", "input.empty-folder", _empty_folder),
+        Case("document-too-large", "input.too-large", _sparse_moodle_xml),
+        Case("pipe", "input.unreadable", _fifo),
         Case("unknown-xml-root", "input.unknown-kind", _raw_case("rss.xml", lambda: xml_bytes(etree.Element("rss")))),
     ]
 
