@@ -6,13 +6,16 @@ import io
 import posixpath
 import re
 import zipfile
+from dataclasses import replace
 
 import pytest
 from lxml import etree
 
+from srm_package.errors import BuildError
 from srm_package.markup import inline_html
 from srm_package.model import Course
 from srm_package.targets import TARGETS, builder, common_cartridge, qti
+from srm_package.targets.ims_cp import Resource, check_package
 from tests.importers import (
     CC11_MARK,
     ImportFailure,
@@ -137,6 +140,17 @@ def test_stylesheet_is_packaged_and_linked(entries):
     assert f'href="../{common_cartridge.STYLESHEET}"'.encode() in page
     # the cartridge carries no other asset, so the stylesheet may not load one
     assert not re.search(rb"url\(\s*['\"]?(?!data:)|@import", entries[common_cartridge.STYLESHEET])
+
+
+def test_a_resource_listed_twice_or_without_its_file_is_refused():
+    """The loader refuses duplicate ids; a course built another way is still caught here."""
+    course = native_course()
+    twice = replace(course, lessons=(course.lessons[0], replace(course.lessons[1], id=course.lessons[0].id)))
+    with pytest.raises(BuildError, match="cc: two resources share the identifier 'page_"):
+        common_cartridge.build_artifact(twice)
+    resource = Resource("res", "webcontent", ("a.html", "b.html"))
+    with pytest.raises(BuildError, match=r"res lists missing files \['b.html'\]"):
+        check_package({"a.html": b""}, [resource], "cc")
 
 
 def test_two_builds_are_byte_identical(course):
