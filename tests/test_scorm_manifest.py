@@ -40,6 +40,7 @@ from srm_package.targets.scorm_manifest import (
     scorm_artifact,
 )
 from tests.moodle_manifest import read_manifest
+from tests.test_qti import assert_valid
 
 PROFILES = {"scorm12": scorm12.PROFILE, "scorm2004": scorm2004.PROFILE}
 SCHEMA_ROOT = {"scorm12": "scorm12/_combined.xsd", "scorm2004": "scorm2004/_combined.xsd"}
@@ -84,12 +85,6 @@ def manifest_for(course: Course, target: str) -> bytes:
     return manifest_xml(course, PROFILES[target], SITE, placeholder_banks(course))
 
 
-def assert_schema_valid(schemas, target: str, xml: bytes) -> None:
-    schema = etree.XMLSchema(etree.parse(str(schemas / SCHEMA_ROOT[target])))
-    if not schema.validate(etree.fromstring(xml)):
-        raise AssertionError("\n".join(f"line {e.line}: {e.message}" for e in schema.error_log))
-
-
 targets = pytest.mark.parametrize("target", ["scorm12", "scorm2004"])
 
 
@@ -107,12 +102,12 @@ def test_registry_lists_scorm_targets_first():
     make_course(title="x" * 300),
 ], ids=["two-lessons", "one-lesson", "no-quiz", "long-title"])
 def test_manifest_validates_against_official_schema(schemas, target, course):
-    assert_schema_valid(schemas, target, manifest_for(course, target))
+    assert_valid(schemas, SCHEMA_ROOT[target], manifest_for(course, target))
 
 
 @targets
 def test_seed_course_manifest_validates(schemas, seed_course, target):
-    assert_schema_valid(schemas, target, manifest_for(seed_course, target))
+    assert_valid(schemas, SCHEMA_ROOT[target], manifest_for(seed_course, target))
 
 
 @targets
