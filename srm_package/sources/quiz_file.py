@@ -74,7 +74,10 @@ def _recommendation(found: Located) -> model.Recommendation | None:
         fields.get("review").error("the review message must name the section with '{section}'")
     bands: list[tuple[Located, model.ScoreBand]] = []
     found_bands = fields.require("bands")
-    for item in (found_bands.as_sequence() or []) if found_bands else []:
+    items = found_bands.as_sequence() if found_bands else None
+    if items == []:
+        found_bands.error("needs at least one band")
+    for item in items or []:
         band_fields = item.as_mapping(_BAND_FIELDS)
         if band_fields is None:
             continue
@@ -82,8 +85,6 @@ def _recommendation(found: Located) -> model.Recommendation | None:
         message = _required(band_fields, "message", Located.text)
         if minimum is not None and message is not None:
             bands.append((item, model.ScoreBand(minimum, message)))
-    if found_bands is not None and not bands and found_bands.as_sequence() == []:
-        found_bands.error("needs at least one band")
     seen: dict[int, Located] = {}
     for where, band in bands:
         if band.min_percent in seen:
