@@ -293,9 +293,13 @@ def test_unpacked_package_folder_gets_the_same_checks(tmp_path):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
     (folder / "assets" / "escape.txt").symlink_to("/etc/hostname")
-    results = run_validation([folder])
-    assert results[0].kind == "scorm12"
-    assert {f.check for f in results[0].findings} == {"folder.symlink"}
+    (folder / "assets" / "inside.txt").symlink_to("glossary.txt")  # stays inside: fine (and unlisted)
+    (folder / "etc").symlink_to("/etc", target_is_directory=True)
+    (result,) = run_validation([folder])
+    assert result.kind == "scorm12"
+    assert {(f.check, f.member) for f in result.findings} == {
+        ("folder.symlink", "assets/escape.txt"), ("folder.symlink", "etc"),
+        ("manifest.file-unlisted", "assets/inside.txt")}
 
 
 def test_xhtml_page_with_an_xml_declaration_is_read_like_any_page(tmp_path):

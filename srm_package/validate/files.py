@@ -57,6 +57,10 @@ def _walk(root: Path, max_entries: int) -> tuple[tuple[str, ...], tuple[str, ...
     resolved_root = root.resolve()
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
+        for dir_name in dirs:  # os.walk lists a linked folder here and never enters it
+            path = Path(folder) / dir_name
+            if path.is_symlink() and not path.resolve().is_relative_to(resolved_root):
+                outside.append(path.relative_to(root).as_posix())
         for file_name in sorted(files):
             path = Path(folder) / file_name
             relative = path.relative_to(root).as_posix()
