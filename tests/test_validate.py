@@ -249,6 +249,9 @@ def test_schemas_default_from_environment_and_missing_schema_file(tmp_path, sche
     package = BASELINES["scorm12"][1](tmp_path)
     with_env = as_json(run(package, "--format", "json", env={"SRM_PACKAGE_SCHEMAS": str(schemas)}))
     assert "schema.invalid" in with_env["packages"][0]["checks"]
+    emptied = run(package, "--format", "json", env={"SRM_PACKAGE_SCHEMAS": ""})  # as the CI example sets it
+    assert emptied.exit_code == 0, emptied.output
+    assert "schema.invalid" not in as_json(emptied)["packages"][0]["checks"]
     empty = tmp_path / "no-schemas"
     empty.mkdir()
     result = run(package, "--schemas", empty, "--format", "json")
