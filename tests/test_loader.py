@@ -260,6 +260,11 @@ BAD_INPUTS = [
      [(LESSON_FILE, 2, "", "the front matter is empty")]),
     ("course.yaml of comments only", {"course.yaml": "# to do\n"},
      [("course.yaml", 1, "", "the file is empty")]),
+    ("quiz id used twice", {"course.yaml": COURSE + "  - file: lessons/two.md\n    quiz: lessons/two.quiz.yaml\n",
+                            "lessons/two.md": _lesson("id: lesson-one", "id: lesson-two").replace("number: 1", "number: 2"),
+                            "lessons/two.quiz.yaml": "id: lesson-one-quiz\n" + QUIZ.replace("q-", "q2-")},
+     [("course.yaml", 11, "lessons[1]", "quiz id 'lesson-one-quiz' is used in two lessons (lesson-one and "
+       "lesson-two); quiz ids are unique in the course")]),
     ("lessons not a list", {"course.yaml": _course("lessons:\n  - file: lessons/one.md\n    quiz: lessons/one.quiz.yaml\n",
                                                    "lessons: lessons/one.md\n")},
      [("course.yaml", 8, "lessons", "expected a list; found 'lessons/one.md'")]),

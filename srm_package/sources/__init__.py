@@ -165,6 +165,7 @@ class _CourseReader:
         lessons: list[model.Lesson] = []
         seen_ids: dict[str, str] = {}
         seen_numbers: dict[int, str] = {}
+        quiz_ids: dict[str, str] = {}
         question_ids: dict[str, str] = {}
         entries = fork_map(self._entry, items) if len(items) >= _PARALLEL_FROM else map(self._entry, items)
         for item, (lesson, found) in zip(items, entries, strict=True):
@@ -179,6 +180,11 @@ class _CourseReader:
                 item.error(f"duplicate lesson number {lesson.number} (also at {seen_numbers[lesson.number]})")
             seen_ids[lesson.id] = where
             seen_numbers[lesson.number] = where
+            if lesson.quiz and lesson.quiz.id in quiz_ids:
+                item.error(f"quiz id {lesson.quiz.id!r} is used in two lessons ({quiz_ids[lesson.quiz.id]} and "
+                           f"{lesson.id}); quiz ids are unique in the course")
+            elif lesson.quiz:
+                quiz_ids[lesson.quiz.id] = lesson.id
             for question in lesson.quiz.questions if lesson.quiz else ():
                 if question.id in question_ids:
                     item.error(f"question id {question.id!r} is used in two lessons "
