@@ -1,7 +1,12 @@
-"""Hand-built courses for the student-page tests: hostile text, every question kind, many lessons,
-and a 50-question quiz. Built straight from the model, so they test rendering alone."""
+"""Hand-built courses for the tests, built straight from the model so that they test the
+renderer and the writers alone: hostile text, every question kind, many lessons, a
+50-question quiz, and the native-target course (question-level feedback, points other than 1,
+text that breaks writers that escape twice or not at all)."""
 
 from __future__ import annotations
+
+import io
+from collections.abc import Mapping
 
 from srm_package.model import (
     Callout,
@@ -25,6 +30,7 @@ from srm_package.model import (
     Table,
     YearMonth,
 )
+from srm_package.package import zip_bytes_to
 
 #: text an attacker (or a careless author) might put anywhere
 HOSTILE = "<script>alert('x')</script> \"quoted\" & 'single' — Größe ✓ 日本語"
@@ -253,3 +259,95 @@ def big_course(count: int = 50) -> Course:
 
 def no_quiz_course() -> Course:
     return course_of(lesson_of("reading-only", 4, ()))
+
+
+# ------------------------------------------------------------ native LMS targets
+#: Markdown that looks like HTML, with entities, quotes and non-ASCII text
+TRICKY = 'Is <b>bold</b> & "quoted" \'text\' — café, naïve, 日本語, ∑ & &amp; safe? *yes*'
+LONG = " ".join(f"Sentence {n} about shared responsibility & <tags>." for n in range(1, 121))
+
+
+def native_questions() -> tuple[Question, ...]:
+    """All three kinds; ids that look like Canvas's question-level feedback names; a long explanation."""
+    tricky = Question(
+        id="tricky-single",
+        kind=QuestionKind.SINGLE,
+        stem=TRICKY,
+        choices=(
+            Choice("right", "The `<customer>` & partner", True, "Right: **yes** & <i>no</i> é."),
+            Choice("correct", "A choice whose id is \"correct\"", False, "Not \"quite\" — non."),
+            Choice("general_x", "A choice whose id starts general_", False, ""),
+        ),
+        explanation="Because <script>alert('x')</script> is text & stays text.",
+        points=2,
+        section_id="overview",
+        feedback=QuestionFeedback(correct="Right & <well> done — bravo.", incorrect='Not "yet" & <retry>.'),
+    )
+    multiple = Question(
+        id="pick-several",
+        kind=QuestionKind.MULTIPLE,
+        stem="Which of these are the customer's? (pick all that apply)",
+        choices=(
+            Choice("data", "Customer data", True, "Yes: data is always yours."),
+            Choice("iam", "IAM users & roles", True, "Yes: identity is yours."),
+            Choice("hypervisor", "The hypervisor", False, "No: AWS runs the hypervisor."),
+            Choice("facilities", "Data-center facilities", False, "No: physical security is AWS's."),
+        ),
+        explanation=LONG,
+        points=3,
+        section_id="overview",
+        feedback=QuestionFeedback(incorrect="Pick every customer-side item, and nothing else."),
+    )
+    true_false = Question(
+        id="aws-patches-rds",
+        kind=QuestionKind.TRUE_FALSE,
+        stem="AWS patches the database engine of Amazon RDS.",
+        choices=(
+            Choice("true", "True", True, "Correct: RDS is managed."),
+            Choice("false", "False", False, "Wrong: on RDS AWS patches the engine."),
+        ),
+        explanation="",
+        points=1,
+        section_id="overview",
+    )
+    no_feedback = Question(
+        id="plain-single",
+        kind=QuestionKind.SINGLE,
+        stem="Plain question with no feedback at all.",
+        choices=(Choice("a", "A", False, ""), Choice("b", "B", True, "")),
+        explanation="",
+        points=1,
+        section_id="overview",
+    )
+    return (tricky, multiple, true_false, no_feedback)
+
+
+def native_course(*, max_attempts: int | None = 2, shuffle_choices: bool = True) -> Course:
+    """A lesson with the ``native_questions`` quiz and tricky titles, then a lesson without a quiz."""
+    quiz = Quiz(
+        id="native-quiz",
+        title="Native & <quiz> «test»",
+        instructions="Answer *every* question & submit.",
+        questions=native_questions(),
+        recommendation=Recommendation(bands=(ScoreBand(0, "Done."),), review="Review {section}."),
+        shuffle=ShufflePolicy(questions=False, choices=shuffle_choices),
+        max_attempts=max_attempts,
+        show_correct_answers=False,
+    )
+    lesson = Lesson(
+        id="native-lesson",
+        number=7,
+        title="Native <targets> & more",
+        subtitle="Sub *title*",
+        intro=(Paragraph("Intro text."),),
+        sections=(Section(id="overview", title="Overview", blocks=(Paragraph("Body & text."),)),),
+        quiz=quiz,
+    )
+    return course_of(lesson, lesson_of("second-lesson", 8, ()), course_id="native-course")
+
+
+def zipped(entries: Mapping[str, bytes]) -> bytes:
+    """The package as the build writes it (fixed timestamp), for byte-for-byte comparisons."""
+    stream = io.BytesIO()
+    zip_bytes_to(stream, entries, (2026, 6, 1, 0, 0, 0))
+    return stream.getvalue()

@@ -12,7 +12,7 @@ from srm_package.markup import inline_html
 from srm_package.model import Course
 from srm_package.targets import TARGETS, builder, canvas_qti, qti
 from tests.importers import identify_canvas_package, read_canvas_qti_zip
-from tests.native_course import native_course, zipped
+from tests.quiz_courses import native_course, zipped
 from tests.test_qti import QTI_CC, QTI_FULL, assert_valid
 
 CP12 = "imscp12/imscp_v1p2.xsd"

@@ -23,7 +23,7 @@ from tests.importers import (
     read_cartridge_as_moodle,
     relative_links,
 )
-from tests.native_course import native_course, zipped
+from tests.quiz_courses import native_course, zipped
 from tests.test_qti import QTI_CC, QTI_FULL, assert_valid
 
 CC11_MANIFEST = "cc11/ccv1p1_imscp_v1p2_v1p0.xsd"

@@ -22,7 +22,7 @@ from srm_package.model import (
 )
 from srm_package.targets import moodle_xml, qti
 from srm_package.targets.element_template import ElementTemplate, TemplateCache, flatten, marked
-from tests.native_course import native_course
+from tests.quiz_courses import native_course
 
 
 class Pair(NamedTuple):

@@ -13,7 +13,7 @@ from srm_package.model import Course, QuestionKind
 from srm_package.targets import TARGETS, builder, moodle_xml
 from srm_package.targets.identifiers import question_name
 from tests.importers import read_moodle_xml
-from tests.native_course import TRICKY, native_course
+from tests.quiz_courses import TRICKY, native_course
 
 
 @pytest.fixture(params=["seed", "native"])

@@ -21,7 +21,7 @@ from tests.importers import (
     read_canvas_qti,
     read_cc_quiz_as_moodle,
 )
-from tests.native_course import TRICKY, native_course
+from tests.quiz_courses import TRICKY, native_course
 
 QTI_FULL = "qti12/domainProfile_4/ims_qtiasiv1p2.xsd"
 QTI_CC = "cc11/ccv1p1_qtiasiv1p2p1_v1p0.xsd"
