@@ -195,6 +195,8 @@ BAD_INPUTS = [
      [("course.yaml", 9, "lessons[0].file", "file not found: {root}/lessons/one.md")]),
     ("quiz file missing", {QUIZ_FILE: None},
      [("course.yaml", 10, "lessons[0].quiz", "file not found: {root}/lessons/one.quiz.yaml")]),
+    ("lesson path names a folder", {"course.yaml": _course("file: lessons/one.md", "file: lessons")},
+     [("course.yaml", 9, "lessons[0].file", "cannot read the file (Is a directory): {root}/lessons")]),
     ("non-UTF-8 quiz", {QUIZ_FILE: _quiz("Pick one.", "Pick \u00e9.").encode("latin-1")},
      [(QUIZ_FILE, 12, "", "not UTF-8 text (byte 0xe9); save the file as UTF-8")]),
     ("bad id", {QUIZ_FILE: _quiz("id: q-one", "id: Q One")},

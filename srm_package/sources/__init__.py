@@ -72,31 +72,25 @@ class _CourseReader:
         self.problems = problems
         self.lesson_bodies = lesson_bodies
 
-    def display(self, path: Path) -> str:
-        """File names in messages, as the user would type them (relative to the working dir)."""
-        return str(path)
-
-    def read_text(self, path: Path, shown: str, where: Located | None = None) -> str | None:
+    def read_text(self, path: Path, where: Located | None = None) -> str | None:
+        """The file's text; a problem at ``where`` (the entry naming the file) if it cannot be read."""
         try:
             data = path.read_bytes()
-        except FileNotFoundError:
-            message = f"file not found: {shown}"
-            if where is not None:
-                where.error(message)
-            else:
-                self.problems.error(shown, 0, 0, "", "file not found")
-            return None
         except OSError as error:
-            self.problems.error(shown, 0, 0, "", f"cannot read the file: {error.strerror}")
+            reason = "file not found" if isinstance(error, FileNotFoundError) else f"cannot read the file ({error.strerror})"
+            if where is not None:
+                where.error(f"{reason}: {path}")
+            else:
+                self.problems.error(str(path), 0, 0, "", reason)
             return None
-        return decode_utf8(data, shown, self.problems)
+        return decode_utf8(data, str(path), self.problems)
 
     def read(self) -> model.Course | None:
         if not self.dir.is_dir():
             self.problems.error(str(self.dir), 0, 0, "", "not a folder: give the folder holding course.yaml")
             return None
-        shown = self.display(self.dir / COURSE_FILE)
-        text = self.read_text(self.dir / COURSE_FILE, shown)
+        shown = str(self.dir / COURSE_FILE)
+        text = self.read_text(self.dir / COURSE_FILE)
         if text is None:
             return None
         root = compose(text, shown, self.problems)
@@ -215,10 +209,10 @@ class _CourseReader:
         quiz_path = self._path(found_quiz) if found_quiz else None
         if lesson_path is None:
             return None
-        text = self.read_text(self.dir / lesson_path, self.display(self.dir / lesson_path), found_file)
+        text = self.read_text(self.dir / lesson_path, found_file)
         if text is None:
             return None
-        source = read_lesson(text, self.display(self.dir / lesson_path), self.problems, body=self.lesson_bodies)
+        source = read_lesson(text, str(self.dir / lesson_path), self.problems, body=self.lesson_bodies)
         if source is None or found_quiz is None:
             return source.lesson if source else None
         if quiz_path is None:
@@ -231,8 +225,8 @@ class _CourseReader:
                             lesson.sections, quiz)
 
     def _quiz(self, path: PurePosixPath, where: Located, source: LessonSource) -> model.Quiz | None:
-        shown = self.display(self.dir / path)
-        text = self.read_text(self.dir / path, shown, where)
+        shown = str(self.dir / path)
+        text = self.read_text(self.dir / path, where)
         if text is None:
             return None
         root = compose(text, shown, self.problems, what="the quiz file")
