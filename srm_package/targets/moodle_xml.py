@@ -61,7 +61,7 @@ def category_path(lesson: Lesson) -> str:
 def _category(root: etree._Element, course: Course, lesson: Lesson, quiz: Quiz) -> None:
     question = _sub(root, "question", type="category")
     _sub(_sub(question, "category"), "text", category_path(lesson))
-    _html(question, "info", _rendered(quiz.instructions))
+    _html(question, "info", inline_html(quiz.instructions))
     _sub(question, "idnumber", f"{course.id}/{lesson.id}")
 
 
@@ -74,7 +74,7 @@ class QuestionShape(NamedTuple):
 
 
 class QuestionValues(NamedTuple):
-    """Every string of a question, Markdown already rendered to HTML (empty text stays empty)."""
+    """Every string of a question, Markdown already rendered to HTML."""
 
     name: str
     stem: str
@@ -110,16 +110,16 @@ def question_values(quiz: Quiz, question: Question) -> QuestionValues:
         answers = tuple(inline_html(choice.text) for choice in question.choices)
     return QuestionValues(
         name=question_name(question),
-        stem=_rendered(question.stem),
-        explanation=_rendered(question.explanation),
+        stem=inline_html(question.stem),
+        explanation=inline_html(question.explanation),
         points=str(question.points),
         idnumber=question.id,
         shuffle="true" if quiz.shuffle.choices else "false",
-        correct_feedback=_rendered(question.feedback.correct),
-        incorrect_feedback=_rendered(question.feedback.incorrect),
+        correct_feedback=inline_html(question.feedback.correct),
+        incorrect_feedback=inline_html(question.feedback.incorrect),
         fractions=fractions,
         answers=answers,
-        answer_feedback=tuple(_rendered(choice.feedback) for choice in question.choices),
+        answer_feedback=tuple(inline_html(choice.feedback) for choice in question.choices),
     )
 
 
@@ -159,10 +159,6 @@ _QUESTIONS: TemplateCache[QuestionShape, QuestionValues] = TemplateCache(layout_
 def _percent(value: float) -> str:
     """Moodle's grade list writes e.g. 33.33333 and 50: five decimals, no trailing zeros."""
     return f"{value:.5f}".rstrip("0").rstrip(".")
-
-
-def _rendered(markdown: str) -> str:
-    return inline_html(markdown) if markdown else ""
 
 
 def _html(parent: etree._Element, tag: str, html: str) -> None:
