@@ -24,10 +24,10 @@ from tests.importers import (
     relative_links,
 )
 from tests.quiz_courses import native_course, zipped
+from tests.test_canvas_qti import SAFE_PATH
 from tests.test_qti import QTI_CC, QTI_FULL, assert_valid
 
 CC11_MANIFEST = "cc11/ccv1p1_imscp_v1p2_v1p0.xsd"
-SAFE_PATH = re.compile(r"[a-z0-9._-]+(?:/[a-z0-9._-]+)*")
 CC = {"cc": common_cartridge.CC_NS}
 
 
