@@ -111,7 +111,11 @@ def compose(text: str, file: str, problems: Problems, line_offset: int = 0, *, w
         column = mark.column + 1 if mark else 0
         message = " ".join(part for part in (error.context, error.problem) if part)
         problems.error(file, line, column, "", f"YAML syntax error: {message}")
-    except yaml.YAMLError as error:  # e.g. a control character the reader refuses
+    except yaml.reader.ReaderError as error:  # a control character: at a place in ``text``
+        line_start = text.rfind("\n", 0, error.position) + 1
+        problems.error(file, text.count("\n", 0, error.position) + 1 + line_offset, error.position - line_start + 1,
+                       "", f"character U+{error.character:04X} is not allowed in YAML ({error.reason})")
+    except yaml.YAMLError as error:
         problems.error(file, 0, 0, "", f"YAML error: {error}")
     return None
 
