@@ -233,6 +233,9 @@ BAD_INPUTS = [
      [(LESSON_FILE, 17, "heading id", "duplicate id 'basics' in this lesson"),
       (QUIZ_FILE, 23, "questions[1].section", "no section 'more-things' in lesson 'lesson-one'; "
        "sections: basics")]),
+    ("invalid explicit section id", {LESSON_FILE: _lesson("## More Things", "## More Things {#More}")},
+     [(LESSON_FILE, 17, "heading id", "invalid id 'More': use lowercase letters, digits, '-' and '_', "
+       "starting with a letter, at most 64 characters")]),
     ("image", {LESSON_FILE: _lesson("Some *text*.", "Some ![diagram](d.png).")},
      [(LESSON_FILE, 12, "image", "images are not supported yet")]),
     ("lowest band above 0", {QUIZ_FILE: _quiz("    - min: 0\n", "    - min: 50\n")},

@@ -18,7 +18,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from srm_package import model
-from srm_package.sources.yamlfields import ID_PATTERN, Located, Problems, compose, did_you_mean
+from srm_package.sources.yamlfields import Located, Problems, compose, did_you_mean, invalid_id
 
 #: call-out kinds and the title each gets when the source gives none
 CALLOUT_TITLES = {
@@ -210,9 +210,8 @@ class _BodyWalker:
         content = _inline(node)
         title, explicit = split_heading_id(content)
         self._check_inline(node)
-        if explicit is not None and not (ID_PATTERN.match(explicit) and len(explicit) <= 64):
-            self.error(node, "heading id", f"invalid id {explicit!r}: use lowercase letters, digits, "
-                       "'-' and '_', starting with a letter")
+        if explicit is not None and (problem := invalid_id(explicit)):
+            self.error(node, "heading id", problem)
             explicit = None
         heading_id = explicit or slugify(title)
         if heading_id in self.heading_ids:

@@ -56,7 +56,15 @@ _KNOWN_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null
 _KNOWN_TAGS |= {f"{_TAG}map", f"{_TAG}seq"}
 _NULL = f"{_TAG}null"
 
-ID_PATTERN = re.compile(r"[a-z][a-z0-9_-]*\Z")
+_ID_PATTERN = re.compile(r"[a-z][a-z0-9_-]*\Z")
+
+
+def invalid_id(value: str, max_length: int = 64) -> str | None:
+    """What is wrong with ``value`` as an id, or ``None`` when it is one."""
+    if _ID_PATTERN.match(value) and len(value) <= max_length:
+        return None
+    return (f"invalid id {value!r}: use lowercase letters, digits, '-' and '_', starting with a letter, "
+            f"at most {max_length} characters")
 
 
 class Problems:
@@ -216,9 +224,8 @@ class Located:
         value = self.text()
         if value is None:
             return None
-        if not ID_PATTERN.match(value) or len(value) > max_length:
-            self.error(f"invalid id {value!r}: use lowercase letters, digits, '-' and '_', starting "
-                       f"with a letter, at most {max_length} characters")
+        if problem := invalid_id(value, max_length):
+            self.error(problem)
             return None
         return value
 
