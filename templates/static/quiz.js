@@ -144,10 +144,6 @@
     quizzes.push(quiz);
   });
 
-  var coursePoints = questions.reduce(function (sum, q) {
-    return sum + q.data.points;
-  }, 0);
-
   function isCorrect(question, positions) {
     var wanted = question.choices
       .filter(function (choice) {
@@ -371,7 +367,7 @@
       question.checkButton.hidden = false;
     }
     if (question.feedback) {
-      question.feedback.querySelectorAll("[hidden], [data-verdict], [data-question-feedback], [data-feedback-for], [data-explanation], [data-need-choice]")
+      question.feedback.querySelectorAll("[data-verdict], [data-question-feedback], [data-feedback-for], [data-explanation], [data-need-choice]")
         .forEach(function (item) {
           item.hidden = true;
         });

@@ -29,7 +29,6 @@
       entry: "cmi.core.entry",
       location: "cmi.core.lesson_location",
       mode: "cmi.core.lesson_mode",
-      credit: "cmi.core.credit",
       exit: "cmi.core.exit",
       sessionTime: "cmi.core.session_time",
       scoreRaw: "cmi.core.score.raw",
@@ -51,7 +50,6 @@
       entry: "cmi.entry",
       location: "cmi.location",
       mode: "cmi.mode",
-      credit: "cmi.credit",
       exit: "cmi.exit",
       sessionTime: "cmi.session_time",
       scoreRaw: "cmi.score.raw",
@@ -114,11 +112,6 @@
     return text;
   }
 
-  /** Seconds with at most two decimals, no trailing zeros: 12.5, 3, 0.25. */
-  function seconds2(value) {
-    return String(Math.round(value * 100) / 100);
-  }
-
   /** SCORM 1.2 CMITimespan HHHH:MM:SS.SS (Moodle accepts 2-4 hour digits). */
   function timespan12(milliseconds) {
     var centis = Math.max(0, Math.round(milliseconds / 10));
@@ -143,7 +136,7 @@
       text += minutes + "M";
     }
     if (secs || text === "PT") {
-      text += seconds2(secs) + "S";
+      text += decimal(secs, 2) + "S";
     }
     return text;
   }
@@ -161,7 +154,7 @@
     );
   }
 
-  /** A score with at most two decimals as the LMS wants it: 80, 66.67, 0. */
+  /** A number with at most `places` decimals and no trailing zeros, as the LMS wants it: 80, 66.67, 12.5. */
   function decimal(value, places) {
     var factor = Math.pow(10, places);
     return String(Math.round(value * factor) / factor);
@@ -287,7 +280,6 @@
     info.suspendData = this.get("cmi.suspend_data");
     info.location = this.get(names.location);
     info.mode = this.get(names.mode) || "normal";
-    info.credit = this.get(names.credit);
     this.readOnly = info.mode === "review";
     if (this.version === "scorm12") {
       var mastery = this.get("cmi.student_data.mastery_score");
