@@ -100,19 +100,15 @@ class _CourseReader:
         if fields is None:
             return None
 
-        def text_field(key: str, required: bool = True) -> str | None:
-            found = fields.require(key) if required else fields.get(key)
-            return found.text() if found is not None else None
-
-        course_id = (found.identifier() if (found := fields.require("id")) else None)
-        title = text_field("title")
-        language = text_field("language")
+        course_id = fields.read("id", Located.identifier, required=True)
+        title = fields.read("title", Located.text, required=True)
+        language = fields.read("language", Located.text, required=True)
         if language is not None and not _looks_like_language_tag(language):
             fields.get("language").error(f"expected a language tag such as 'en' or 'en-GB'; found {language!r}")
             language = None
-        author = text_field("author")
-        copyright_line = text_field("copyright")
-        updated = found.date_like() if (found := fields.require("last_updated")) else None
+        author = fields.read("author", Located.text, required=True)
+        copyright_line = fields.read("copyright", Located.text, required=True)
+        updated = fields.read("last_updated", Located.date_like, required=True)
         credits = self._credits(fields.get("credits"))
         citation = self._citation(fields.get("citation"))
         passing = fields.get("passing_score")
@@ -142,13 +138,11 @@ class _CourseReader:
         fields = found.as_mapping(_CITATION_FIELDS)
         if fields is None:
             return None
-        label = fields.get("label")
-        text = fields.require("text")
-        label_text = label.text() if label is not None else "Source"
-        body = text.text() if text is not None else None
-        if label_text is None or body is None:
+        label = fields.read("label", Located.text) if fields.get("label") else "Source"
+        text = fields.read("text", Located.text, required=True)
+        if label is None or text is None:
             return None
-        return model.Citation(label_text, body)
+        return model.Citation(label, text)
 
     def _lessons(self, found: Located) -> list[model.Lesson]:
         items = found.as_sequence()

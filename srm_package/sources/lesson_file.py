@@ -138,14 +138,10 @@ def _read_front_matter(node: _Node, file: str, problems: Problems):
     fields = Located(root, file, "", problems, line_offset=1).as_mapping(_FRONT_MATTER_FIELDS)
     if fields is None:
         return None
-    found_id = fields.require("id")
-    found_number = fields.require("number")
-    found_title = fields.require("title")
-    found_subtitle = fields.get("subtitle")
-    lesson_id = found_id.identifier() if found_id else None
-    number = found_number.integer(minimum=1) if found_number else None
-    title = found_title.text() if found_title else None
-    subtitle = found_subtitle.text() if found_subtitle else ""
+    lesson_id = fields.read("id", Located.identifier, required=True)
+    number = fields.read("number", lambda v: v.integer(minimum=1), required=True)
+    title = fields.read("title", Located.text, required=True)
+    subtitle = fields.read("subtitle", Located.text) if fields.get("subtitle") else ""
     if lesson_id is None or number is None or title is None or subtitle is None:
         return None
     return lesson_id, number, title, subtitle

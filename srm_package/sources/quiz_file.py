@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from srm_package import model
-from srm_package.sources.yamlfields import Located, YamlMapping, did_you_mean
+from srm_package.sources.yamlfields import Located, did_you_mean
 
 _QUIZ_FIELDS = ("id", "title", "instructions", "shuffle", "max_attempts", "show_correct_answers",
                 "feedback", "recommendation", "questions")
@@ -26,12 +26,12 @@ def read_quiz(root: Located, lesson: model.Lesson, section_lines: dict[str, int]
     if fields is None:
         return None
     problems_before = len(root.problems.errors)
-    quiz_id = _optional(fields, "id", lambda v: v.identifier()) or f"{lesson.id}-quiz"
-    title = _required(fields, "title", Located.text)
-    instructions = _optional(fields, "instructions", Located.text) or ""
+    quiz_id = fields.read("id", Located.identifier) or f"{lesson.id}-quiz"
+    title = fields.read("title", Located.text, required=True)
+    instructions = fields.read("instructions", Located.text) or ""
     shuffle = _shuffle(fields.get("shuffle"))
-    max_attempts = _optional(fields, "max_attempts", lambda v: v.integer(minimum=1))
-    show_answers = _optional(fields, "show_correct_answers", Located.boolean)
+    max_attempts = fields.read("max_attempts", lambda v: v.integer(minimum=1))
+    show_answers = fields.read("show_correct_answers", Located.boolean)
     found_recommendation = fields.require("recommendation")
     recommendation = _recommendation(found_recommendation) if found_recommendation else None
     default_feedback = _feedback(fields.get("feedback"), model.QuestionFeedback())
@@ -44,24 +44,14 @@ def read_quiz(root: Located, lesson: model.Lesson, section_lines: dict[str, int]
     )
 
 
-def _required(fields: YamlMapping, key: str, read):
-    found = fields.require(key)
-    return read(found) if found is not None else None
-
-
-def _optional(fields: YamlMapping, key: str, read):
-    found = fields.get(key)
-    return read(found) if found is not None else None
-
-
 def _shuffle(found: Located | None) -> model.ShufflePolicy:
     if found is None:
         return model.ShufflePolicy()
     fields = found.as_mapping(_SHUFFLE_FIELDS)
     if fields is None:
         return model.ShufflePolicy()
-    questions = _optional(fields, "questions", Located.boolean)
-    choices = _optional(fields, "choices", Located.boolean)
+    questions = fields.read("questions", Located.boolean)
+    choices = fields.read("choices", Located.boolean)
     return model.ShufflePolicy(bool(questions), bool(choices))
 
 
@@ -69,7 +59,7 @@ def _recommendation(found: Located) -> model.Recommendation | None:
     fields = found.as_mapping(_RECOMMENDATION_FIELDS)
     if fields is None:
         return None
-    review = _required(fields, "review", Located.text)
+    review = fields.read("review", Located.text, required=True)
     if review is not None and "{section}" not in review:
         fields.get("review").error("the review message must name the section with '{section}'")
     bands: list[tuple[Located, model.ScoreBand]] = []
@@ -81,8 +71,8 @@ def _recommendation(found: Located) -> model.Recommendation | None:
         band_fields = item.as_mapping(_BAND_FIELDS)
         if band_fields is None:
             continue
-        minimum = _required(band_fields, "min", lambda v: v.integer(0, 100))
-        message = _required(band_fields, "message", Located.text)
+        minimum = band_fields.read("min", lambda v: v.integer(0, 100), required=True)
+        message = band_fields.read("message", Located.text, required=True)
         if minimum is not None and message is not None:
             bands.append((item, model.ScoreBand(minimum, message)))
     seen: dict[int, Located] = {}
@@ -103,8 +93,8 @@ def _feedback(found: Located | None, default: model.QuestionFeedback) -> model.Q
     fields = found.as_mapping(_FEEDBACK_FIELDS) if found is not None else None
     if fields is None:
         return default
-    correct = _optional(fields, "correct", Located.text)
-    incorrect = _optional(fields, "incorrect", Located.text)
+    correct = fields.read("correct", Located.text)
+    incorrect = fields.read("incorrect", Located.text)
     return model.QuestionFeedback(correct or default.correct, incorrect or default.incorrect)
 
 
@@ -140,18 +130,18 @@ def _question(
     fields = item.as_mapping(_QUESTION_FIELDS)
     if fields is None:
         return None
-    question_id = _required(fields, "id", Located.identifier)
+    question_id = fields.read("id", Located.identifier, required=True)
     kind = _kind(fields.get("type"))
-    section_id = _required(fields, "section", Located.identifier)
+    section_id = fields.read("section", Located.identifier, required=True)
     found_section = fields.get("section")
     if section_id is not None and section_lines is not None and section_id not in section_lines:
         hint = did_you_mean(section_id, list(section_lines))
         found_section.error(f"no section {section_id!r} in lesson {lesson.id!r}{hint}; "
                             f"sections: {', '.join(section_lines) or 'none'}")
         section_id = None
-    points = _optional(fields, "points", lambda v: v.integer(minimum=1))
-    stem = _required(fields, "stem", Located.text)
-    explanation = _optional(fields, "explanation", Located.text) or ""
+    points = fields.read("points", lambda v: v.integer(minimum=1))
+    stem = fields.read("stem", Located.text, required=True)
+    explanation = fields.read("explanation", Located.text) or ""
     feedback = _feedback(fields.get("feedback"), default_feedback)
     choices = _choices(fields.require("choices"), kind)
     if None in (question_id, kind, section_id, stem, choices):
@@ -187,13 +177,13 @@ def _choices(found: Located | None, kind: model.QuestionKind | None) -> tuple[mo
         if fields is None:
             complete = False
             continue
-        choice_id = _required(fields, "id", lambda v: v.identifier(max_length=32))
+        choice_id = fields.read("id", lambda v: v.identifier(max_length=32), required=True)
         # true/false choices may leave their text out (so may all while the type is in error)
         default_text = _TRUE_FALSE_TEXT.get(choice_id or "") if kind in (model.QuestionKind.TRUE_FALSE, None) else None
-        text = (_optional if default_text else _required)(fields, "text", Located.text) or default_text
+        text = fields.read("text", Located.text, required=not default_text) or default_text
         found_correct = fields.get("correct")
         correct = found_correct.boolean() if found_correct else False
-        feedback = _optional(fields, "feedback", Located.text) or ""
+        feedback = fields.read("feedback", Located.text) or ""
         if choice_id is None or text is None or correct is None:
             complete = False
             continue

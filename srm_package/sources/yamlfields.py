@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -19,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from srm_package.errors import Problem
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+T = TypeVar("T")
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -309,6 +312,11 @@ class YamlMapping:
         if isinstance(found.node, ScalarNode) and found.node.tag == f"{_TAG}null":
             return None
         return found
+
+    def read(self, key: str, read: Callable[[Located], T | None], *, required: bool = False) -> T | None:
+        """``read`` of the value of ``key``; ``None`` when it is left out (a problem if ``required``)."""
+        found = self.require(key) if required else self.get(key)
+        return read(found) if found is not None else None
 
     def require(self, key: str) -> Located | None:
         found = self.get(key)
