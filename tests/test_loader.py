@@ -229,6 +229,9 @@ BAD_INPUTS = [
        "the front matter; use '##' for sections"),
       (QUIZ_FILE, 23, "questions[1].section", "no section 'more-things' in lesson 'lesson-one'; "
        "sections: basics")]),
+    ("h2 inside a call-out", {LESSON_FILE: _lesson("Keep it simple.", "## Simple")},
+     [(LESSON_FILE, 20, "heading", "a '##' heading starts a section, so it cannot stand inside a list, "
+       "quote or ':::' block; use '###'")]),
     ("duplicate explicit section id", {LESSON_FILE: _lesson("## More Things", "## More Things {#basics}")},
      [(LESSON_FILE, 17, "heading id", "duplicate id 'basics' in this lesson"),
       (QUIZ_FILE, 23, "questions[1].section", "no section 'more-things' in lesson 'lesson-one'; "

@@ -237,6 +237,10 @@ class _BodyWalker:
                 self.error(node, "heading", "'#' headings are not allowed in the body: the lesson "
                            "title comes from the front matter; use '##' for sections")
                 return None
+            if node.tag == "h2":  # not at the top level, where ``sections`` takes them
+                self.error(node, "heading", "a '##' heading starts a section, so it cannot stand inside "
+                           "a list, quote or ':::' block; use '###'")
+                return None
             title, heading_id = self._heading(node)
             return model.Heading(int(node.tag[1]), title, heading_id)
         if kind in ("bullet_list", "ordered_list"):
