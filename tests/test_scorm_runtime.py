@@ -368,6 +368,28 @@ def test_relaunch_after_completion_shows_the_result_and_sends_nothing_new(lms, s
 
 
 @pytest.mark.parametrize("version", VERSIONS)
+def test_relaunch_sends_the_score_a_lost_session_never_sent(lms, scos, seed_course, version):
+    """Every answer was saved, but the final commit with the score never reached the LMS."""
+    questions = seed_course.lessons[0].quiz.questions
+    pattern = [True, False, True, True, False]
+    first = launch(lms, scos, "seed", version)
+    answer_all(first.frame_locator, questions, pattern)
+    first.wait_until_finished()
+    saved = first.cmi()["suspend_data"]
+    cmi: dict[str, Any] = {"suspend_data": saved}
+    if version == "1.2":
+        cmi["core"] = {"entry": "resume", "lesson_status": "incomplete"}
+    else:
+        cmi.update(entry="resume", completion_status="incomplete")
+    again = launch(lms, scos, "seed", version, initial_cmi=cmi)
+    again.wait_until_finished()
+    again.assert_clean()
+    check_result(version, again, percent(questions, pattern), passed=False)
+    assert not [name for name, _ in set_calls(again) if name.startswith("cmi.interactions")]
+    expect(again.frame_locator.locator("[data-result]")).to_be_visible()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
 def test_new_attempt_overwrites_old_state_with_an_empty_one(lms, scos, seed_course, version):
     questions = seed_course.lessons[0].quiz.questions
     stale = leave_after(lms, scos, version, questions, [True, True, True]).next_launch_cmi()

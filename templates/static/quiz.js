@@ -497,8 +497,8 @@
     }
   }
 
-  /** Send one answer to the LMS; when it completes the course, send the score and finish. */
-  function report(question) {
+  /** Send one answer to the LMS; after the course's last answer (a verdict given) also the score, then finish. */
+  function report(question, verdict) {
     if (!recorder || recorder.readOnly) {
       return;
     }
@@ -532,10 +532,9 @@
     });
     lastAnswerAt = now.getTime();
     recorder.saveState(encodeState(), resumeLocation());
-    if (tally(questions).complete) {
+    if (verdict) {
       // the score is committed only now: Moodle grades whatever raw was committed (lms-targets §6)
-      var verdict = showCourseVerdict();
-      if (recorder.complete({ percent: verdict.percent, passed: verdict.passed })) {
+      if (recorder.complete(verdict)) {
         var sent = document.querySelector("[data-lms-result]");
         setTemplateText(sent, {});
         show(sent, true);
@@ -554,16 +553,14 @@
     });
     reveal(question);
     var counts = updateProgress(question.quiz);
+    var verdict = tally(questions).complete ? showCourseVerdict() : null;
     if (fromLearner) {
       safely(function () {
-        report(question);
+        report(question, verdict);
       });
     }
     if (counts.complete) {
       showResult(question.quiz);
-      if (tally(questions).complete) {
-        showCourseVerdict();
-      }
       if (fromLearner && question.quiz.result) {
         question.quiz.result.focus();
       }
@@ -721,8 +718,7 @@
         recorder.completeWithoutScore();
       } else if (recorder && tally(questions).complete && !/^(passed|failed|completed)$/.test(info.status || "")) {
         // a previous session saved every answer but did not get to send the score
-        var verdict = showCourseVerdict();
-        recorder.complete({ percent: verdict.percent, passed: verdict.passed });
+        recorder.complete(showCourseVerdict());
       } else if (recorder) {
         recorder.commit();
       }
