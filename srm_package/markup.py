@@ -7,6 +7,7 @@ same fragment (a choice text, a feedback line) is rendered for several targets.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -41,6 +42,19 @@ def inline_text(markdown: str) -> str:
         return markdown.strip()
     tokens = _INLINE.parseInline(markdown)
     return "".join(_plain(t) for t in tokens).strip()
+
+
+def has_image(markdown: str) -> bool:
+    """Whether ``markdown`` shows an image (which no package carries: the format has none yet)."""
+    return "![" in markdown and any(t.type == "image" for t in walk_inline(_INLINE.parseInline(markdown)))
+
+
+def walk_inline(tokens: list[Token]) -> Iterator[Token]:
+    """Every inline token, depth first (an image's alt text holds tokens of its own)."""
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from walk_inline(token.children)
 
 
 def _plain(token: Token) -> str:

@@ -129,7 +129,7 @@ class _CourseReader:
         items = found.as_sequence()
         if items is None:
             return None
-        lines = [item.text() for item in items]
+        lines = [item.markdown() for item in items]
         return None if None in lines else tuple(lines)
 
     def _citation(self, found: Located | None) -> model.Citation | None:
@@ -139,7 +139,7 @@ class _CourseReader:
         if fields is None:
             return None
         label = fields.read("label", Located.text) if fields.get("label") else "Source"
-        text = fields.read("text", Located.text, required=True)
+        text = fields.read("text", Located.markdown, required=True)
         if label is None or text is None:
             return None
         return model.Citation(label, text)

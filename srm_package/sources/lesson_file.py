@@ -8,7 +8,6 @@ each node to a model block, reporting what the format does not allow.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -18,6 +17,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from srm_package import model
+from srm_package.markup import walk_inline
 from srm_package.sources.yamlfields import Located, Problems, compose, did_you_mean, invalid_id
 
 #: call-out kinds and the title each gets when the source gives none
@@ -141,7 +141,7 @@ def _read_front_matter(node: _Node, file: str, problems: Problems):
     lesson_id = fields.read("id", Located.identifier, required=True)
     number = fields.read("number", lambda v: v.integer(minimum=1), required=True)
     title = fields.read("title", Located.text, required=True)
-    subtitle = fields.read("subtitle", Located.text) if fields.get("subtitle") else ""
+    subtitle = fields.read("subtitle", Located.markdown) if fields.get("subtitle") else ""
     if lesson_id is None or number is None or title is None or subtitle is None:
         return None
     return lesson_id, number, title, subtitle
@@ -322,20 +322,12 @@ class _BodyWalker:
         content = _inline(node)
         if "<" not in content and "![" not in content:
             return  # raw HTML starts with '<' and an image with '![': nothing to report
-        for child in _walk(_PARSER.parseInline(content, self.env)):
+        for child in walk_inline(_PARSER.parseInline(content, self.env)):
             if child.type == "html_inline":
                 self.warning(where, "html", f"raw HTML {child.content!r} is not interpreted; "
                              "it is shown as text")
             elif child.type == "image":
                 self.error(where, "image", "images are not supported yet")
-
-
-def _walk(tokens: list[Token]) -> Iterator[Token]:
-    """Every inline token, depth first (an image's alt text holds tokens of its own)."""
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from _walk(token.children)
 
 
 def _inline(node: _Node) -> str:

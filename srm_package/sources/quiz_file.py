@@ -28,7 +28,7 @@ def read_quiz(root: Located, lesson: model.Lesson, section_lines: dict[str, int]
     problems_before = len(root.problems.errors)
     quiz_id = fields.read("id", Located.identifier) or f"{lesson.id}-quiz"
     title = fields.read("title", Located.text, required=True)
-    instructions = fields.read("instructions", Located.text) or ""
+    instructions = fields.read("instructions", Located.markdown) or ""
     shuffle = _shuffle(fields.get("shuffle"))
     max_attempts = fields.read("max_attempts", lambda v: v.integer(minimum=1))
     show_answers = fields.read("show_correct_answers", Located.boolean)
@@ -59,7 +59,7 @@ def _recommendation(found: Located) -> model.Recommendation | None:
     fields = found.as_mapping(_RECOMMENDATION_FIELDS)
     if fields is None:
         return None
-    review = fields.read("review", Located.text, required=True)
+    review = fields.read("review", Located.markdown, required=True)
     if review is not None and "{section}" not in review:
         fields.get("review").error("the review message must name the section with '{section}'")
     bands: list[tuple[Located, model.ScoreBand]] = []
@@ -72,7 +72,7 @@ def _recommendation(found: Located) -> model.Recommendation | None:
         if band_fields is None:
             continue
         minimum = band_fields.read("min", lambda v: v.integer(0, 100), required=True)
-        message = band_fields.read("message", Located.text, required=True)
+        message = band_fields.read("message", Located.markdown, required=True)
         if minimum is not None and message is not None:
             bands.append((item, model.ScoreBand(minimum, message)))
     seen: dict[int, Located] = {}
@@ -93,8 +93,8 @@ def _feedback(found: Located | None, default: model.QuestionFeedback) -> model.Q
     fields = found.as_mapping(_FEEDBACK_FIELDS) if found is not None else None
     if fields is None:
         return default
-    correct = fields.read("correct", Located.text)
-    incorrect = fields.read("incorrect", Located.text)
+    correct = fields.read("correct", Located.markdown)
+    incorrect = fields.read("incorrect", Located.markdown)
     return model.QuestionFeedback(correct or default.correct, incorrect or default.incorrect)
 
 
@@ -140,8 +140,8 @@ def _question(
                             f"sections: {', '.join(section_lines) or 'none'}")
         section_id = None
     points = fields.read("points", lambda v: v.integer(minimum=1))
-    stem = fields.read("stem", Located.text, required=True)
-    explanation = fields.read("explanation", Located.text) or ""
+    stem = fields.read("stem", Located.markdown, required=True)
+    explanation = fields.read("explanation", Located.markdown) or ""
     feedback = _feedback(fields.get("feedback"), default_feedback)
     choices = _choices(fields.require("choices"), kind)
     if None in (question_id, kind, section_id, stem, choices):
@@ -180,10 +180,10 @@ def _choices(found: Located | None, kind: model.QuestionKind | None) -> tuple[mo
         choice_id = fields.read("id", lambda v: v.identifier(max_length=32), required=True)
         # true/false choices may leave their text out (so may all while the type is in error)
         default_text = _TRUE_FALSE_TEXT.get(choice_id or "") if kind in (model.QuestionKind.TRUE_FALSE, None) else None
-        text = fields.read("text", Located.text, required=not default_text) or default_text
+        text = fields.read("text", Located.markdown, required=not default_text) or default_text
         found_correct = fields.get("correct")
         correct = found_correct.boolean() if found_correct else False
-        feedback = fields.read("feedback", Located.text) or ""
+        feedback = fields.read("feedback", Located.markdown) or ""
         if choice_id is None or text is None or correct is None:
             complete = False
             continue

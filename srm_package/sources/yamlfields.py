@@ -19,6 +19,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from srm_package.errors import Problem
+from srm_package.markup import has_image
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 T = TypeVar("T")
@@ -220,6 +221,14 @@ class Located:
         value = self.node.value.strip()
         if not value:
             self.error("must not be empty")
+            return None
+        return value
+
+    def markdown(self) -> str | None:
+        """Text written in Markdown (a stem, a feedback...); images are refused, as in lessons."""
+        value = self.text()
+        if value is not None and has_image(value):
+            self.error("images are not supported yet")
             return None
         return value
 
