@@ -416,7 +416,7 @@ def allow_axe(offline_page: OfflinePage) -> None:
 
 
 @pytest.mark.parametrize("site", ["none", "scorm12", "kinds", "multi", "hostile"])
-def test_axe_finds_no_serious_violation(offline_page, sites, site):
+def test_axe_finds_no_wcag_violation(offline_page, sites, site):
     allow_axe(offline_page)
     page = open_site(offline_page, sites[site])
     before = run_axe(page)

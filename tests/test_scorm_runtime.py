@@ -36,8 +36,10 @@ from tests.quiz_pages import (
     write_site,
     wrong_choices,
 )
+from tests.support.axe import format_violations, run_axe
 from tests.support.fixtures import LmsOpener
 from tests.support.lms import LmsSession
+from tests.support.paths import AXE_SCRIPT, require_files
 
 VERSIONS = [pytest.param("1.2", id="scorm12"), pytest.param("2004", id="scorm2004")]
 RUNTIME = {"1.2": "scorm12", "2004": "scorm2004"}
@@ -387,6 +389,25 @@ def test_relaunch_sends_the_score_a_lost_session_never_sent(lms, scos, seed_cour
     check_result(version, again, percent(questions, pattern), passed=False)
     assert not [name for name, _ in set_calls(again) if name.startswith("cmi.interactions")]
     expect(again.frame_locator.locator("[data-result]")).to_be_visible()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_axe_inside_the_lms_frame(lms, offline_page, scos, seed_course, version):
+    """WCAG 2.1 AA with what only an LMS brings up: the resume note and the "result sent" line."""
+    require_files(AXE_SCRIPT)
+    # an init script reaches every frame and is not the page's own code, so the SCO's CSP allows it
+    offline_page.page.add_init_script(path=str(AXE_SCRIPT))
+    questions = seed_course.lessons[0].quiz.questions
+    first = leave_after(lms, scos, version, questions, [True, False])
+    again = launch(lms, scos, "seed", version, initial_cmi=first.next_launch_cmi())
+    expect(again.frame_locator.locator("#srm-resume")).to_be_visible()
+    violations = run_axe(again.frame)
+    assert not violations, format_violations(violations)
+    answer_all(again.frame_locator, questions[2:], [True, True, True])
+    again.wait_until_finished()
+    expect(again.frame_locator.locator("[data-lms-result]")).to_be_visible()
+    violations = run_axe(again.frame)
+    assert not violations, format_violations(violations)
 
 
 @pytest.mark.parametrize("version", VERSIONS)
