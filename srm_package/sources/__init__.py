@@ -212,11 +212,7 @@ class _CourseReader:
         if quiz_path is None:
             return None
         quiz = self._quiz(quiz_path, found_quiz, source)
-        if quiz is None:
-            return None
-        lesson = source.lesson
-        return model.Lesson(lesson.id, lesson.number, lesson.title, lesson.subtitle, lesson.intro,
-                            lesson.sections, quiz)
+        return dataclasses.replace(source.lesson, quiz=quiz) if quiz is not None else None
 
     def _quiz(self, path: PurePosixPath, where: Located, source: LessonSource) -> model.Quiz | None:
         shown = str(self.dir / path)
