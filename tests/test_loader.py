@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -359,3 +360,23 @@ def test_question_feedback_defaults_come_from_the_quiz(tmp_path: Path) -> None:
     q_one, q_two = load_course(write_course(tmp_path, {QUIZ_FILE: quiz})).course.questions
     assert q_one.feedback == model.QuestionFeedback("Well done.", "Not yet.")
     assert q_two.feedback == model.QuestionFeedback("Well done.", "Think again.")
+
+
+def test_the_examples_of_the_format_documentation_load(tmp_path: Path) -> None:
+    """docs/source-format.md: its course.yaml, lesson and quiz load together, call-outs included."""
+    doc = (Path(__file__).parent.parent / "docs" / "source-format.md").read_text(encoding="utf-8")
+    blocks = [(info, textwrap.dedent(body)) for info, body in
+              re.findall(r"^ *```(\w+)\n(.*?)^ *```$", doc, flags=re.MULTILINE | re.DOTALL)]
+    course, quiz = (body for info, body in blocks if info == "yaml")
+    lesson, *snippets = (body for info, body in blocks if info == "markdown")
+    # the quiz example points at a section of the full lesson that the lesson example leaves out
+    lesson += "\n## Customer Responsibility {#customer-responsibility}\n\n" + "\n".join(snippets)
+    write_course(tmp_path, {"course.yaml": course, LESSON_FILE: None, QUIZ_FILE: None,
+                            "lessons/13-shared-responsibility-model.md": lesson,
+                            "lessons/13-shared-responsibility-model.quiz.yaml": quiz})
+    loaded = load_course(tmp_path)
+    assert not loaded.warnings
+    (only,) = loaded.course.lessons
+    blocks_of_last = only.sections[-1].blocks
+    assert [type(b).__name__ for b in blocks_of_last] == ["Callout", "Callout", "Comparison"]
+    assert only.quiz is not None and only.quiz.max_attempts == 2
