@@ -110,7 +110,7 @@ def compose(text: str, file: str, problems: Problems, line_offset: int = 0, *, w
     """Parse ``text`` into a node tree; ``None`` always comes with a problem: a syntax error,
     or ``what`` (``"the file"``, ``"the front matter"``...) holding no value at all."""
     try:
-        if _may_nest_deeply(text) and _depth(text) > _MAX_DEPTH:
+        if _may_nest_deeply(text) and _nests_too_deeply(text):
             problems.error(file, 1 + line_offset, 1, "", f"the YAML nests more than {_MAX_DEPTH} levels deep")
             return None
         root = yaml.compose(text, Loader=_Loader)
@@ -143,15 +143,19 @@ def _may_nest_deeply(text: str) -> bool:
     return text.count("[") + text.count("{") + longest > 1000
 
 
-def _depth(text: str) -> int:
-    depth = deepest = 0
+def _nests_too_deeply(text: str) -> bool:
+    """Deeper than ``_MAX_DEPTH``, found by reading events only that far. (From PyYAML
+    6.0.4, libyaml itself refuses flow collections 1,000 deep, while scanning ahead: that
+    comes out as a YAML syntax error instead.)"""
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
-            deepest = max(deepest, depth)
+            if depth > _MAX_DEPTH:
+                return True
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    return deepest
+    return False
 
 
 @dataclass
