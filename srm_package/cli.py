@@ -104,7 +104,7 @@ def check(source_dir: Path, output_format: str) -> None:
     )
     for lesson in course.lessons:
         questions = len(lesson.quiz.questions) if lesson.quiz else 0
-        click.echo(f"  Lesson {lesson.number}: {lesson.title} "
+        click.echo(f"  {lesson.label} "
                    f"({len(lesson.sections)} sections, {questions} questions)")
 
 

@@ -66,9 +66,18 @@ class Rule:
     """A thematic break (``---``)."""
 
 
+#: call-out kinds and the title each gets when the source gives none
+CALLOUT_TITLES = {
+    "key-principle": "Key principle",
+    "exam-tip": "Exam tip",
+    "note": "Note",
+    "warning": "Warning",
+}
+
+
 @dataclass(frozen=True)
 class Callout:
-    """A named box: ``key-principle``, ``exam-tip``, ``note``, ``warning``..."""
+    """A named box of one of the ``CALLOUT_TITLES`` kinds."""
 
     kind: str
     title: Markdown
@@ -113,6 +122,11 @@ class Lesson:
     intro: tuple[Block, ...]
     sections: tuple[Section, ...]
     quiz: Quiz | None = None
+
+    @property
+    def label(self) -> str:
+        """Its name in navigation, page titles and LMSs: ``Lesson 13: Shared Responsibility Model``."""
+        return f"Lesson {self.number}: {self.title}"
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:

@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 from srm_package.errors import BuildError
 from srm_package.markup import inline_html, inline_text
 from srm_package.model import (
+    CALLOUT_TITLES,
     Block,
     Callout,
     Comparison,
@@ -80,12 +81,6 @@ _RESPONSE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 #: SCORM 2004 interaction descriptions are localized strings of at most 250 characters
 _DESCRIPTION_LIMIT = 250
 
-_CALLOUT_TITLES = {
-    "key-principle": "Key principle",
-    "exam-tip": "Exam tip",
-    "note": "Note",
-    "warning": "Warning",
-}
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -141,7 +136,7 @@ def render_lesson_page(course: Course, lesson: Lesson, *, stylesheet_href: str) 
         page,
         stylesheet_href=stylesheet_href,
         scripts=[],
-        page_title=f"Lesson {lesson.number}: {lesson.title} — {course.title}",
+        page_title=f"{lesson.label} — {course.title}",
         lesson=lesson,
     )
 
@@ -349,7 +344,7 @@ class _Page:
     def callout_title(self, callout: Callout) -> Markup:
         if callout.title:
             return Markup(inline_html(callout.title))
-        return escape(_CALLOUT_TITLES.get(callout.kind, callout.kind.replace("-", " ").capitalize()))
+        return escape(CALLOUT_TITLES.get(callout.kind, callout.kind.replace("-", " ").capitalize()))
 
     def kind(self, block: Block) -> str:
         """The template branch for ``block``: its class name in lower case."""
@@ -429,7 +424,7 @@ def _child_block_lists(block: Block) -> list[tuple[Block, ...]]:
 def _site_title(course: Course) -> str:
     if len(course.lessons) == 1:
         lesson = course.lessons[0]
-        return f"Lesson {lesson.number}: {lesson.title} — {course.title}"
+        return f"{lesson.label} — {course.title}"
     return course.title
 
 

@@ -20,13 +20,7 @@ from srm_package import model
 from srm_package.markup import walk_inline
 from srm_package.sources.yamlfields import Located, Problems, compose, did_you_mean, invalid_id
 
-#: call-out kinds and the title each gets when the source gives none
-CALLOUT_TITLES = {
-    "key-principle": "Key principle",
-    "exam-tip": "Exam tip",
-    "note": "Note",
-    "warning": "Warning",
-}
+CALLOUT_TITLES = model.CALLOUT_TITLES
 COMPARISON = "comparison"
 
 _FRONT_MATTER_FIELDS = ("id", "number", "title", "subtitle")

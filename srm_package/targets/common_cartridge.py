@@ -37,7 +37,7 @@ from srm_package.targets.canvas_meta import (
     wiki_page,
 )
 from srm_package.targets.canvas_qti import meta_identifier, quiz_summary
-from srm_package.targets.identifiers import lesson_title, stable_id
+from srm_package.targets.identifiers import stable_id
 from srm_package.targets.ims_cp import (
     LEARNING_APPLICATION_RESOURCE,
     Resource,
@@ -78,7 +78,7 @@ def build_artifact(course: Course) -> Artifact:
         html = render_lesson_page(course, lesson, stylesheet_href=f"../{STYLESHEET}")
         entries[page_href] = wiki_page(html, identifier=page_id)
         resources.append(Resource(page_id, "webcontent", (page_href,), href=page_href, dependencies=(css_id,)))
-        children = [(page_id, lesson_title(lesson), "WikiPage")]
+        children = [(page_id, lesson.label, "WikiPage")]
         if lesson.quiz is not None:
             quiz_resources, quiz_entries = _quiz_part(course, lesson.quiz)
             resources += quiz_resources
@@ -132,7 +132,7 @@ def _quiz_part(course: Course, quiz: Quiz) -> tuple[list[Resource], dict[str, by
 
 def _lesson_folder(course: Course, lesson: Lesson, children: list[tuple[str, str, str]]) -> etree._Element:
     return M.item(
-        M.title(lesson_title(lesson)),
+        M.title(lesson.label),
         *(
             M.item(M.title(title), identifier=stable_id("org_item_", course.id, ref), identifierref=ref)
             for ref, title, _ in children
@@ -144,7 +144,7 @@ def _lesson_folder(course: Course, lesson: Lesson, children: list[tuple[str, str
 def _module(course: Course, lesson: Lesson, children: list[tuple[str, str, str]]) -> Module:
     return Module(
         identifier=stable_id("module_", course.id, lesson.id),
-        title=lesson_title(lesson),
+        title=lesson.label,
         items=tuple(
             ModuleItem(
                 identifier=stable_id("module_item_", course.id, ref),

@@ -14,7 +14,7 @@ import hashlib
 import textwrap
 
 from srm_package.markup import inline_text
-from srm_package.model import Lesson, Question
+from srm_package.model import Question
 
 #: Canvas answer ids are integers; five digits keep clashes inside one question rare
 _ANSWER_NUMBER_LOW = 10_000
@@ -63,8 +63,3 @@ def question_name(question: Question, width: int = 100) -> str:
     if len(collapsed) <= width:
         return collapsed
     return textwrap.shorten(text, width=width, placeholder="…")
-
-
-def lesson_title(lesson: Lesson) -> str:
-    """A lesson's name in an LMS: Canvas module and page item, cartridge section, Moodle category."""
-    return f"Lesson {lesson.number}: {lesson.title}"

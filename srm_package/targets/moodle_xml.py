@@ -20,7 +20,7 @@ from srm_package.model import Course, Lesson, Question, QuestionKind, Quiz
 from srm_package.package import Artifact
 from srm_package.targets.canvas_qti import quiz_summary
 from srm_package.targets.element_template import TemplateCache
-from srm_package.targets.identifiers import lesson_title, question_name
+from srm_package.targets.identifiers import question_name
 
 #: Moodle's default penalty per wrong try (interactive behaviour): 1/3 for multichoice
 _PENALTY = {
@@ -54,7 +54,7 @@ def document(course: Course, *, categories: bool = True) -> bytes:
 
 def category_path(lesson: Lesson) -> str:
     # "/" separates levels in Moodle's category paths; "//" is a literal slash
-    return f"$course$/top/{lesson_title(lesson).replace('/', '//')}"
+    return f"$course$/top/{lesson.label.replace('/', '//')}"
 
 
 # ------------------------------------------------------------------ categories
