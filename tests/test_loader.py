@@ -170,6 +170,8 @@ BAD_INPUTS = [
      [("course.yaml", 1, "author", "missing required field 'author'")]),
     ("wrong type: points", {QUIZ_FILE: _quiz("    section: basics\n", "    section: basics\n    points: many\n")},
      [(QUIZ_FILE, 12, "questions[0].points", "expected a whole number; found 'many'")]),
+    ("points above 99", {QUIZ_FILE: _quiz("    section: basics\n", "    section: basics\n    points: 150\n")},
+     [(QUIZ_FILE, 12, "questions[0].points", "must be between 1 and 99; found 150")]),
     ("wrong type: correct", {QUIZ_FILE: _quiz("        correct: true\n        feedback: Yes.",
                                                                  "        correct: sure\n        feedback: Yes.")},
      [(QUIZ_FILE, 16, "questions[0].choices[0].correct", "expected true or false; found 'sure'")]),

@@ -11,6 +11,7 @@ _FEEDBACK_FIELDS = ("correct", "incorrect")
 _SHUFFLE_FIELDS = ("questions", "choices")
 _RECOMMENDATION_FIELDS = ("bands", "review")
 _BAND_FIELDS = ("min", "message")
+_MAX_POINTS = 99
 _QUESTION_FIELDS = ("id", "type", "section", "points", "stem", "choices", "explanation", "feedback")
 _CHOICE_FIELDS = ("id", "text", "correct", "feedback")
 _KINDS = {kind.value: kind for kind in model.QuestionKind}
@@ -139,7 +140,8 @@ def _question(
         found_section.error(f"no section {section_id!r} in lesson {lesson.id!r}{hint}; "
                             f"sections: {', '.join(section_lines) or 'none'}")
         section_id = None
-    points = fields.read("points", lambda v: v.integer(minimum=1))
+    # at most 99: a Common Cartridge carries points as cc_weighting, an integer from 0 to 99
+    points = fields.read("points", lambda v: v.integer(minimum=1, maximum=_MAX_POINTS))
     stem = fields.read("stem", Located.markdown, required=True)
     explanation = fields.read("explanation", Located.markdown) or ""
     feedback = _feedback(fields.get("feedback"), default_feedback)
