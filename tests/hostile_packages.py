@@ -22,6 +22,8 @@ from typing import BinaryIO
 from lxml import etree
 from lxml.builder import ElementMaker
 
+from tests.hostile_backups import backup_cases, backup_entries, tgz
+
 Entries = dict[str, bytes]
 
 CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
@@ -871,6 +873,8 @@ def corpus(secret: Path) -> list[Case]:
         Case("document-too-large", "input.too-large", _sparse_moodle_xml),
         Case("pipe", "input.unreadable", _fifo),
         Case("unknown-xml-root", "input.unknown-kind", _raw_case("rss.xml", lambda: xml_bytes(etree.Element("rss")))),
+        # ---- Moodle backups
+        *backup_cases(Case),
     ]
 
 
@@ -892,4 +896,5 @@ BASELINES: dict[str, tuple[str, Callable[[Path], Path]]] = {
     "canvas-qti": ("canvas-qti", _zip_case("base-canvas-qti.zip", canvas_qti_entries)),
     "cc": ("cc11", _zip_case("base-cc.imscc", cc_entries)),
     "moodle-xml": ("moodle-xml", _raw_case("base-moodle.xml", moodle_xml)),
+    "moodle-backup": ("moodle-backup", _raw_case("base-backup.mbz", lambda: tgz(backup_entries()))),
 }

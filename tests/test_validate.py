@@ -226,7 +226,8 @@ def test_hand_made_baselines_pass_with_and_without_schemas(name, tmp_path, schem
         payload = as_json(result)
         assert payload["packages"][0]["kind"] == kind
         assert payload["packages"][0]["findings"] == []
-        assert ("schema.invalid" in payload["packages"][0]["checks"]) == bool(extra) or kind == "moodle-xml"
+        assert ("schema.invalid" in payload["packages"][0]["checks"]) == bool(extra) or kind in (
+            "moodle-xml", "moodle-backup")
 
 
 def test_schema_violation_is_reported_with_its_line(tmp_path, schemas):
@@ -376,7 +377,8 @@ def test_every_built_package_passes_with_and_without_schemas(target, built, sche
         assert checked["findings"] == []
         assert checked["kind"] != "unknown"
         assert len(checked["checks"]) >= 5
-        assert ("schema.invalid" in checked["checks"]) == bool(extra) or checked["kind"] in ("html", "moodle-xml")
+        assert ("schema.invalid" in checked["checks"]) == bool(extra) or checked["kind"] in (
+            "html", "moodle-xml", "moodle-backup")
 
 
 def test_validating_dist_after_a_real_build_exits_0(tmp_path, schemas):

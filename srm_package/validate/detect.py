@@ -16,6 +16,7 @@ from srm_package.validate import canvas_qti, cc, scorm
 
 ZIP_SUFFIXES = (".zip", ".imscc")
 XML_SUFFIXES = (".xml",)
+MOODLE_BACKUP_SUFFIXES = (".mbz",)
 #: how deep a folder argument is searched for packages
 MAX_SCAN_DEPTH = 4
 
@@ -23,6 +24,7 @@ MAX_SCAN_DEPTH = 4
 class InputKind(str, Enum):
     ZIP = "zip"
     XML = "xml"
+    MOODLE_BACKUP = "mbz"
     PACKAGE_FOLDER = "package-folder"
     SITE = "html"
     FOLDER = "folder"
@@ -41,6 +43,8 @@ def input_kind(path: Path) -> InputKind:
         return InputKind.ZIP
     if suffix in XML_SUFFIXES:
         return InputKind.XML
+    if suffix in MOODLE_BACKUP_SUFFIXES:
+        return InputKind.MOODLE_BACKUP
     return _sniff(path)
 
 
@@ -69,7 +73,7 @@ def scan(folder: Path, depth: int = 0) -> list[tuple[Path, InputKind]]:
         if kind is InputKind.FOLDER:
             if depth < MAX_SCAN_DEPTH:
                 found += scan(path, depth + 1)
-        elif kind is not InputKind.UNKNOWN and (path.is_dir() or path.suffix.lower() in ZIP_SUFFIXES + XML_SUFFIXES):
+        elif kind is not InputKind.UNKNOWN and (path.is_dir() or path.suffix.lower() in ZIP_SUFFIXES + XML_SUFFIXES + MOODLE_BACKUP_SUFFIXES):
             found.append((path, kind))
     return found
 

@@ -105,6 +105,15 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     "moodle.fractions-sum": (E, "a multiple-answer question's positive fractions add up to 100"),
     "moodle.truefalse": (E, "a true/false question has one 100% answer"),
     "moodle.duplicate-idnumber": (E, "question idnumbers are unique"),
+    # Moodle course backups (.mbz)
+    "mbz.not-an-archive": (E, "the backup is a gzip'd tar or a zip"),
+    "mbz.corrupt": (E, "the backup archive reads completely"),
+    "mbz.member-type": (E, "every member of the backup is a file or a folder"),
+    "mbz.tar-extension": (W, "member names fit plain tar headers (Moodle ignores pax and GNU extensions)"),
+    "mbz.index-missing": (E, "moodle_backup.xml is at the root of the backup"),
+    "mbz.not-moodle2": (E, "moodle_backup.xml starts the way Moodle recognises a Moodle 2+ backup"),
+    "mbz.index-invalid": (E, "moodle_backup.xml lists its folders inside the backup"),
+    "mbz.file-missing": (E, "every file Moodle's restore reads for what the index lists is in the backup"),
     # HTML pages and their CSS
     "html.encoding": (W, "the page is UTF-8"),
     "html.parse": (E, "the page parses as HTML"),

@@ -13,6 +13,7 @@ from srm_package.validate.findings import PackageResult
 from srm_package.validate.html_pages import check_pages
 from srm_package.validate.limits import DEFAULT_LIMITS, Limits
 from srm_package.validate.manifest import MANIFEST, check_manifest
+from srm_package.validate.moodle_backup import check_moodle_backup
 from srm_package.validate.moodle_xml import check_moodle_xml
 from srm_package.validate.qti import Flavour, check_qti
 from srm_package.validate.safe_xml import local_name, namespace_of
@@ -32,8 +33,8 @@ def run_validation(paths: Iterable[Path], schemas_dir: Path | None = None, stric
             found = scan(path)
             if not found:
                 ctx = PackageCheck(str(path), limits, schemas_dir, kind="folder")
-                ctx.report("input.empty-folder", "holds no package (.zip, .imscc, Moodle .xml, package or "
-                                                 "site folder)")
+                ctx.report("input.empty-folder", "holds no package (.zip, .imscc, .mbz, Moodle .xml, "
+                                                 "package or site folder)")
                 results.append(ctx.result())
             results += [_validate_one(p, kind, schemas_dir, limits) for p, kind in found]
         else:
@@ -50,18 +51,20 @@ def _promote(result: PackageResult) -> PackageResult:
 def _validate_one(path: Path, kind: InputKind, schemas_dir: Path | None, limits: Limits) -> PackageResult:
     ctx = PackageCheck(str(path), limits, schemas_dir)
     try:
-        if kind in (InputKind.ZIP, InputKind.XML) and not path.is_file():
+        if kind in (InputKind.ZIP, InputKind.XML, InputKind.MOODLE_BACKUP) and not path.is_file():
             ctx.report("input.unreadable", "is not a regular file (a device or pipe would never end)")
         elif kind is InputKind.ZIP:
             _validate_zip(ctx, path)
         elif kind is InputKind.XML:
             _validate_xml_file(ctx, path)
+        elif kind is InputKind.MOODLE_BACKUP:
+            check_moodle_backup(ctx, path)
         elif kind in (InputKind.PACKAGE_FOLDER, InputKind.SITE):
             _validate_folder(ctx, path, kind)
         else:
             ctx.report("input.unknown-kind", "is not a package srm-package validates: give a SCORM or Canvas "
-                                             "QTI .zip, a Common Cartridge .imscc, a Moodle XML .xml, or a "
-                                             "folder of them")
+                                             "QTI .zip, a Common Cartridge .imscc, a Moodle backup .mbz, "
+                                             "a Moodle XML .xml, or a folder of them")
     except OSError as error:
         ctx.report("input.unreadable", f"cannot be read: {error.strerror or error}")
     except Exception as error:  # noqa: BLE001 - hostile input must never end in a traceback

@@ -1,0 +1,140 @@
+"""A small hand-made Moodle backup (.mbz), and broken or hostile ones made from it.
+
+The baseline is the least a course backup holds for Moodle's restore (an index, the root
+files, the course, one section with one Page), written here by hand, not by our target.
+Each case changes one thing and names the check that must catch it (see hostile_packages).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import tarfile
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+Entries = dict[str, bytes]
+_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def _doc(root: etree._Element) -> bytes:
+    etree.indent(root)
+    return _DECLARATION + etree.tostring(root, encoding="UTF-8")
+
+
+def _row(parent: etree._Element | None, tag: str, **fields: str) -> etree._Element:
+    row = etree.Element(tag) if parent is None else etree.SubElement(parent, tag)
+    for name, value in fields.items():
+        etree.SubElement(row, name).text = value
+    return row
+
+
+def _index(activity_directory: str = "activities/page_7") -> bytes:
+    root = etree.Element("moodle_backup")
+    information = _row(root, "information", name="demo.mbz", moodle_version="2024100700",
+                       moodle_release="4.5", backup_version="2024100700", backup_release="4.5",
+                       backup_date="1767225600", original_course_id="3")
+    _row(etree.SubElement(information, "details"), "detail", type="course", format="moodle2", mode="10")
+    contents = etree.SubElement(information, "contents")
+    _row(etree.SubElement(contents, "activities"), "activity", moduleid="7", sectionid="5", modulename="page",
+         title="Demo page", directory=activity_directory)
+    _row(etree.SubElement(contents, "sections"), "section", sectionid="5", title="Week 1",
+         directory="sections/section_5")
+    _row(contents, "course", courseid="3", title="demo", directory="course")
+    settings = etree.SubElement(information, "settings")
+    for name, value in (("users", "0"), ("activities", "1")):
+        _row(settings, "setting", level="root", name=name, value=value)
+    return _doc(root)
+
+
+def _empty(tag: str, *children: str) -> bytes:
+    root = etree.Element(tag)
+    for name in children:
+        etree.SubElement(root, name)
+    return _doc(root)
+
+
+def backup_entries() -> Entries:
+    page = etree.Element("activity", id="2", moduleid="7", modulename="page", contextid="30")
+    _row(page, "page", name="Demo page", content="<p>Hello</p>", contentformat="1")
+    return {
+        "moodle_backup.xml": _index(),
+        "files.xml": _empty("files"),
+        "roles.xml": _empty("roles_definition"),
+        "groups.xml": _empty("groups"),
+        "scales.xml": _empty("scales_definition"),
+        "outcomes.xml": _empty("outcomes_definition"),
+        "questions.xml": _empty("question_categories"),
+        "course/course.xml": _doc(_row(None, "course", shortname="demo", fullname="Demo", format="topics")),
+        "course/roles.xml": _empty("roles", "role_overrides", "role_assignments"),
+        "sections/section_5/section.xml": _doc(_row(None, "section", number="1", name="Week 1", sequence="7")),
+        "activities/page_7/module.xml": _doc(_row(None, "module", modulename="page", sectionid="5")),
+        "activities/page_7/page.xml": _doc(page),
+        "activities/page_7/roles.xml": _empty("roles", "role_overrides", "role_assignments"),
+        "activities/page_7/grades.xml": _empty("activity_gradebook", "grade_items"),
+    }
+
+
+def tgz(entries: Entries, extra: Callable[[tarfile.TarFile], None] | None = None,
+        tar_format: int = tarfile.USTAR_FORMAT) -> bytes:
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tar_format) as tar:
+        for name, data in entries.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(data), 1767225600
+            tar.addfile(info, io.BytesIO(data))
+        if extra is not None:
+            extra(tar)
+    return gzip.compress(raw.getvalue(), mtime=0)
+
+
+def _case(file_name: str, build: Callable[[], bytes]) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        path = folder / file_name
+        path.write_bytes(build())
+        return path
+    return make
+
+
+def _without(name: str) -> Callable[[], bytes]:
+    return lambda: tgz({k: v for k, v in backup_entries().items() if k != name})
+
+
+def _replaced(name: str, data: bytes) -> Callable[[], bytes]:
+    return lambda: tgz({**backup_entries(), name: data})
+
+
+def _symlink(tar: tarfile.TarFile) -> None:
+    info = tarfile.TarInfo("files/ab/passwd")
+    info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    tar.addfile(info)
+
+
+def _extended_name() -> bytes:
+    return tgz({**backup_entries(), "files/" + "x" * 120: b"data"}, tar_format=tarfile.PAX_FORMAT)
+
+
+def backup_cases(case: type) -> list:
+    """The corpus cases for ``.mbz`` files; ``case`` is hostile_packages.Case."""
+    baseline = backup_entries
+    index = "moodle_backup.xml"
+    return [
+        case("mbz-not-an-archive", "mbz.not-an-archive", _case("text.mbz", lambda: b"not a backup at all\n")),
+        case("mbz-truncated", "mbz.corrupt", _case("truncated.mbz", lambda: tgz(baseline())[:-40])),
+        case("mbz-symlink", "mbz.member-type", _case("link.mbz", lambda: tgz(baseline(), _symlink)),
+             member="files/ab/passwd"),
+        case("mbz-pax-name", "mbz.tar-extension", _case("pax.mbz", _extended_name), exit_code=0,
+             member="files/" + "x" * 120),
+        case("mbz-slip", "zip.path-traversal", _case("slip.mbz", lambda: tgz({**baseline(), "../evil.sh": b"x"})),
+             member="../evil.sh"),
+        case("mbz-index-missing", "mbz.index-missing", _case("no-index.mbz", _without(index))),
+        case("mbz-single-quoted-declaration", "mbz.not-moodle2",
+             _case("lxml-declaration.mbz", _replaced(index, _index().replace(b'"1.0"', b"'1.0'", 1)
+                                                      .replace(b'"UTF-8"', b"'UTF-8'", 1))), member=index),
+        case("mbz-folder-outside", "mbz.index-invalid",
+             _case("outside.mbz", _replaced(index, _index("../activities/page_7"))), member=index),
+        case("mbz-activity-file-missing", "mbz.file-missing",
+             _case("no-page.mbz", _without("activities/page_7/page.xml")), member="activities/page_7/page.xml"),
+    ]
