@@ -8,6 +8,7 @@ import re
 import zipfile
 from dataclasses import replace
 
+import lxml.html as lxml_html
 import pytest
 from lxml import etree
 
@@ -77,8 +78,8 @@ def test_manifest_follows_moodles_rules(entries):
 def test_moodle_restores_sections_pages_and_quizzes(course, entries):
     restored = read_cartridge_as_moodle(entries)
     assert restored.title == course.title
-    # section 0 ("General") holds nothing; lesson n is section n
-    assert restored.sections[0] == (course.title, [])
+    # section 0 ("General") holds the course overview page; lesson n is section n
+    assert [(a.kind, a.title) for a in restored.sections[0][1]] == [("page", course.title)]
     assert len(restored.sections) == len(course.lessons) + 1
     for (summary, activities), lesson in zip(restored.sections[1:], course.lessons, strict=True):
         assert summary == f"Lesson {lesson.number}: {lesson.title}"
@@ -114,7 +115,7 @@ def test_canvas_imports_pages_quiz_and_modules(course, entries):
     imported = read_cartridge_as_canvas(entries)
     assert imported.package_type == "canvas_cartridge"
     page_ids = {common_cartridge.page_identifier(course, lesson): lesson for lesson in course.lessons}
-    assert set(imported.pages) == set(page_ids)
+    assert set(imported.pages) == set(page_ids) | {common_cartridge.overview_identifier(course)}
     for page_id, lesson in page_ids.items():
         title, state = imported.pages[page_id]
         assert lesson.title in title and state == "active"
@@ -134,12 +135,26 @@ def test_canvas_imports_pages_quiz_and_modules(course, entries):
         assert [(kind, ref) for kind, ref, _, _ in items] == expected
 
 
-def test_stylesheet_is_packaged_and_linked(entries):
-    assert common_cartridge.STYLESHEET in entries
-    page = next(v for k, v in entries.items() if k.startswith("wiki_content/"))
-    assert f'href="../{common_cartridge.STYLESHEET}"'.encode() in page
-    # the cartridge carries no other asset, so the stylesheet may not load one
-    assert not re.search(rb"url\(\s*['\"]?(?!data:)|@import", entries[common_cartridge.STYLESHEET])
+def test_pages_need_no_stylesheet_ids_or_in_page_links(entries):
+    """Moodle's import strips ids and <link> (lms-targets §7): the pages carry none and style inline."""
+    pages = [v.decode() for k, v in entries.items() if k.startswith("wiki_content/")]
+    assert pages and not [k for k in entries if k.endswith(".css")]
+    for page in pages:
+        assert "<link" not in page and "<script" not in page and ' id="' not in page
+        assert 'href="#' not in page
+        assert "style-src 'unsafe-inline'" in page and "default-src 'none'" in page
+    callouts = [page for page in pages if 'class="callout' in page]
+    assert all('class="callout callout-' in page and '" style="' in page for page in callouts)
+
+
+def test_every_organization_item_holds_content(course, entries):
+    """Open edX makes a chapter of every depth-2 item: none may be empty."""
+    root = etree.fromstring(entries["imsmanifest.xml"])
+    (top,) = root.xpath("/cc:manifest/cc:organizations/cc:organization/cc:item", namespaces=CC)
+    for item in top.xpath("cc:item", namespaces=CC):
+        assert item.get("identifierref") or item.xpath("cc:item[@identifierref]", namespaces=CC)
+    overview = lxml_html.document_fromstring(entries["wiki_content/course-overview.html"]).text_content()
+    assert course.title in overview and all(lesson.label in overview for lesson in course.lessons)
 
 
 def test_a_resource_listed_twice_or_without_its_file_is_refused():

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from srm_package.loader import load_course
 from srm_package.markup import inline_text
 from srm_package.model import Course, QuestionKind
-from srm_package.render import render_lesson_page, stylesheet
+from srm_package.targets.portable_page import course_overview_document, lesson_document
+from tests.conftest import ROOT
 from tests.quiz_courses import hostile_course, kinds_course, multi_lesson_course
 from tests.quiz_pages import (
     answer,
@@ -433,25 +435,27 @@ def test_axe_finds_no_wcag_violation(offline_page, sites, site):
     assert not after, format_violations(after)
 
 
-def test_axe_on_the_lesson_page(offline_page, tmp_path, seed_course):
-    (tmp_path / "page.html").write_text(
-        render_lesson_page(seed_course, seed_course.lessons[0], stylesheet_href="site.css"),
-        encoding="utf-8",
-    )
-    (tmp_path / "site.css").write_bytes(stylesheet())
+def portable_pages(folder: Path, seed_course) -> list[Path]:
+    """The LMS-native pages (cartridge pages, Moodle backup Pages) of the seed and every-kind courses."""
+    every_kind = load_course(ROOT / "tests" / "roots" / "every-kind").course
+    documents = {"overview.html": course_overview_document(every_kind),
+                 "seed.html": lesson_document(seed_course, seed_course.lessons[0])}
+    documents |= {f"{lesson.id}.html": lesson_document(every_kind, lesson) for lesson in every_kind.lessons}
+    for name, text in documents.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return [folder / name for name in documents]
+
+
+def test_axe_on_the_lms_native_pages(offline_page, tmp_path, seed_course):
     allow_axe(offline_page)
-    offline_page.open(tmp_path, "page.html")
-    violations = run_axe(offline_page.page)
-    assert not violations, format_violations(violations)
+    for page in portable_pages(tmp_path, seed_course):
+        offline_page.open(tmp_path, page.name)
+        violations = run_axe(offline_page.page)
+        assert not violations, f"{page.name}: {format_violations(violations)}"
 
 
 def test_vnu_finds_no_error(sites, tmp_path, seed_course):
-    lesson_page = tmp_path / "lesson.html"
-    lesson_page.write_text(
-        render_lesson_page(seed_course, seed_course.lessons[0], stylesheet_href="site.css"),
-        encoding="utf-8",
-    )
-    pages = [directory / "index.html" for directory in sites.values()] + [lesson_page]
+    pages = [directory / "index.html" for directory in sites.values()] + portable_pages(tmp_path, seed_course)
     errors = run_vnu(pages)
     assert not errors, "\n".join(map(str, errors))
 

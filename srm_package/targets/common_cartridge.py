@@ -3,15 +3,20 @@
 One file, two readings (lms-targets 1.3, 2.2):
 
 * **Moodle** (course Restore) reads the standard part: the organization, where each
-  item at depth 2 becomes a course section, numbered from 0 in order. The first one
-  is a course item with no children (it becomes the "General" section 0, summary =
-  course title), so that lesson *n* lands in section *n*; below each lesson come its
-  page (``webcontent`` HTML → Page) and its quiz (``…/assessment`` → Quiz, read from
-  the CC-profile QTI, the first and only ``file`` of the resource).
+  item at depth 2 becomes a course section, numbered from 0 in order and named "New
+  section" (the item's title goes into the section summary; measured, lms-targets §7).
+  The first one is the course overview page (section 0, "General"), so that lesson *n*
+  lands in section *n*; below each lesson come its page (``webcontent`` HTML → Page)
+  and its quiz (``…/assessment`` → Quiz, read from the CC-profile QTI, the first and
+  only ``file`` of the resource). Moodle's converter fixes every quiz at 4 marks, grade
+  10 and no review: the ``moodle-backup`` target is the native Moodle course.
 * **Canvas** sees ``course_settings/canvas_export.txt`` and switches to its own
   cartridge importer: Pages from ``wiki_content/``, the Quiz from
   ``non_cc_assessments/<ident>.xml.qti`` + ``<ident>/assessment_meta.xml``, Modules
   from ``course_settings/module_meta.xml``. Moodle ignores those files.
+
+Pages are ``portable_page`` documents: no ids, no stylesheet, presentation inline, because
+Moodle's import strips ids and ``<link>`` and Canvas keeps only a page's body.
 
 The manifest declares the CC 1.1 namespace as the default one, first thing after the
 XML declaration, so that Moodle's version sniffing (first 500 bytes) finds it, and it
@@ -26,7 +31,6 @@ from lxml.builder import ElementMaker
 
 from srm_package.model import Course, Lesson, Quiz
 from srm_package.package import Artifact
-from srm_package.render import render_lesson_page, stylesheet
 from srm_package.targets import qti
 from srm_package.targets.canvas_meta import (
     ASSESSMENT_META,
@@ -44,6 +48,7 @@ from srm_package.targets.ims_cp import (
     check_package,
     resources_element,
 )
+from srm_package.targets.portable_page import course_overview_document, lesson_document
 
 TARGET = "cc"
 MANIFEST = "imsmanifest.xml"
@@ -55,7 +60,6 @@ _SCHEMA_LOCATION = (
     f"{LOM_NS} http://www.imsglobal.org/profile/cc/ccv1p1/LOM/ccv1p1_lommanifest_v1p0.xsd"
 )
 ASSESSMENT_TYPE = "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"
-STYLESHEET = "web_resources/srm-package.css"
 CANVAS_EXPORT_FLAG = "course_settings/canvas_export.txt"
 MODULE_META = "course_settings/module_meta.xml"
 _CANVAS_FLAG_TEXT = (
@@ -68,16 +72,15 @@ L = ElementMaker(namespace=LOM_NS)
 
 
 def build_artifact(course: Course) -> Artifact:
-    entries: dict[str, bytes] = {STYLESHEET: stylesheet()}
-    css_id = stable_id("css_", course.id)
-    resources = [Resource(css_id, "webcontent", (STYLESHEET,), href=STYLESHEET)]
+    overview_id, overview_href = overview_identifier(course), "wiki_content/course-overview.html"
+    entries = {overview_href: wiki_page(course_overview_document(course), identifier=overview_id)}
+    resources = [Resource(overview_id, "webcontent", (overview_href,), href=overview_href)]
     folders: list[etree._Element] = []
     modules: list[Module] = []
     for lesson in course.lessons:
         page_id, page_href = page_identifier(course, lesson), f"wiki_content/{lesson.id}.html"
-        html = render_lesson_page(course, lesson, stylesheet_href=f"../{STYLESHEET}")
-        entries[page_href] = wiki_page(html, identifier=page_id)
-        resources.append(Resource(page_id, "webcontent", (page_href,), href=page_href, dependencies=(css_id,)))
+        entries[page_href] = wiki_page(lesson_document(course, lesson), identifier=page_id)
+        resources.append(Resource(page_id, "webcontent", (page_href,), href=page_href))
         children = [(page_id, lesson.label, "WikiPage")]
         if lesson.quiz is not None:
             quiz_resources, quiz_entries = _quiz_part(course, lesson.quiz)
@@ -96,7 +99,7 @@ def build_artifact(course: Course) -> Artifact:
             href=CANVAS_EXPORT_FLAG,
         )
     )
-    entries[MANIFEST] = manifest(course, folders, resources)
+    entries[MANIFEST] = manifest(course, [_overview_item(course, overview_id), *folders], resources)
     check_package(entries, resources, TARGET)
     pages = len(course.lessons)
     return Artifact(
@@ -105,6 +108,10 @@ def build_artifact(course: Course) -> Artifact:
         entries=entries,
         summary=f"{pages} page{'s' * (pages != 1)}, {quiz_summary(course)}",
     )
+
+
+def overview_identifier(course: Course) -> str:
+    return stable_id("page_", course.id)
 
 
 def page_identifier(course: Course, lesson: Lesson) -> str:
@@ -141,6 +148,12 @@ def _lesson_folder(course: Course, lesson: Lesson, children: list[tuple[str, str
     )
 
 
+def _overview_item(course: Course, page_id: str) -> etree._Element:
+    """The first item: Moodle makes it section 0 ("General", with this page in it), so that lesson
+    *n* lands in section *n*; it holds a page, so Open edX makes no empty chapter of it."""
+    return M.item(M.title(course.title), identifier=stable_id("intro_", course.id), identifierref=page_id)
+
+
 def _module(course: Course, lesson: Lesson, children: list[tuple[str, str, str]]) -> Module:
     return Module(
         identifier=stable_id("module_", course.id, lesson.id),
@@ -174,8 +187,6 @@ def manifest(course: Course, folders: list[etree._Element], resources: list[Reso
         M.organizations(
             M.organization(
                 M.item(
-                    # Moodle turns the first depth-2 item into section 0 ("General")
-                    M.item(M.title(course.title), identifier=stable_id("intro_", course.id)),
                     *folders,
                     identifier=stable_id("root_", course.id),
                 ),
