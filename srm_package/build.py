@@ -28,7 +28,7 @@ _PARALLEL_QUESTIONS = 200
 _SHARING = ("scorm12", "scorm2004", "html")
 #: targets an early worker builds for a small course: those that render pages, so that
 #: it imports Jinja2 and loads the templates while the course is read
-_EARLY = ("scorm12", "scorm2004", "cc", "html")
+_EARLY = ("scorm12", "scorm2004", "cc", "moodle-backup", "html")
 #: sources up to this size are sent to an early worker (pickling 400 KiB takes ~5 ms)
 _SMALL_BYTES = 1 << 20
 

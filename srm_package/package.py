@@ -9,9 +9,13 @@ half-written package in ``dist/``.
 
 from __future__ import annotations
 
+import calendar
+import gzip
+import io
 import os
 import shutil
 import signal
+import tarfile
 import tempfile
 import threading
 import time
@@ -33,10 +37,11 @@ _ZIP_LAST = (2107, 12, 31, 23, 59, 58)
 
 @dataclass(frozen=True)
 class Artifact:
-    """One output of a target: a zip (``.zip``/``.imscc``), a single file, or a folder."""
+    """One output of a target: a zip (``.zip``/``.imscc``), a gzip'd tar (``.mbz``), a
+    single file, or a folder."""
 
     filename: str
-    kind: str  # "zip", "file" or "dir"
+    kind: str  # "zip", "tgz", "file" or "dir"
     entries: Mapping[str, bytes]
     #: e.g. "5 questions, pass mark 80%"; shown in the build report
     summary: str = ""
@@ -80,6 +85,30 @@ def zip_bytes_to(stream, entries: Mapping[str, bytes], timestamp: tuple[int, ...
         archive.fp = None
         raise
     archive.close()
+
+
+def epoch_seconds(timestamp: tuple[int, ...]) -> int:
+    """``timestamp`` (as ``build_timestamp`` gives it, UTC) in seconds since 1970."""
+    return calendar.timegm((*timestamp[:6], 0, 0, 0))
+
+
+def tgz_bytes_to(stream, entries: Mapping[str, bytes], timestamp: tuple[int, ...]) -> None:
+    """Write ``entries`` as a deterministic gzip'd tar to an open binary ``stream``.
+
+    Plain ustar members only (no pax or GNU headers: Moodle's own tar reader takes any
+    other header for a file), sorted, owned by 0/0 with no names, mode 0644, all at
+    ``timestamp``; the gzip header carries that time and no file name.
+    """
+    mtime = epoch_seconds(timestamp)
+    with gzip.GzipFile(filename="", mode="wb", fileobj=stream, compresslevel=9, mtime=mtime) as gz, \
+            tarfile.open(fileobj=gz, mode="w", format=tarfile.USTAR_FORMAT) as archive:
+        for name in sorted(entries):
+            data = entries[name]
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), mtime, 0o644
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            archive.addfile(info, io.BytesIO(data))
 
 
 class Staged(NamedTuple):
@@ -190,6 +219,8 @@ def _stage(artifact: Artifact, folder: Path, out_dir: Path, timestamp: tuple[int
         with os.fdopen(handle, "wb") as stream:
             if artifact.kind == "zip":
                 zip_bytes_to(stream, artifact.entries, timestamp)
+            elif artifact.kind == "tgz":
+                tgz_bytes_to(stream, artifact.entries, timestamp)
             else:
                 (content,) = artifact.entries.values()
                 stream.write(content)

@@ -20,6 +20,7 @@ TARGETS: dict[str, str] = {
     "canvas-qti": "srm_package.targets.canvas_qti",
     "cc": "srm_package.targets.common_cartridge",
     "moodle-xml": "srm_package.targets.moodle_xml",
+    "moodle-backup": "srm_package.targets.moodle_backup",
     "html": "srm_package.targets.html",
 }
 

@@ -31,6 +31,11 @@ def stable_id(prefix: str, *parts: str, length: int = 16) -> str:
     return f"{prefix}{_digest(*parts)[:length]}"
 
 
+def stable_number(*parts: str, low: int, span: int) -> int:
+    """A number in ``low .. low + span - 1`` from a hash of ``parts``: same parts, same number."""
+    return low + int(_digest(*parts)[:12], 16) % span
+
+
 def answer_numbers(scope: str, question: Question) -> dict[str, int]:
     """A stable positive number per choice id of ``question`` (Canvas answer ids).
 
@@ -44,9 +49,8 @@ def answer_numbers(scope: str, question: Question) -> dict[str, int]:
         attempt = 0
         while True:
             salt = (str(attempt),) if attempt else ()
-            value = _ANSWER_NUMBER_LOW + int(
-                _digest(scope, question.id, choice.id, *salt)[:12], 16
-            ) % _ANSWER_NUMBER_SPAN
+            value = stable_number(scope, question.id, choice.id, *salt,
+                                  low=_ANSWER_NUMBER_LOW, span=_ANSWER_NUMBER_SPAN)
             if value not in used:
                 break
             attempt += 1

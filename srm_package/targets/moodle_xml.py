@@ -23,7 +23,7 @@ from srm_package.targets.element_template import TemplateCache
 from srm_package.targets.identifiers import question_name
 
 #: Moodle's default penalty per wrong try (interactive behaviour): 1/3 for multichoice
-_PENALTY = {
+PENALTY = {
     QuestionKind.SINGLE: "0.3333333",
     QuestionKind.MULTIPLE: "0.3333333",
     QuestionKind.TRUE_FALSE: "1",
@@ -133,7 +133,7 @@ def layout_question(shape: QuestionShape, values: QuestionValues, parent: etree.
     _html(question, "questiontext", values.stem)
     _html(question, "generalfeedback", values.explanation)
     _sub(question, "defaultgrade", values.points)
-    _sub(question, "penalty", _PENALTY[shape.kind])
+    _sub(question, "penalty", PENALTY[shape.kind])
     _sub(question, "hidden", "0")
     # unique within the lesson's category; Moodle never updates on re-import
     _sub(question, "idnumber", values.idnumber)

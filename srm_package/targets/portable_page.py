@@ -35,6 +35,7 @@ _STYLES = {
                      "letter-spacing: 0.06em; color: #174a84",
     "lesson-subtitle": "font-size: 1.15em; color: #4a5565",
     "table-wrap": "margin: 1.25em 0; overflow-x: auto",
+    "comparison": "margin: 1.25em 0",
     "callout": "margin: 1.5em 0; padding: 0.75em 1.25em; border: 1px solid #dbe1e8; "
                "border-left: 5px solid #b9c3cf; background-color: #f2f4f7",
     "callout-key-principle": "border-color: #c5d8ef; border-left-color: #1f5fa8; background-color: #edf3fb",
@@ -47,7 +48,7 @@ _STYLES = {
     "site-footer": "margin-top: 2em; padding-top: 1em; border-top: 1px solid #dbe1e8; font-size: 0.9em; "
                    "color: #4a5565",
 }
-_TABLE_STYLE = "width: 100%; border-collapse: collapse; margin: 1.25em 0"
+_TABLE_STYLE = "width: 100%; border-collapse: collapse"
 _CELL_STYLE = "padding: 0.5em 0.75em; border: 1px solid #dbe1e8; text-align: left; vertical-align: top"
 _HEADER_STYLE = "background-color: #edf3fb"
 #: HTML5 elements the importers drop (Purifier) or may not style: their content stays
@@ -104,29 +105,41 @@ def _portable_body(course: Course, lesson: Lesson) -> etree._Element:
             body.append(part)
     for comparison in body.find_class("comparison"):
         _comparison_table(comparison)
-    for element in list(body.iter(etree.Element)):
-        _make_portable(element)
+    _make_portable(body)
     return body
 
 
-def _make_portable(element: etree._Element) -> None:
-    for name in _DROPPED_ATTRIBUTES:
-        element.attrib.pop(name, None)
-    if element.tag in _SECTIONING:
+def _make_portable(body: etree._Element) -> None:
+    """Drop what points at ids or needs a stylesheet; put each class's look in ``style``.
+
+    XPath picks the few elements each rule concerns (a lesson has ~1,000 elements).
+    """
+    for element in _WITH_DROPPED_ATTRIBUTES(body):
+        for name in _DROPPED_ATTRIBUTES:
+            element.attrib.pop(name, None)
+    for element in _SECTIONING_ELEMENTS(body):
         element.tag = "div"
-    classes = (element.get("class") or "").split()
-    styles = [_STYLES[name] for name in classes if name in _STYLES]
-    if element.tag == "table":
-        styles.insert(0, _TABLE_STYLE)
-    elif element.tag in ("th", "td"):
-        styles.insert(0, _CELL_STYLE + ("; " + _HEADER_STYLE if element.getparent().getparent().tag == "thead"
-                                        else ""))
-    if styles:
-        element.set("style", "; ".join(styles))
-    if "callout-title" in classes:
-        _wrap_in(element, "strong")
-    if element.tag == "a" and (element.get("href") or "").startswith("#"):
-        element.drop_tag()  # an in-page link: its target id is gone, its text stays
+    for element in _STYLED(body):
+        classes = (element.get("class") or "").split()
+        styles = [_STYLES[name] for name in classes if name in _STYLES]
+        if element.tag == "table":
+            styles.insert(0, _TABLE_STYLE)
+        elif element.tag in ("th", "td"):
+            in_header = element.getparent().getparent().tag == "thead"
+            styles.insert(0, f"{_CELL_STYLE}; {_HEADER_STYLE}" if in_header else _CELL_STYLE)
+        if styles:
+            element.set("style", "; ".join(styles))
+        if "callout-title" in classes:
+            _wrap_in(element, "strong")
+    for link in _IN_PAGE_LINKS(body):
+        link.drop_tag()  # its target id is gone; its text stays
+
+
+_WITH_DROPPED_ATTRIBUTES = etree.XPath(
+    "descendant-or-self::*[" + " or ".join(f"@{name}" for name in _DROPPED_ATTRIBUTES) + "]")
+_SECTIONING_ELEMENTS = etree.XPath("|".join(f"descendant::{tag}" for tag in sorted(_SECTIONING)))
+_STYLED = etree.XPath("descendant::*[@class or self::table or self::th or self::td]")
+_IN_PAGE_LINKS = etree.XPath("descendant::a[starts-with(@href, '#')]")
 
 
 def _comparison_table(comparison: lxml.html.HtmlElement) -> None:

@@ -1,0 +1,232 @@
+<?php
+// Moodle's side of scripts/moodle-check.py: restore a backup, report what Moodle made of it,
+// take a quiz as a student. Only Moodle's own APIs; no assertion happens here: every
+// subcommand prints one line "SRM-JSON: {...}" that moodle-check.py compares with the sources.
+//
+//   php moodle-check.php MOODLE_DIR restore FILE.mbz
+//   php moodle-check.php MOODLE_DIR inspect COURSEID
+//   php moodle-check.php MOODLE_DIR attempt QUIZID USERNAME RESPONSES_JSON
+//
+// RESPONSES_JSON maps each slot to the ids of the answers the student picks.
+
+define('CLI_SCRIPT', true);
+$moodledir = $argv[1];
+require($moodledir . '/config.php');
+require_once($CFG->dirroot . '/backup/util/includes/restore_includes.php');
+require_once($CFG->dirroot . '/mod/quiz/locallib.php');
+require_once($CFG->dirroot . '/user/lib.php');
+require_once($CFG->libdir . '/gradelib.php');
+require_once($CFG->libdir . '/questionlib.php');
+
+\core\session\manager::set_user(get_admin());
+$command = $argv[2];
+if ($command === 'restore') {
+    $result = srm_restore($argv[3]);
+} else if ($command === 'inspect') {
+    $result = srm_inspect((int)$argv[3]);
+} else if ($command === 'attempt') {
+    $result = srm_attempt((int)$argv[3], $argv[4], json_decode($argv[5], true));
+} else {
+    fwrite(STDERR, "unknown command $command\n");
+    exit(2);
+}
+echo "SRM-JSON: " . json_encode($result) . "\n";
+
+/** Restore FILE (a backup, or a cartridge Moodle converts) as a new course, as admin/cli/restore_backup.php does. */
+function srm_restore(string $file): array {
+    global $CFG, $DB, $USER;
+    $folder = restore_controller::get_tempdir_name(SITEID, $USER->id);
+    $path = make_backup_temp_directory($folder);
+    get_file_packer('application/vnd.moodle.backup')->extract_to_pathname($file, $path);
+    $category = $DB->get_field_sql('SELECT MIN(id) FROM {course_categories}');
+    [$fullname, $shortname] = restore_dbops::calculate_course_names(0, 'srm restore', 'srm-restore');
+    $courseid = restore_dbops::create_new_course($fullname, $shortname, $category);
+    $controller = new restore_controller($folder, $courseid, backup::INTERACTIVE_NO, backup::MODE_GENERAL,
+        $USER->id, backup::TARGET_NEW_COURSE);
+    $format = $controller->get_format();
+    if ($controller->get_status() == backup::STATUS_REQUIRE_CONV) {
+        chdir($CFG->dirroot . '/backup');  // Moodle's Common Cartridge converter reads from there
+        $controller->convert();
+    }
+    $prechecked = $controller->execute_precheck();
+    $precheck = $controller->get_precheck_results();
+    if (!$prechecked) {
+        $controller->destroy();
+        return ['courseid' => $courseid, 'format' => $format, 'precheck' => $precheck, 'restored' => false];
+    }
+    $controller->execute_plan();
+    $controller->destroy();
+    return ['courseid' => $courseid, 'format' => $format, 'precheck' => $precheck, 'restored' => true];
+}
+
+/** What the restored course holds: sections, modules, pages, quizzes with their questions, grade items. */
+function srm_inspect(int $courseid): array {
+    global $CFG, $DB;
+    $course = get_course($courseid);
+    $modinfo = get_fast_modinfo($course);
+    $sections = [];
+    foreach ($modinfo->get_section_info_all() as $section) {
+        $modules = [];
+        foreach ($modinfo->sections[$section->section] ?? [] as $cmid) {
+            $cm = $modinfo->get_cm($cmid);
+            $modules[] = ['modname' => $cm->modname, 'name' => $cm->name, 'instance' => (int)$cm->instance,
+                'idnumber' => $cm->idnumber, 'visible' => (int)$cm->visible];
+        }
+        $sections[] = ['number' => (int)$section->section, 'name' => $section->name,
+            'displayname' => get_section_name($course, $section), 'modules' => $modules];
+    }
+    $pages = [];
+    foreach ($DB->get_records('page', ['course' => $courseid], 'id') as $page) {
+        $pages[] = ['name' => $page->name, 'content' => $page->content, 'contentformat' => (int)$page->contentformat,
+            'display' => (int)$page->display];
+    }
+    $quizzes = [];
+    foreach ($DB->get_records('quiz', ['course' => $courseid], 'id') as $quiz) {
+        $quizzes[] = srm_quiz($quiz);
+    }
+    $items = [];
+    foreach ($DB->get_records('grade_items', ['courseid' => $courseid], 'sortorder') as $item) {
+        $items[] = ['itemtype' => $item->itemtype, 'itemmodule' => $item->itemmodule,
+            'iteminstance' => (int)$item->iteminstance, 'itemname' => $item->itemname, 'idnumber' => $item->idnumber,
+            'grademax' => (float)$item->grademax, 'gradepass' => (float)$item->gradepass,
+            'hidden' => (int)$item->hidden];
+    }
+    $categories = [];
+    $context = context_course::instance($courseid);
+    foreach ($DB->get_records('question_categories', ['contextid' => $context->id], 'id') as $category) {
+        $categories[] = ['name' => $category->name, 'idnumber' => $category->idnumber,
+            'parent_is_top' => $category->parent && $DB->get_field('question_categories', 'parent',
+                ['id' => $category->parent]) == 0,
+            'questions' => (int)$DB->count_records('question_bank_entries', ['questioncategoryid' => $category->id])];
+    }
+    return ['moodle_release' => $CFG->release, 'php_version' => PHP_VERSION, 'fullname' => $course->fullname, 'shortname' => $course->shortname, 'format' => $course->format,
+        'sections' => $sections, 'pages' => $pages, 'quizzes' => $quizzes, 'grade_items' => $items,
+        'question_categories' => $categories];
+}
+
+function srm_quiz(stdClass $quiz): array {
+    global $DB;
+    $fields = ['id', 'name', 'grade', 'sumgrades', 'preferredbehaviour', 'attempts', 'grademethod',
+        'questionsperpage', 'shuffleanswers', 'reviewattempt', 'reviewcorrectness', 'reviewmaxmarks', 'reviewmarks',
+        'reviewspecificfeedback', 'reviewgeneralfeedback', 'reviewrightanswer', 'reviewoverallfeedback'];
+    $result = [];
+    foreach ($fields as $field) {
+        $result[$field] = is_numeric($quiz->$field) ? $quiz->$field + 0 : $quiz->$field;
+    }
+    $result['shufflequestions'] = (int)$DB->get_field('quiz_sections', 'shufflequestions',
+        ['quizid' => $quiz->id, 'firstslot' => 1]);
+    $result['feedbacks'] = array_values(array_map(fn($f) => ['text' => $f->feedbacktext,
+        'mingrade' => (float)$f->mingrade, 'maxgrade' => (float)$f->maxgrade],
+        $DB->get_records('quiz_feedback', ['quizid' => $quiz->id], 'mingrade DESC')));
+    $quizobj = \mod_quiz\quiz_settings::create($quiz->id);
+    $quizobj->preload_questions();
+    $quizobj->load_questions();
+    $slots = [];
+    foreach ($quizobj->get_questions(null, false) as $question) {
+        $answers = [];
+        foreach ($question->options->answers as $answer) {
+            $answers[] = ['id' => (int)$answer->id, 'text' => $answer->answer, 'fraction' => (float)$answer->fraction,
+                'feedback' => $answer->feedback];
+        }
+        $slots[] = ['slot' => (int)$question->slot, 'page' => (int)$question->page,
+            'maxmark' => (float)$question->maxmark, 'qtype' => $question->qtype, 'name' => $question->name,
+            'questiontext' => $question->questiontext, 'generalfeedback' => $question->generalfeedback,
+            'defaultmark' => (float)$question->defaultmark,
+            'idnumber' => $DB->get_field('question_bank_entries', 'idnumber', ['id' => $question->questionbankentryid]),
+            'single' => isset($question->options->single) ? (int)$question->options->single : null,
+            'answers' => $answers];
+    }
+    $result['slots'] = $slots;
+    return $result;
+}
+
+/** Take quiz QUIZID as student USERNAME (created and enrolled if needed): check every question, submit. */
+function srm_attempt(int $quizid, string $username, array $responses): array {
+    global $DB, $CFG;
+    $quiz = $DB->get_record('quiz', ['id' => $quizid], '*', MUST_EXIST);
+    $user = $DB->get_record('user', ['username' => $username, 'mnethostid' => $CFG->mnet_localhost_id]);
+    if (!$user) {
+        $userid = user_create_user(['username' => $username, 'password' => 'Student#Local1', 'firstname' => 'Srm',
+            'lastname' => 'Student', 'email' => $username . '@example.invalid', 'auth' => 'manual',
+            'confirmed' => 1, 'mnethostid' => $CFG->mnet_localhost_id], true, false);
+        $user = $DB->get_record('user', ['id' => $userid]);
+    }
+    $student = $DB->get_field('role', 'id', ['shortname' => 'student']);
+    if (!enrol_try_internal_enrol($quiz->course, $user->id, $student)) {
+        throw new moodle_exception('could not enrol the student');
+    }
+    \core\session\manager::set_user($user);
+
+    $quizobj = \mod_quiz\quiz_settings::create($quizid, $user->id);
+    $quba = question_engine::make_questions_usage_by_activity('mod_quiz', $quizobj->get_context());
+    $quba->set_preferred_behaviour($quizobj->get_quiz()->preferredbehaviour);
+    $number = 1 + $DB->count_records('quiz_attempts', ['quiz' => $quizid, 'userid' => $user->id]);
+    $timenow = time();
+    $attempt = quiz_create_attempt($quizobj, $number, null, $timenow, false, $user->id);
+    quiz_start_new_attempt($quizobj, $quba, $attempt, $number, $timenow);
+    quiz_attempt_save_started($quizobj, $quba, $attempt);
+    $attemptobj = \mod_quiz\quiz_attempt::create($attempt->id);
+
+    // Each question answered and checked ("Check" of immediate feedback): the form fields a
+    // browser posts, read by Moodle from $_POST as on its attempt page.
+    $_POST = ['slots' => implode(',', array_keys($responses))];
+    foreach ($responses as $slot => $answerids) {
+        $qa = $attemptobj->get_question_attempt((int)$slot);
+        $_POST[$qa->get_control_field_name('sequencecheck')] = $qa->get_sequence_check_count();
+        $_POST[$qa->get_behaviour_field_name('submit')] = 1;
+        foreach (srm_response($qa, $answerids) as $name => $value) {
+            $_POST[$qa->get_qt_field_name($name)] = $value;
+        }
+    }
+    $attemptobj->process_submitted_actions($timenow, false);
+    $attemptobj = \mod_quiz\quiz_attempt::create($attempt->id);
+    $during = $attemptobj->get_display_options(false);
+    $checked = [];
+    foreach ($attemptobj->get_slots() as $slot) {
+        $qa = $attemptobj->get_question_attempt($slot);
+        $checked[$slot] = ['state' => (string)$qa->get_state(), 'fraction' => $qa->get_fraction(),
+            'mark' => $qa->get_mark()];
+    }
+    $attemptobj->process_finish($timenow, false);
+    $attemptobj = \mod_quiz\quiz_attempt::create($attempt->id);
+    $review = $attemptobj->get_display_options(true);
+    $grade = $DB->get_field('quiz_grades', 'grade', ['quiz' => $quizid, 'userid' => $user->id]);
+    $gradebook = grade_get_grades($quiz->course, 'mod', 'quiz', $quizid, $user->id);
+    $item = $gradebook->items[0];
+    return [
+        'state' => $attemptobj->get_state(),
+        'sumgrades' => (float)$attemptobj->get_sum_marks(),
+        'grade' => (float)$grade,
+        'gradebook' => (float)$item->grades[$user->id]->grade,
+        'gradebook_max' => (float)$item->grademax,
+        'gradebook_pass' => (float)$item->gradepass,
+        'checked' => $checked,
+        'during' => srm_options($during),
+        'review' => srm_options($review),
+        'overallfeedback' => quiz_feedback_for_grade($grade, $quiz, $quizobj->get_context()),
+    ];
+}
+
+/** The question's fields (without their prefix) for a student who picks ANSWERIDS, in its shuffled order. */
+function srm_response(question_attempt $qa, array $answerids): array {
+    $question = $qa->get_question();
+    if ($question instanceof qtype_truefalse_question) {
+        return $answerids ? ['answer' => (int)($answerids[0] == $question->trueanswerid)] : [];
+    }
+    $order = $question->get_order($qa);
+    if ($question instanceof qtype_multichoice_single_question) {
+        return $answerids ? ['answer' => array_search($answerids[0], $order)] : [];
+    }
+    $response = [];
+    foreach ($order as $index => $answerid) {
+        $response['choice' . $index] = (int)in_array($answerid, $answerids);
+    }
+    return $response;
+}
+
+function srm_options(question_display_options $options): array {
+    $visible = fn($value) => $value == question_display_options::VISIBLE;
+    return ['correctness' => $visible($options->correctness), 'marks' => $options->marks,
+        'feedback' => $visible($options->feedback), 'generalfeedback' => $visible($options->generalfeedback),
+        'rightanswer' => $visible($options->rightanswer), 'overallfeedback' => $visible($options->overallfeedback)];
+}
