@@ -149,6 +149,30 @@ def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_target
 
 
 @main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--id", "course_id", metavar="ID",
+              help="The course id LMSs remember the packages by. Default: from FOLDER's name.")
+@click.option("--title", default="My Course", show_default=True, help="The course title.")
+@click.option("--language", default="en", show_default=True, help="A language tag: en, en-GB, de...")
+@click.option("--author", default="Course Author", show_default=True, help="Shown in every page footer.")
+def new(folder: Path, course_id: str | None, title: str, language: str, author: str) -> None:
+    """Start a course in FOLDER (new or empty): a lesson and quiz showing every part of the format."""
+    from srm_package.commands.new import CourseOptions, NewCourseError, default_id, write_course
+
+    options = CourseOptions(course_id or default_id(folder), title, language, author)
+    try:
+        written = write_course(folder, options)
+    except NewCourseError as error:
+        raise click.UsageError(str(error)) from None
+    except OSError as error:
+        click.echo(f"new failed: {_os_message(error)}; nothing written", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {folder / path}")
+    click.echo(f"next: srm-package preview {folder}")
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path), metavar="PATH...")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "junit"]), default="text",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import fnmatch
 import tomllib
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -12,10 +14,16 @@ def _setuptools() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
 
 
-def test_every_template_file_is_package_data():
-    patterns = _setuptools()["package-data"]["srm_package.templates"]
-    templates = ROOT / "templates"
-    files = [p.relative_to(templates).as_posix() for p in templates.rglob("*") if p.is_file()]
+@pytest.mark.parametrize(("package", "folder"), [
+    ("srm_package.templates", "templates"),
+    ("srm_package.starter", "srm_package/starter"),  # `new` copies it
+    ("srm_package.examples", "examples"),  # `new` writes the CI workflow from examples/ci
+])
+def test_every_data_file_is_package_data(package: str, folder: str):
+    patterns = _setuptools()["package-data"][package]
+    root = ROOT / _setuptools()["package-dir"].get(package, package.replace(".", "/"))
+    files = [p.relative_to(root).as_posix() for p in (ROOT / folder).rglob("*")
+             if p.is_file() and p.suffix not in (".py", ".pyc")]
     assert files
     missing = [f for f in files if not any(fnmatch.fnmatch(f, pattern) for pattern in patterns)]
     assert missing == [], "add these to [tool.setuptools.package-data]"
