@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import json
 import os
 import sys
@@ -170,6 +171,29 @@ def new(folder: Path, course_id: str | None, title: str, language: str, author: 
     for path in written:
         click.echo(f"wrote {folder / path}")
     click.echo(f"next: srm-package preview {folder}")
+
+
+@main.command()
+@click.argument("source_dir", type=_SOURCE_DIR, default="source")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--scorm", "version", type=click.Choice(["1.2", "2004"]), default="1.2", show_default=True,
+              help="The SCORM version the simulated LMS starts with (switchable in its panel).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+def preview(source_dir: Path, port: int, version: str, open_browser: bool) -> None:
+    """Serve the course in SOURCE_DIR (default: source/) in a simulated LMS; rebuild on every save."""
+    from srm_package.commands.preview import serve
+
+    if not source_dir.is_dir():
+        click.echo(f"{source_dir}: not a folder: give the folder holding course.yaml", err=True)
+        sys.exit(1)
+    try:
+        serve(source_dir, port=port, version=version, open_browser=open_browser,
+              say=click.echo, warn=lambda line: click.echo(line, err=True))
+    except OSError as error:
+        hint = "; choose another with --port" if error.errno == errno.EADDRINUSE else ""
+        click.echo(f"preview failed: {_os_message(error)}{hint}", err=True)
+        sys.exit(1)
 
 
 @main.command()

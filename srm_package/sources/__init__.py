@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from srm_package import model
 from srm_package.errors import Problem, SourceError
 from srm_package.parallel import fork_map
 from srm_package.sources.lesson_file import LessonSource, read_lesson
+from srm_package.sources.memo import ReadMemo
 from srm_package.sources.quiz_file import read_quiz
 from srm_package.sources.yamlfields import Located, Problems, compose, decode_utf8
+
+T = TypeVar("T")
 
 COURSE_FILE = "course.yaml"
 _COURSE_FIELDS = ("id", "title", "language", "author", "copyright", "last_updated", "credits",
@@ -35,16 +40,21 @@ class LoadResult:
     warnings: tuple[Problem, ...]
 
 
-def load_course(source_dir: Path, *, lesson_bodies: bool = True) -> LoadResult:
+def load_course(source_dir: Path, *, lesson_bodies: bool = True, memo: ReadMemo | None = None) -> LoadResult:
     """Read and check the course in ``source_dir``; raise ``SourceError`` listing every error.
 
     ``lesson_bodies=False`` is for builds whose packages hold quizzes only: each lesson is
     read as far as its front matter (no intro, no sections), so nothing in a lesson body
     is checked, nor are the quizzes' references to its sections. ``check`` reads everything.
+
+    ``memo`` (the preview's) keeps what each lesson and quiz file gave between loads, so that
+    only changed files are parsed again; lessons are then read in this process.
     """
     problems = Problems()
+    if memo is not None:
+        memo.start_load()
     with _collector_paused():
-        course = _CourseReader(Path(source_dir), problems, lesson_bodies).read()
+        course = _CourseReader(Path(source_dir), problems, lesson_bodies, memo).read()
     if problems.errors or course is None:
         if not problems.errors:  # defensive: a missing model must always be explained
             problems.error(str(Path(source_dir) / COURSE_FILE), 0, 0, "", "the course could not be read")
@@ -67,10 +77,12 @@ def _collector_paused():
 
 
 class _CourseReader:
-    def __init__(self, source_dir: Path, problems: Problems, lesson_bodies: bool = True):
+    def __init__(self, source_dir: Path, problems: Problems, lesson_bodies: bool = True,
+                 memo: ReadMemo | None = None):
         self.dir = source_dir
         self.problems = problems
         self.lesson_bodies = lesson_bodies
+        self.memo = memo
 
     def read_text(self, path: Path, where: Located | None = None) -> str | None:
         """The file's text; a problem at ``where`` (the entry naming the file) if it cannot be read."""
@@ -155,7 +167,9 @@ class _CourseReader:
         seen_numbers: dict[int, str] = {}
         quiz_ids: dict[str, str] = {}
         question_ids: dict[str, str] = {}
-        entries = fork_map(self._entry, items) if len(items) >= _PARALLEL_FROM else map(self._entry, items)
+        # a memo is filled in this process: worker processes would fill their own copies
+        parallel = len(items) >= _PARALLEL_FROM and self.memo is None
+        entries = fork_map(self._entry, items) if parallel else map(self._entry, items)
         for item, (lesson, found) in zip(items, entries, strict=True):
             self.problems.items += found
             if lesson is None:
@@ -189,7 +203,7 @@ class _CourseReader:
         (``fork_map``); the problems are then reported in course order all the same.
         """
         problems = Problems()
-        reader = _CourseReader(self.dir, problems, self.lesson_bodies)
+        reader = _CourseReader(self.dir, problems, self.lesson_bodies, self.memo)
         lesson = reader._lesson(dataclasses.replace(item, problems=problems))
         return lesson, problems.items
 
@@ -206,23 +220,36 @@ class _CourseReader:
         text = self.read_text(self.dir / lesson_path, found_file)
         if text is None:
             return None
-        source = read_lesson(text, str(self.dir / lesson_path), self.problems, body=self.lesson_bodies)
+        shown = str(self.dir / lesson_path)
+        source = self._recall(("lesson", shown, text, self.lesson_bodies),
+                              lambda problems: read_lesson(text, shown, problems, body=self.lesson_bodies))
         if source is None or found_quiz is None:
             return source.lesson if source else None
         if quiz_path is None:
             return None
-        quiz = self._quiz(quiz_path, found_quiz, source)
+        quiz = self._quiz(quiz_path, found_quiz, source, text)
         return dataclasses.replace(source.lesson, quiz=quiz) if quiz is not None else None
 
-    def _quiz(self, path: PurePosixPath, where: Located, source: LessonSource) -> model.Quiz | None:
+    def _quiz(self, path: PurePosixPath, where: Located, source: LessonSource, lesson_text: str,
+              ) -> model.Quiz | None:
         shown = str(self.dir / path)
         text = self.read_text(self.dir / path, where)
         if text is None:
             return None
-        root = compose(text, shown, self.problems, what="the quiz file")
-        if root is None:
-            return None
-        return read_quiz(Located(root, shown, "", self.problems), source.lesson, source.section_lines)
+
+        def read(problems: Problems) -> model.Quiz | None:
+            root = compose(text, shown, problems, what="the quiz file")
+            if root is None:
+                return None
+            return read_quiz(Located(root, shown, "", problems), source.lesson, source.section_lines)
+
+        # the quiz is checked against its lesson, so the lesson's text is part of the key
+        return self._recall(("quiz", shown, text, lesson_text, self.lesson_bodies), read)
+
+    def _recall(self, key: tuple, read: Callable[[Problems], T]) -> T:
+        if self.memo is None:
+            return read(self.problems)
+        return self.memo.recall(key, read, self.problems)
 
     def _path(self, found: Located) -> PurePosixPath | None:
         value = found.text()

@@ -650,7 +650,7 @@
       return null;
     }
     if (adapter.readOnly) {
-      showLmsNote("review");
+      showLmsNote(info.mode === "browse" ? "browse" : "review");
     }
     // the LMS's own pass mark wins (1.2 mastery_score, 2004 scaled_passing_score x 100);
     // two decimals, like the score, so 0.29 x 100 compares as 29

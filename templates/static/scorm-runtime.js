@@ -280,7 +280,8 @@
     info.suspendData = this.get("cmi.suspend_data");
     info.location = this.get(names.location);
     info.mode = this.get(names.mode) || "normal";
-    this.readOnly = info.mode === "review";
+    // browse: "presented without the intent of recording" (2004 RTE cmi.mode; 1.2 lesson_mode alike)
+    this.readOnly = info.mode === "review" || info.mode === "browse";
     if (this.version === "scorm12") {
       var mastery = this.get("cmi.student_data.mastery_score");
       info.passMark = mastery === "" || isNaN(Number(mastery)) ? null : Number(mastery);
