@@ -29,7 +29,7 @@
       return;
     }
     if (saved !== null) {
-      window.scrollTo(0, Number(saved));
+      window.scrollTo({ top: Number(saved), behavior: "instant" }); // not the page's smooth scrolling
     }
   }
 

@@ -520,11 +520,13 @@
 
   /** The element with its indexes written "n", and the array paths it goes through. */
   function shape(element) {
-    var parts = element.split(".");
+    var original = element.split(".");
+    var parts = original.slice();
     var arrays = [];
     for (var i = 0; i < parts.length; i += 1) {
       if (/^\d+$/.test(parts[i])) {
-        arrays.push({ path: parts.slice(0, i).join("."), index: Number(parts[i]), record: parts.slice(0, i + 1).join(".") });
+        arrays.push({ path: original.slice(0, i).join("."), index: Number(parts[i]),
+                      record: original.slice(0, i + 1).join(".") });
         parts[i] = "n";
       }
     }

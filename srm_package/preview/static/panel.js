@@ -159,7 +159,7 @@
     });
     var line = "";
     if (attempt && session) {
-      line = "Attempt " + attempt.number + ", session " + (attempt.sessions + (session.state === "terminated" ? 0 : 1)) +
+      line = "SCORM " + version + ", attempt " + attempt.number + ", session " + (attempt.sessions + (session.state === "terminated" ? 0 : 1)) +
         ": " + session.state + " (" + mode + " mode)";
       if (session.uncommitted) {
         line += "; " + session.uncommitted + " value(s) set but not committed yet";
