@@ -44,6 +44,7 @@ from srm_package.model import (
     Section,
     Table,
 )
+from srm_package.rounds import KeptFromLastRound
 from srm_package.template_cache import bytecode_cache
 
 
@@ -88,11 +89,13 @@ _MONTHS = (
 
 
 # ------------------------------------------------------------------ public API
-def render_site(course: Course, runtime: str) -> dict[str, bytes]:
+def render_site(course: Course, runtime: str, *, article_cache: ArticleCache | None = None,
+                ) -> dict[str, bytes]:
     """The whole course as a site: ``index.html`` plus its assets, path → bytes.
 
     ``runtime`` is ``"scorm12"``, ``"scorm2004"`` (the page reports to that LMS API)
-    or ``"none"`` (a plain site that records nothing).
+    or ``"none"`` (a plain site that records nothing). ``article_cache`` (the preview's)
+    keeps each lesson's rendered article, so that only changed lessons are rendered again.
     """
     if runtime not in RUNTIMES:
         raise ValueError(f"unknown runtime {runtime!r}; expected one of {', '.join(RUNTIMES)}")
@@ -117,7 +120,8 @@ def render_site(course: Course, runtime: str) -> dict[str, bytes]:
         quiz_data=quiz_data(course, runtime, page),
     )
     head, tail = _split_at_slot(frame)
-    index = b"".join((head.encode("utf-8"), shared.articles(lms=lms), tail.encode("utf-8")))
+    articles = shared.articles(lms=lms) if article_cache is None else shared.cached_articles(lms, article_cache)
+    index = b"".join((head.encode("utf-8"), articles, tail.encode("utf-8")))
     site = {"index.html": index}
     for path in (STYLESHEET, *scripts):
         site[path] = _asset(_ASSET_SOURCES[path])
@@ -391,8 +395,28 @@ class _SharedRendering:
         if variant not in self._articles:
             template = _environment().get_template("_articles.html.j2")
             self._articles[variant] = template.render(
-                course=self.course, page=self.site_page, lms=bool(variant)).encode("utf-8")
+                lessons=self.course.lessons, page=self.site_page, lms=bool(variant)).encode("utf-8")
         return self._articles[variant]
+
+    def cached_articles(self, lms: bool, cache: ArticleCache) -> bytes:
+        """``articles``, each lesson's taken from ``cache`` when its content was rendered before.
+
+        An article depends on its lesson and on two facts about the course (one lesson or
+        several, one quiz or several), which are part of the key with the variant.
+        """
+        page = self.site_page
+        variant = bool(lms and page.single_quiz)
+        template = _environment().get_template("_articles.html.j2")
+        return b"".join(
+            cache.get((lesson, page.single_lesson, page.single_quiz, variant),
+                      lambda lesson=lesson: template.render(lessons=(lesson,), page=page, lms=variant)
+                      .encode("utf-8"))
+            for lesson in self.course.lessons
+        )
+
+
+class ArticleCache(KeptFromLastRound[bytes]):
+    """Rendered lesson articles by lesson content (``new_round()`` before each rebuild)."""
 
 
 #: a build renders one course; tests render many, so only the last few are kept

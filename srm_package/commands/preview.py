@@ -19,7 +19,7 @@ from srm_package.preview.server import PreviewServer
 
 #: watchfiles waits this long without a new change before it reports a save: editors write
 #: a file in several steps, and one rebuild for all of them is enough
-STEP_MS = 30
+STEP_MS = 15
 
 RUNTIME_OF_VERSION = {"1.2": "scorm12", "2004": "scorm2004"}
 
@@ -62,6 +62,5 @@ def _report(snapshot: Snapshot, builder: PreviewBuilder, say: Callable[[str], No
     for warning in builder.warnings:
         warn(warning)
     if started is not None:
-        memo = builder.memo
         say(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms "
-            f"({memo.misses} file(s) read again, {memo.hits} unchanged)")
+            f"({builder.memo.misses} file(s) parsed, {builder.articles.misses} lesson(s) rendered)")

@@ -1,6 +1,6 @@
 """The preview's builds: the course loaded again on every save (only changed files parsed, see
 ``sources/memo.py``), its student pages rendered in memory with the same ``render_site`` the
-packages use, and the problems of a broken build, listed as ``check`` lists them.
+packages use (only changed lessons rendered again), and the problems of a broken build, listed as ``check`` lists them.
 
 A broken build never replaces the last good one: pages keep showing it, with the problems
 over it. Each good build gets a new ``epoch``; pages carry the epoch they were rendered from
@@ -16,6 +16,7 @@ from pathlib import Path
 from srm_package.errors import BuildError, SourceError
 from srm_package.loader import load_course
 from srm_package.model import Course
+from srm_package.render import ArticleCache
 from srm_package.sources.memo import ReadMemo
 
 #: URL name → ``render_site`` run-time
@@ -39,6 +40,8 @@ class PreviewBuilder:
     def __init__(self, source_dir: Path, runtimes: tuple[str, ...] = ("scorm12",)) -> None:
         self.source_dir = Path(source_dir)
         self.memo = ReadMemo()
+        #: each lesson's rendered article by its content: only changed lessons are rendered again
+        self.articles = ArticleCache()
         self.snapshot = Snapshot(0, 0, None, ())
         self.warnings: tuple[str, ...] = ()
         self.stopped = False
@@ -63,6 +66,7 @@ class PreviewBuilder:
             try:
                 # only this thread publishes builds, so the next epoch is known
                 epoch = self.snapshot.epoch + 1
+                self.articles.new_round()
                 sites = {name: self._render(course, name, epoch) for name in sorted(self._wanted)}
             except BuildError as error:
                 return self._publish(problems=(f"{self.source_dir}: {error}",))
@@ -86,7 +90,7 @@ class PreviewBuilder:
     def _render(self, course: Course, name: str, epoch: int) -> dict[str, bytes]:
         from srm_package.render import render_site
 
-        site = render_site(course, RUNTIMES[name])
+        site = render_site(course, RUNTIMES[name], article_cache=self.articles)
         site["index.html"] = with_reload_script(site["index.html"], epoch)
         return site
 

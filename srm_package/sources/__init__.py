@@ -52,7 +52,7 @@ def load_course(source_dir: Path, *, lesson_bodies: bool = True, memo: ReadMemo 
     """
     problems = Problems()
     if memo is not None:
-        memo.start_load()
+        memo.new_round()
     with _collector_paused():
         course = _CourseReader(Path(source_dir), problems, lesson_bodies, memo).read()
     if problems.errors or course is None:

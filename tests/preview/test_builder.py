@@ -94,3 +94,26 @@ def test_the_reload_script_goes_before_the_last_body_end() -> None:
     assert with_reload_script(page, 7) == (
         b'<html><body><p>&lt;/body&gt;</p><script src="/__srm__/livereload.js" data-epoch="7" defer>'
         b"</script>\n</body>\n</html>\n")
+
+
+def test_cached_articles_render_the_same_site_and_only_changed_lessons(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from srm_package.render import ArticleCache, render_site
+    from tests.conftest import ROOT, SOURCE
+
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_course.py"), "10", "40", str(tmp_path)],
+                   check=True, capture_output=True)
+    for source in (SOURCE, tmp_path / "source"):
+        course = load_course(source).course
+        cache = ArticleCache()
+        for runtime in ("scorm12", "scorm2004", "none"):
+            assert render_site(course, runtime, article_cache=cache) == render_site(course, runtime)
+    source = tmp_path / "source"
+    lesson = sorted((source / "lessons").glob("*.md"))[3]
+    lesson.write_text(lesson.read_text().replace("## ", "## Changed ", 1))
+    cache.new_round()
+    changed = load_course(source).course
+    assert render_site(changed, "scorm12", article_cache=cache) == render_site(changed, "scorm12")
+    assert (cache.hits, cache.misses) == (9, 1)
