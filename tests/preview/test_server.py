@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import urllib.parse
@@ -184,3 +185,24 @@ def test_a_missing_folder_is_an_error(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(main, ["preview", str(tmp_path / "nothing")])
     assert result.exit_code == 1 and "not a folder" in result.output
+
+
+@pytest.mark.parametrize(("flag", "opened"), [((), []), (("--open",), ["http://127.0.0.1:{port}/"])])
+def test_a_browser_is_opened_only_when_asked(seed_copy: Path, monkeypatch: pytest.MonkeyPatch,
+                                             flag: tuple[str, ...], opened: list[str]) -> None:
+    """Runs the command in-process with the watch loop cut short (no file will change here)."""
+    import webbrowser
+
+    import watchfiles
+    from click.testing import CliRunner
+
+    from srm_package.cli import main
+
+    calls: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", calls.append)
+    monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: iter(()))
+    result = CliRunner().invoke(main, ["preview", str(seed_copy), "--port", "0", *flag])
+    assert result.exit_code == 0, result.output
+    port = int(re.search(r"127\.0\.0\.1:(\d+)/", result.output).group(1))
+    assert calls == [url.format(port=port) for url in opened]
+    assert result.output.splitlines()[-1] == "preview stopped"

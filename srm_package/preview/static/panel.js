@@ -83,20 +83,39 @@
     }
   }
 
+  /** The next session's API on this window, once the last session has ended. */
+  function prepareSession(launchMode, fresh) {
+    closeAbandoned();
+    var attempt = attempts[version];
+    if (fresh || !attempt || attempt.ended) {
+      attempt = newAttempt(attempt ? attempt.number + 1 : 1);
+    }
+    mode = launchMode;
+    session = new Lms.Session(attempt, launchMode, { onCall: log });
+    installApi(session.api);
+    render();
+  }
+
   /** End what runs, then launch the course: mode "normal", "browse" or "review". */
   function launch(launchMode, fresh) {
     navigate("about:blank", function () {
-      closeAbandoned();
-      var attempt = attempts[version];
-      if (fresh || !attempt || attempt.ended) {
-        attempt = newAttempt(attempt ? attempt.number + 1 : 1);
-      }
-      mode = launchMode;
-      session = new Lms.Session(attempt, launchMode, { onCall: log });
-      installApi(session.api);
-      render();
+      prepareSession(launchMode, fresh);
       navigate(courseUrl(), render);
     });
+  }
+
+  /**
+   * Reload the course page as a relaunch, without a blank page between (the quicker way for
+   * live reload): the page's own pagehide handler ends its session first (it was added when
+   * the page started), then the one added here starts the next session before the new page
+   * looks for the API.
+   */
+  function relaunchInPlace() {
+    var page = frame.contentWindow;
+    page.addEventListener("pagehide", function () {
+      prepareSession(mode, false);
+    });
+    page.location.reload();
   }
 
   function endSession() {
@@ -282,7 +301,7 @@
   /* The course page's reload script asks here: relaunch in the same mode, as a learner would. */
   window.SrmPreview = {
     reloadCourse: function () {
-      launch(mode, false);
+      relaunchInPlace();
     },
   };
 
