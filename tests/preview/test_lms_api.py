@@ -49,9 +49,11 @@ CASES_12 = [
     (["set", "cmi.core.entry", "resume"], "false", "403"),  # read-only
     (["get", "cmi.core.exit"], "", "404"),  # write-only
     (["set", "cmi.core._children", "x"], "false", "402"),  # keyword
-    (["get", "cmi.core.lesson_status._children"], "", "201"),
+    (["get", "cmi.core.lesson_status._children"], "", "202"),  # an element without children
+    (["get", "cmi.core.nothing._children"], "", "201"),
     (["get", "cmi.core.score._children"], "raw,min,max", "0"),
     (["get", "cmi.core._count"], "", "203"),
+    (["get", "cmi.core.student_id._count"], "", "203"),
     (["get", "cmi.no_such_thing"], "", "201"),
     (["set", "cmi.core.lesson_status", "not attempted"], "false", "405"),
     (["set", "cmi.core.lesson_status", "done"], "false", "405"),

@@ -558,7 +558,8 @@
       var parent = shape(element.slice(0, element.lastIndexOf(".")));
       var known = this.names.model[found.key];
       if (!known) {
-        var parentKnown = this.isParent(parent.key);
+        // an element of the model without children (1.2: 202 / 203) or no element at all (201)
+        var parentKnown = Boolean(this.names.model[parent.key]) || this.isParent(parent.key);
         this.fail(parentKnown ? (last === "_children" ? code.noChildren : code.noCount) : code.undefinedElement,
                   element + " has no " + last);
         return "";
