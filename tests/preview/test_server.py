@@ -206,3 +206,14 @@ def test_a_browser_is_opened_only_when_asked(seed_copy: Path, monkeypatch: pytes
     port = int(re.search(r"127\.0\.0\.1:(\d+)/", result.output).group(1))
     assert calls == [url.format(port=port) for url in opened]
     assert result.output.splitlines()[-1] == "preview stopped"
+
+
+def test_the_preview_pages_have_no_html_error() -> None:
+    """The Nu HTML Checker on the panel, the session-ended and the waiting pages (the course
+    pages are the packages' own, checked with them)."""
+    from srm_package.preview.server import STATIC_DIR
+    from tests.support.vnu import run_vnu
+
+    pages = [STATIC_DIR / name for name in ("panel.html", "ended.html", "waiting.html")]
+    errors = run_vnu(pages)
+    assert not errors, "\n".join(map(str, errors))
