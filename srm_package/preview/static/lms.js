@@ -439,6 +439,19 @@
     this.ended = false; // 2004: a session ended without "suspend": the next launch starts a new attempt
   }
 
+  /** 2004: with a scaled passing score, the LMS decides success from the scaled score (RTE 4.2.22). */
+  function successStatus2004(values) {
+    var passing = values["cmi.scaled_passing_score"];
+    var scaled = values["cmi.score.scaled"];
+    if (passing !== undefined && scaled !== undefined) {
+      return Number(scaled) >= Number(passing) ? "passed" : "failed";
+    }
+    if (passing !== undefined) {
+      return "unknown";
+    }
+    return values["cmi.success_status"] || "unknown";
+  }
+
   // ------------------------------------------------------------------------ a session
   function Session(attempt, mode, hooks) {
     var names = VERSIONS[attempt.version];
@@ -598,7 +611,7 @@
     }
     this.ok();
     if (this.version === "2004" && element === "cmi.success_status") {
-      return this.successStatus();
+      return successStatus2004(this.values);
     }
     return this.values[element];
   };
@@ -609,19 +622,6 @@
     return Object.keys(this.names.model).some(function (name) {
       return name.indexOf(prefix) === 0;
     });
-  };
-
-  /** 2004: with a scaled passing score, the LMS decides success from the scaled score (RTE 4.2.22). */
-  Session.prototype.successStatus = function () {
-    var passing = this.values["cmi.scaled_passing_score"];
-    var scaled = this.values["cmi.score.scaled"];
-    if (passing !== undefined && scaled !== undefined) {
-      return Number(scaled) >= Number(passing) ? "passed" : "failed";
-    }
-    if (passing !== undefined) {
-      return "unknown";
-    }
-    return this.values["cmi.success_status"] || "unknown";
   };
 
   Session.prototype.setValue = function (element, value) {
@@ -886,6 +886,7 @@
     Attempt: Attempt,
     Session: Session,
     interactions: interactions,
+    successStatus2004: successStatus2004,
     formatTime: formatTime,
     apiName: function (version) {
       return VERSIONS[version].apiName;

@@ -190,12 +190,8 @@
     setText(byId("session-line"), line);
     showField("status", element.status, stored[element.status] || (version === "1.2" ? "not attempted" : "unknown"));
     if (version === "2004") {
-      var probe = new Lms.Session(attempt || new Lms.Attempt(version, course), "normal");
-      probe.values = stored;
-      if (course.scaledPassingScore !== null) {
-        probe.values = Object.assign({ "cmi.scaled_passing_score": course.scaledPassingScore }, stored);
-      }
-      showField("success", element.success, probe.successStatus());
+      // stored holds the LMS's own values too (the scaled passing score it handed the course)
+      showField("success", element.success, Lms.successStatus2004(stored));
       showField("scaled", element.scaled, stored[element.scaled]);
       showField("progress", element.progress, stored[element.progress]);
     }
