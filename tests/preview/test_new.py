@@ -48,7 +48,7 @@ def test_new_writes_gitignore_readme_and_ci_workflow(tmp_path: Path) -> None:
     readme = (folder / "README.md").read_text()
     assert readme.startswith("# Cloud 101\n")
     for step in ("srm-package preview .", "srm-package check .", "srm-package build . -o dist",
-                 "srm-package validate dist", "cloud-101-scorm12.zip"):
+                 "srm-package validate dist", "cloud-101-scorm12.zip", "cloud-101.mbz"):
         assert step in readme
     workflow_text = (folder / ".github" / "workflows" / "course-packages.yml").read_text()
     workflow = yaml.safe_load(workflow_text)
