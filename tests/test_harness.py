@@ -438,13 +438,59 @@ def test_suspend_and_resume_round_trip(lms: LmsOpener, tmp_path: Path, version: 
         assert second.total_time() == "PT8S"
 
 
-def test_leaving_the_sco_runs_its_pagehide_finish(lms: LmsOpener, tmp_path: Path) -> None:
+def test_the_lms_commits_with_a_synchronous_request_and_the_server_keeps_it(
+    lms: LmsOpener, tmp_path: Path
+) -> None:
     session = lms(write_quiz_sco(tmp_path / "sco", "1.2"), version="1.2")
-    assert not session.finished()
+    _answer(session, "4")
+    delivered = session.delivered_commits()
+    assert [commit.terminate for commit in delivered] == [False, True]  # Commit, then LMSFinish
+    assert all(commit.delivered for commit in session.commits())
+    assert session.stored_cmi()["core"]["score"]["raw"] == "100"
+    assert session.stored_cmi()["interactions"] == session.cmi()["interactions"]
+    assert delivered[-1].total_time == session.total_time()
+
+
+def test_a_commit_from_pagehide_never_reaches_the_lms(lms: LmsOpener, tmp_path: Path) -> None:
+    """Chromium refuses a synchronous request while a page is being dismissed, and the harness
+    commits synchronously, as Moodle does: a SCO that saves only in pagehide loses it here too."""
+    session = lms(write_quiz_sco(tmp_path / "sco", "1.2"), version="1.2")
     session.unload_sco()
-    assert session.finished()
+    # the SCO did its part: exit set in the runtime, LMSCommit and LMSFinish called
     assert session.cmi()["core"]["exit"] == "suspend"
-    assert session.next_launch_cmi()["core"]["entry"] == "resume"
+    leaving = [call for call in session.calls() if call.method in ("LMSCommit", "LMSFinish")]
+    assert [call.method for call in leaving] == ["LMSCommit", "LMSFinish"]
+    assert all(call.refused_by_the_browser for call in leaving), leaving
+    assert "Synchronous XHR in page dismissal" in str(leaving[0])
+    # but nothing reached the LMS, so it would not resume
+    assert not session.finished()
+    assert session.delivered_commits() == [] and session.stored_cmi() == {}
+    with pytest.raises(AssertionError, match="Synchronous XHR in page dismissal"):
+        session.assert_clean()
+    session.assert_clean(left=True)
+
+
+def test_failed_commits_reach_the_sco_as_errors(lms: LmsOpener, tmp_path: Path) -> None:
+    session = lms(write_quiz_sco(tmp_path / "sco", "2004"), version="2004")
+    session.fail_next_commits(1)
+    session.frame_locator.get_by_role("radio", name="4").check()
+    session.frame_locator.get_by_role("button", name="Submit").click()
+    commit, terminate = [call for call in session.calls() if call.method in ("Commit", "Terminate")]
+    assert (commit.result, commit.error_code) == ("false", "391")
+    assert not commit.refused_by_the_browser  # failed on purpose, not by the browser
+    assert terminate.result == "true"  # the next request goes through again
+    assert [c.delivered for c in session.commits()] == [False, True]
+    assert len(session.delivered_commits()) == 1
+
+
+@pytest.mark.parametrize(("version", "code"), [("1.2", "101"), ("2004", "104")])
+def test_an_api_already_finished_refuses_initialize(
+    lms: LmsOpener, tmp_path: Path, version: ScormVersion, code: str
+) -> None:
+    session = lms(write_scripted_sco(tmp_path / "sco", version, []), version=version, api_already_finished=True)
+    (init,) = session.calls()
+    assert (init.method, init.result, init.error_code) == (_SCO_API[version]["init"], "false", code)
+    assert session.commits() == [] and session.delivered_commits() == []
 
 
 def test_next_launch_after_a_normal_exit_is_not_a_resume() -> None:

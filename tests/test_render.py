@@ -566,6 +566,12 @@ def test_lms_notes_only_for_scorm(seed_course):
     status = index_of(seed_course, "scorm12").get_element_by_id("srm-lms-status")
     assert status.get("role") == "status" and status.get("hidden") is not None
     assert "Not connected to an LMS" in status.get("data-template-standalone")
+    refused = status.get("data-template-refused")
+    assert "did not accept this session" in refused and "will not be recorded" in refused
+    # plain words for learners: no placeholder for a script's error text
+    assert "{" not in status.get("data-template-broken")
+    assert "{detail}" in status.get("data-template-problem")
+    assert "Reload the page" in status.get("data-template-ended")
 
 
 # ------------------------------------------------------------------ the html target

@@ -46,6 +46,7 @@ RUNTIME = {"1.2": "scorm12", "2004": "scorm2004"}
 
 # what Moodle accepts (lms-targets §3 "Value formats at a glance")
 TIMESPAN_12 = re.compile(r"\d{4}:[0-5]\d:[0-5]\d\.\d\d")
+STORED_TIMESPAN_12 = re.compile(r"\d{2,4}:[0-5]\d:[0-5]\d(\.\d{1,2})?")  # as scorm-again keeps it
 CLOCK_12 = re.compile(r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d")
 DURATION_2004 = re.compile(r"PT(?=\d)(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?")
 TIMESTAMP_2004 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
@@ -286,30 +287,28 @@ def test_scorm12_honours_mastery_score(lms, scos, seed_course):
 
 
 # ------------------------------------------------------------------ resume
-@pytest.mark.parametrize("version", VERSIONS)
-def test_leaving_mid_quiz_suspends_and_resume_restores(lms, scos, seed_course, version):
-    questions = seed_course.lessons[0].quiz.questions
-    first = leave_after(lms, scos, version, questions, [True, False])
-    first.assert_clean()
-    assert first.finished()
-    cmi = first.cmi()
+def check_suspended(version: str, cmi: dict[str, Any], next_question: Question) -> None:
+    """What the LMS holds after a learner left mid-quiz: exit suspend, a session time, the state
+    and where to come back to, and no score (it is committed only when the quiz is complete)."""
     if version == "1.2":
-        assert (cmi["core"]["exit"], cmi["core"]["lesson_status"]) == ("suspend", "incomplete")
-        assert cmi["core"]["score"]["raw"] == ""
-        assert cmi["core"]["lesson_location"] == f"q-{questions[2].id}"
-        assert TIMESPAN_12.fullmatch(first.values_set()["cmi.core.session_time"])
+        core = cmi["core"]
+        assert (core["exit"], core["lesson_status"]) == ("suspend", "incomplete")
+        assert core["score"]["raw"] == ""
+        assert core["lesson_location"] == f"q-{next_question.id}"
+        assert STORED_TIMESPAN_12.fullmatch(core["session_time"]), core["session_time"]
     else:
         assert (cmi["exit"], cmi["completion_status"], cmi["success_status"]) == (
             "suspend", "incomplete", "unknown",
         )
         assert cmi["score"]["raw"] == ""
-        assert cmi["location"] == f"q-{questions[2].id}"
-        assert DURATION_2004.fullmatch(first.values_set()["cmi.session_time"])
-    assert len(cmi["suspend_data"]) < SUSPEND_DATA_LIMIT_12
+        assert cmi["location"] == f"q-{next_question.id}"
+        assert DURATION_2004.fullmatch(cmi["session_time"]), cmi["session_time"]
+    assert 0 < len(cmi["suspend_data"]) < SUSPEND_DATA_LIMIT_12
 
-    again = launch(lms, scos, "seed", version, initial_cmi=first.next_launch_cmi())
-    frame = again.frame_locator
-    # the two answered questions come back locked, with their feedback, and progress is right
+
+def check_resumed_after_two_answers(session: LmsSession, questions: tuple[Question, ...]) -> None:
+    """The first question (answered right) and the second (wrong) came back locked, with feedback."""
+    frame = session.frame_locator
     for question, verdict in ((questions[0], "Correct"), (questions[1], "Incorrect")):
         box = question_box(frame, question)
         expect(box.locator("[data-verdict]:visible")).to_have_text(verdict)
@@ -321,6 +320,22 @@ def test_leaving_mid_quiz_suspends_and_resume_restores(lms, scos, seed_course, v
     note = frame.locator("#srm-resume")
     expect(note).to_be_visible()
     assert note.get_by_role("link").get_attribute("href") == f"#q-{questions[2].id}"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_leaving_mid_quiz_suspends_and_resume_restores(lms, scos, seed_course, version):
+    questions = seed_course.lessons[0].quiz.questions
+    first = leave_after(lms, scos, version, questions, [True, False])
+    # the pagehide finish is refused (Chromium blocks the LMS's synchronous request while the
+    # page goes): what the LMS holds came with the answers
+    first.assert_clean(left=True)
+    check_suspended(version, first.stored_cmi(), questions[2])
+    sent_time = first.values_set()["cmi.core.session_time" if version == "1.2" else "cmi.session_time"]
+    assert (TIMESPAN_12 if version == "1.2" else DURATION_2004).fullmatch(sent_time)
+
+    again = launch(lms, scos, "seed", version, initial_cmi=first.next_launch_cmi())
+    frame = again.frame_locator
+    check_resumed_after_two_answers(again, questions)
     # nothing is re-sent for the restored answers
     assert not [c for c in set_calls(again) if c[0].startswith("cmi.interactions")]
 
@@ -336,6 +351,24 @@ def test_leaving_mid_quiz_suspends_and_resume_restores(lms, scos, seed_course, v
 
 
 @pytest.mark.parametrize("version", VERSIONS)
+def test_closing_the_tab_mid_quiz_loses_nothing(lms, offline_page, scos, seed_course, version):
+    """Closing the tab: Chromium refuses the LMS's synchronous commit in pagehide and in the
+    visibilitychange that comes with closing, so suspend and the session time must be there before."""
+    questions = seed_course.lessons[0].quiz.questions
+    first = launch(lms, scos, "seed", version)
+    answer_all(first.frame_locator, questions[:2], [True, False])
+    first.page.close()
+    check_suspended(version, first.stored_cmi(), questions[2])
+    relaunch = first.next_launch_cmi()
+    assert (relaunch["core"] if version == "1.2" else relaunch)["entry"] == "resume"
+
+    offline_page.new_tab()
+    again = launch(lms, scos, "seed", version, initial_cmi=relaunch)
+    check_resumed_after_two_answers(again, questions)
+    again.assert_clean()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
 def test_resume_keeps_the_shuffled_order(lms, scos, version):
     course = kinds_course(shuffle=True)
     questions = course.lessons[0].quiz.questions
@@ -345,6 +378,7 @@ def test_resume_keeps_the_shuffled_order(lms, scos, version):
     order = first.frame_locator.locator("li[data-question]").evaluate_all(order_js)
     answer(first.frame_locator, questions[0], right_choices(questions[0]))
     first.unload_sco()
+    first.assert_clean(left=True)
     again = launch(lms, scos, "shuffled", version, initial_cmi=first.next_launch_cmi())
     assert again.frame_locator.locator("li[data-question]").evaluate_all(order_js) == order
     again.assert_clean()
@@ -363,10 +397,12 @@ def test_relaunch_after_completion_shows_the_result_and_sends_nothing_new(lms, s
     sent = [name for name, _ in set_calls(again)]
     assert not [name for name in sent if "score" in name or "interactions" in name or "status" in name]
     again.unload_sco()
-    again.assert_clean()
-    cmi = again.cmi()
+    again.assert_clean(left=True)
+    cmi = again.stored_cmi()
     status = cmi["core"]["lesson_status"] if version == "1.2" else cmi["success_status"]
     assert status == "passed"
+    # a finished attempt is not suspended
+    assert (cmi["core"]["exit"] if version == "1.2" else cmi["exit"]) == ("" if version == "1.2" else "normal")
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -463,8 +499,8 @@ def test_fifty_questions_fit_in_scorm12_suspend_data(lms, scos):
 def test_course_without_questions_is_completed(lms, scos, version):
     session = launch(lms, scos, "reading", version)
     session.unload_sco()
-    session.assert_clean()
-    cmi = session.cmi()
+    session.assert_clean(left=True)
+    cmi = session.stored_cmi()
     if version == "1.2":
         assert cmi["core"]["lesson_status"] == "completed"
         assert cmi["core"]["score"]["raw"] == ""
@@ -489,22 +525,157 @@ def test_review_mode_changes_nothing(lms, scos, seed_course, version):
     again.unload_sco()
     assert set_calls(again) == []
     assert method_count(again, "LMSCommit", "Commit") == 0
-    again.assert_clean()
+    again.assert_clean(left=True)
 
 
 # ------------------------------------------------------------------ nothing lost, nothing broken
-@pytest.mark.parametrize("version", VERSIONS)
-def test_hidden_page_commits(lms, scos, version):
-    session = launch(lms, scos, "seed", version)
-    before = method_count(session, "LMSCommit", "Commit")
+def hide_page(session: LmsSession) -> None:
+    """The learner switches to another tab: the page becomes hidden while it can still reach the LMS."""
     session.frame.evaluate(
         """() => {
             Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
             document.dispatchEvent(new Event('visibilitychange'));
         }"""
     )
+
+
+def session_time_of(version: str, cmi: dict[str, Any]) -> str:
+    return cmi["core"]["session_time"] if version == "1.2" else cmi["session_time"]
+
+
+def commit_failure(version: str) -> str:
+    """The LMS's code for a commit that did not reach its server (scorm-again's, as in Moodle)."""
+    return "101" if version == "1.2" else "391"
+
+
+def status_line(session: LmsSession):
+    return session.frame_locator.locator("#srm-lms-status")
+
+
+def template_text(session: LmsSession, variant: str, **values: str) -> str:
+    """A learner text of the LMS status line as the template holds it, with values filled in."""
+    text = status_line(session).get_attribute(f"data-template-{variant}")
+    assert text, variant
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_hidden_page_saves_the_session_time_and_suspend(lms, scos, version):
+    session = launch(lms, scos, "seed", version)
+    before = method_count(session, "LMSCommit", "Commit")
+    hide_page(session)
     assert method_count(session, "LMSCommit", "Commit") == before + 1
     assert not session.finished()
+    stored = session.stored_cmi()
+    assert (stored["core"]["exit"] if version == "1.2" else stored["exit"]) == "suspend"
+    assert session_time_of(version, stored) == session_time_of(version, session.cmi())
+    session.assert_clean()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_initialize_refused_says_results_are_not_recorded(lms, offline_page, scos, seed_course, version):
+    require_files(AXE_SCRIPT)
+    offline_page.page.add_init_script(path=str(AXE_SCRIPT))
+    session = launch(lms, scos, "seed", version, api_already_finished=True)
+    status = status_line(session)
+    expect(status).to_have_text(
+        "Your learning platform did not accept this session, so your results will not be recorded. "
+        "Close this activity and open it again to try once more."
+    )
+    expect(status).to_have_class(re.compile(r"\bis-problem\b"))
+    violations = run_axe(session.frame)
+    assert not violations, format_violations(violations)
+    questions = seed_course.lessons[0].quiz.questions
+    answer_all(session.frame_locator, questions, [True] * len(questions))
+    assert progress_text(session.frame_locator) == progress_line(5, 5, "100", done=True)
+    expect(session.frame_locator.locator("[data-lms-result]")).to_be_hidden()
+    # the SCO tried once and then left the LMS alone
+    assert [call.method for call in session.calls() if call.failed] == [
+        "LMSInitialize" if version == "1.2" else "Initialize"
+    ]
+    assert method_count(session, "LMSSetValue", "SetValue", "LMSCommit", "Commit") == 0
+    assert session.delivered_commits() == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_failed_commit_is_retried_and_its_message_goes(lms, offline_page, scos, seed_course, version):
+    offline_page.page.clock.install()  # the retries' pauses pass at run_for, not in real time
+    session = launch(lms, scos, "seed", version)
+    questions = seed_course.lessons[0].quiz.questions
+    delivered = len(session.delivered_commits())
+    session.fail_next_commits(2)
+    answer(session.frame_locator, questions[0], right_choices(questions[0]))
+    status = status_line(session)
+    problem = template_text(session, "problem", detail=f"error {commit_failure(version)}")
+    expect(status).to_contain_text(problem.split(")")[0])
+    assert len(session.delivered_commits()) == delivered
+    session.page.clock.run_for(1_000)  # the first retry fails too
+    expect(status).to_be_visible()
+    session.page.clock.run_for(2_000)  # the second goes through, and the message goes with it
+    expect(status).to_be_hidden()
+    assert len(session.delivered_commits()) == delivered + 1
+    assert interactions(session.stored_cmi())[0]["result"] == "correct"
+    attempts = [call for call in session.calls() if call.method in ("LMSCommit", "Commit")]
+    assert [call.result for call in attempts[-3:]] == ["false", "false", "true"]
+    assert session.problems() == [call for call in attempts if call.failed]
+
+    answer_all(session.frame_locator, questions[1:], [True] * 4)
+    session.wait_until_finished()
+    check_result(version, session, 100, passed=True)
+    expect(session.frame_locator.locator("[data-lms-result]")).to_be_visible()
+    expect(status).to_be_hidden()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_failed_score_commit_is_sent_on_a_retry(lms, offline_page, scos, seed_course, version):
+    """The last answer's commit (the one with the score) fails once: the session is not finished
+    on a failure, the retry sends the score, and "sent" then shows alone."""
+    offline_page.page.clock.install()
+    session = launch(lms, scos, "seed", version)
+    questions = seed_course.lessons[0].quiz.questions
+    answer_all(session.frame_locator, questions[:-1], [True] * 4)
+    session.fail_next_commits(1)
+    answer(session.frame_locator, questions[-1], right_choices(questions[-1]))
+    sent = session.frame_locator.locator("[data-lms-result]")
+    expect(status_line(session)).to_be_visible()
+    expect(sent).to_be_hidden()
+    assert not session.finished()
+    assert committed_raw(version, session.delivered_commits()[-1]) == ""  # no score stored yet
+
+    session.page.clock.run_for(1_000)
+    expect(sent).to_be_visible()
+    expect(status_line(session)).to_be_hidden()
+    session.wait_until_finished()
+    check_result(version, session, 100, passed=True)
+    assert committed_raw(version, session.delivered_commits()[-1]) == "100"
+    # back from the browser's page cache after the session ended: say so
+    session.frame.evaluate("() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))")
+    expect(status_line(session)).to_have_text(template_text(session, "ended"))
+    # finished once: leaving afterwards sends nothing
+    calls = len(session.calls())
+    session.unload_sco()
+    assert len(session.calls()) == calls
+    assert method_count(session, "LMSFinish", "Terminate") == 1
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_after_the_retries_the_message_stays_until_a_later_save(lms, offline_page, scos, seed_course, version):
+    offline_page.page.clock.install()
+    session = launch(lms, scos, "seed", version)
+    questions = seed_course.lessons[0].quiz.questions
+    session.fail_next_commits(4)  # the answer's commit and its three retries
+    answer(session.frame_locator, questions[0], right_choices(questions[0]))
+    session.page.clock.run_for(1_000 + 2_000 + 4_000)
+    session.page.clock.run_for(60_000)  # no fifth try
+    attempts = [call for call in session.calls() if call.method in ("LMSCommit", "Commit")]
+    assert [call.result for call in attempts[1:]] == ["false"] * 4
+    expect(status_line(session)).to_be_visible()
+    answer(session.frame_locator, questions[1], right_choices(questions[1]))
+    expect(status_line(session)).to_be_hidden()
+    # the later save carried the first answer too
+    assert [item["result"] for item in interactions(session.stored_cmi())] == ["correct", "correct"]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -514,12 +685,14 @@ def test_hidden_page_commits(lms, scos, version):
         # the LMS starts refusing commits (a lost connection, an expired session...)
         "() => { window[api].lastErrorCode = '101'; return 'false'; }",
         # or a broken LMS script throws
-        "() => { window[api].lastErrorCode = '101'; throw new Error('LMS script error'); }",
+        "() => { window[api].lastErrorCode = '101'; return window.noSuchObject.commit(); }",
     ],
     ids=["refuses", "throws"],
 )
 def test_lms_errors_are_shown_and_the_quiz_keeps_working(lms, scos, seed_course, version, failure):
     session = launch(lms, scos, "seed", version)
+    warnings: list[str] = []
+    session.page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
     api, commit = ("API", "LMSCommit") if version == "1.2" else ("API_1484_11", "Commit")
     session.page.evaluate(
         f"""([api, commit]) => {{ window[api][commit] = {failure}; }}""",
@@ -527,10 +700,16 @@ def test_lms_errors_are_shown_and_the_quiz_keeps_working(lms, scos, seed_course,
     )
     question = seed_course.lessons[0].quiz.questions[0]
     answer(session.frame_locator, question, right_choices(question))
-    status = session.frame_locator.locator("#srm-lms-status")
+    status = status_line(session)
     expect(status).to_be_visible()
-    assert "problem while saving" in status.inner_text()
-    assert ("LMS script error" if "throw" in failure else "(error 101") in status.inner_text()
+    if "noSuchObject" in failure:
+        # learners get a plain sentence; the script's error stays in the console for whoever debugs
+        expect(status).to_have_text(template_text(session, "broken"))
+        assert "TypeError" not in status.inner_text()
+        assert any("Commit threw: TypeError" in text for text in warnings), warnings
+    else:
+        assert "problem while saving" in status.inner_text()
+        assert "(error 101" in status.inner_text()
     assert question_box(session.frame_locator, question).locator("[data-verdict]:visible").inner_text() == (
         "Correct"
     )

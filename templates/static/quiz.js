@@ -467,17 +467,42 @@
     return { percent: counts.percent, passed: passed };
   }
 
-  function reportProblem(message) {
-    if (!lmsStatus) {
-      return;
+  /** The LMS line: one of the texts in its data-template-<variant>s, styled as a problem or not. */
+  function showLmsNote(variant, values, isProblem) {
+    if (lmsStatus) {
+      setTemplateText(lmsStatus, values || {}, variant);
+      lmsStatus.classList.toggle("is-problem", Boolean(isProblem));
+      show(lmsStatus, true);
     }
-    var match = /error ([^)]*)/.exec(message);
-    setTemplateText(lmsStatus, { detail: match ? "error " + match[1] : message }, "problem");
-    lmsStatus.classList.add("is-problem");
-    show(lmsStatus, true);
   }
 
-  /** Run LMS work so that nothing it throws can stop the quiz on the page. */
+  var commitProblemShown = false; // the LMS line tells of a failed save that a later one may mend
+
+  /** onProblem from the runtime: the LMS's error code for learners to pass on, never a script's error text. */
+  function reportProblem(problem) {
+    if (problem.thrown) {
+      showLmsNote("broken", {}, true);
+    } else {
+      showLmsNote("problem", { detail: "error " + problem.description }, true);
+    }
+    commitProblemShown = problem.call === "commit";
+  }
+
+  /** onSaved from the runtime: a commit went through, so a failed one before it is mended. */
+  function reportSaved(saved) {
+    if (commitProblemShown && lmsStatus) {
+      commitProblemShown = false;
+      lmsStatus.classList.remove("is-problem");
+      show(lmsStatus, false);
+    }
+    if (saved.resultSent) {
+      var sent = document.querySelector("[data-lms-result]");
+      setTemplateText(sent, {});
+      show(sent, true);
+    }
+  }
+
+  /** Run LMS work so that nothing it throws can stop the quiz on the page (details to the console only). */
   function safely(work) {
     try {
       return work();
@@ -485,15 +510,9 @@
       if (window.console && window.console.warn) {
         window.console.warn("[SCORM] " + error);
       }
-      reportProblem(String(error));
+      showLmsNote("broken", {}, true);
+      commitProblemShown = false;
       return undefined;
-    }
-  }
-
-  function showLmsNote(variant) {
-    if (lmsStatus) {
-      setTemplateText(lmsStatus, {}, variant);
-      show(lmsStatus, true);
     }
   }
 
@@ -533,14 +552,11 @@
     lastAnswerAt = now.getTime();
     recorder.saveState(encodeState(), resumeLocation());
     if (verdict) {
-      // the score is committed only now: Moodle grades whatever raw was committed (lms-targets §6)
-      if (recorder.complete(verdict)) {
-        var sent = document.querySelector("[data-lms-result]");
-        setTemplateText(sent, {});
-        show(sent, true);
-      }
+      // the score is committed only now: Moodle grades whatever raw was committed (lms-targets §6);
+      // reportSaved shows "sent" once the commit goes through
+      recorder.complete(verdict);
     } else {
-      recorder.commit();
+      recorder.save(false);
     }
   }
 
@@ -643,10 +659,12 @@
     if (data.runtime === "none" || !window.SrmScormRuntime) {
       return null;
     }
-    var adapter = window.SrmScormRuntime.connect(data.runtime, { onProblem: reportProblem });
+    var adapter = window.SrmScormRuntime.connect(data.runtime, { onProblem: reportProblem, onSaved: reportSaved });
     var info = adapter.start();
     if (!adapter.connected) {
-      showLmsNote("standalone");
+      // no LMS around (a plain preview), or one that turned the session down
+      showLmsNote(adapter.refused ? "refused" : "standalone", {}, adapter.refused);
+      commitProblemShown = false;
       return null;
     }
     if (adapter.readOnly) {
@@ -720,7 +738,7 @@
         // a previous session saved every answer but did not get to send the score
         recorder.complete(showCourseVerdict());
       } else if (recorder) {
-        recorder.commit();
+        recorder.save(tally(questions).complete);
       }
     });
     questions.forEach(wire);
@@ -733,14 +751,17 @@
       }
     });
     if (recorder) {
+      // Every save already carries the exit and the session time (scorm-runtime.js); hidden
+      // (another tab, a minimised window) brings the time up to date while the LMS can still
+      // be reached: once the tab is closing, Chromium refuses Moodle's synchronous requests.
       document.addEventListener("visibilitychange", function () {
         if (document.visibilityState === "hidden") {
           safely(function () {
-            recorder.commit();
+            recorder.save(tally(questions).complete);
           });
         }
       });
-      // never `unload`: browsers refuse synchronous requests there, and Moodle commits with them
+      // a last try for browsers that still allow the request; never `unload`
       window.addEventListener("pagehide", function () {
         safely(function () {
           recorder.finish(tally(questions).complete);
@@ -748,7 +769,7 @@
       });
       window.addEventListener("pageshow", function (event) {
         if (event.persisted && recorder.terminated) {
-          reportProblem("error: the session with the learning platform has ended; reload the page");
+          showLmsNote("ended", {}, true);
         }
       });
     }

@@ -1,11 +1,18 @@
 /*
  * SCORM run-time adapter shared by SCORM 1.2 and SCORM 2004 4th edition.
  *
- * The quiz talks to this module in quiz terms (start, answer, complete, suspend);
+ * The quiz talks to this module in quiz terms (start, answer, save, complete, finish);
  * this module turns them into the CMI calls and value formats each version and
  * Moodle accept (docs: lms-targets.md §3-§4, measured facts in §6). Every call is
- * checked with GetLastError; a failure is logged and reported through onProblem,
- * and never throws into the page.
+ * checked with GetLastError; a failure is logged with its details and reported
+ * through hooks.onProblem, and never throws into the page. A failed commit is
+ * retried a few times with growing pauses; hooks.onSaved hears of each commit that
+ * went through.
+ *
+ * Every commit carries the session time so far and the exit the LMS should act on
+ * ("suspend" until the quiz is complete): Moodle commits with a synchronous request,
+ * which Chromium refuses while a page closes, so a commit from pagehide never
+ * arrives when the learner closes the tab.
  *
  * Exposes window.SrmScormRuntime.connect(version, hooks).
  */
@@ -14,6 +21,9 @@
 
   /** How far up the frame chain to look for the API before giving up. */
   var MAX_HOPS = 500;
+
+  /** Pauses before retrying a failed commit: a short outage is bridged, a dead LMS is not pressed. */
+  var RETRY_DELAYS_MS = [1000, 2000, 4000];
 
   var VERSIONS = {
     scorm12: {
@@ -168,23 +178,48 @@
     this.hooks = hooks || {};
     this.connected = Boolean(api);
     this.initialized = false;
+    this.refused = false; // an LMS was found but refused Initialize
     this.terminated = false;
     this.readOnly = false;
     this.startedAt = Date.now();
     this.nextInteraction = 0;
+    this.finishing = false; // the score is set: the session ends once a commit goes through
+    this.retryTimer = null;
+    this.retriesMade = 0;
   }
 
-  Adapter.prototype.problem = function (message) {
-    if (window.console && window.console.warn) {
-      window.console.warn("[SCORM " + (this.version === "scorm12" ? "1.2" : "2004") + "] " + message);
-    }
-    if (typeof this.hooks.onProblem === "function") {
+  /** Tell the page, never letting its code break the runtime. */
+  Adapter.prototype.notify = function (hook, detail) {
+    if (typeof this.hooks[hook] === "function") {
       try {
-        this.hooks.onProblem(message);
+        this.hooks[hook](detail);
       } catch (error) {
         /* the page's reporting must never break the runtime */
       }
     }
+  };
+
+  Adapter.prototype.log = function (message) {
+    if (window.console && window.console.warn) {
+      window.console.warn("[SCORM " + (this.version === "scorm12" ? "1.2" : "2004") + "] " + message);
+    }
+  };
+
+  /**
+   * A call the LMS refused: logged, and reported to the page as data, e.g.
+   * {call: "commit", code: "101", description: "101 General exception", thrown: false}
+   * (call: initialize, getValue, setValue, commit or terminate, whatever the version).
+   */
+  Adapter.prototype.failed = function (label, call, code) {
+    var description = this.describe(code);
+    this.log(label + " failed (error " + description + ")");
+    this.notify("onProblem", { call: call, code: code, description: description, thrown: false });
+  };
+
+  /** A call the LMS's script threw on: the error text goes to the console only; learners get a plain message. */
+  Adapter.prototype.threw = function (label, call, error) {
+    this.log(label + " threw: " + error);
+    this.notify("onProblem", { call: call, code: "", description: "", thrown: true });
   };
 
   /** The LMS's last error code as a string, "0" when there is none. */
@@ -211,12 +246,12 @@
     try {
       result = this.api[this.names[fn]].apply(this.api, args);
     } catch (error) {
-      this.problem(label + " threw: " + error);
+      this.threw(label, fn, error);
       return false;
     }
     var code = this.lastError();
     if (String(result) !== "true" || code !== "0") {
-      this.problem(label + " failed (error " + this.describe(code) + ")");
+      this.failed(label, fn, code);
       return false;
     }
     return true;
@@ -227,16 +262,17 @@
       return "";
     }
     var value;
+    var label = "GetValue(" + element + ")";
     try {
       value = this.api[this.names.getValue](element);
     } catch (error) {
-      this.problem("GetValue(" + element + ") threw: " + error);
+      this.threw(label, "getValue", error);
       return "";
     }
     var code = this.lastError();
     if (code !== "0") {
       if (this.names.benignReadErrors.indexOf(code) < 0) {
-        this.problem("GetValue(" + element + ") failed (error " + this.describe(code) + ")");
+        this.failed(label, "getValue", code);
       }
       return "";
     }
@@ -250,11 +286,71 @@
     return this.call("setValue", [element, String(value)], "SetValue(" + element + ", " + value + ")");
   };
 
-  Adapter.prototype.commit = function () {
+  /**
+   * The session time so far and the exit the LMS acts on if the session ends here:
+   * "suspend" (resume next time) until the quiz is done. Set before every commit, so a tab
+   * closed at any moment leaves the LMS with both (see the top of this file).
+   */
+  Adapter.prototype.markSession = function (done) {
+    var elapsed = Date.now() - this.startedAt;
+    var sessionTime = this.version === "scorm12" ? timespan12(elapsed) : duration2004(elapsed);
+    var ok = this.set(this.names.sessionTime, sessionTime);
+    var exit = done ? (this.version === "scorm12" ? "" : "normal") : "suspend";
+    return this.set(this.names.exit, exit) && ok;
+  };
+
+  /**
+   * Commit what was set, with the session time and exit (done: the quiz is complete).
+   * A failed commit is retried after RETRY_DELAYS_MS; true when the first try went through.
+   */
+  Adapter.prototype.save = function (done) {
     if (!this.initialized || this.terminated || this.readOnly) {
       return false;
     }
-    return this.call("commit", [""], "Commit");
+    this.markSession(done);
+    this.cancelRetry();
+    this.retriesMade = 0;
+    return this.tryCommit();
+  };
+
+  Adapter.prototype.cancelRetry = function () {
+    if (this.retryTimer !== null) {
+      window.clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+    }
+  };
+
+  /** One commit; on failure the next retry is scheduled, on success the page hears of it. */
+  Adapter.prototype.tryCommit = function () {
+    this.retryTimer = null;
+    if (this.terminated) {
+      return false;
+    }
+    if (!this.call("commit", [""], "Commit")) {
+      if (this.retriesMade < RETRY_DELAYS_MS.length) {
+        var adapter = this;
+        this.retryTimer = window.setTimeout(function () {
+          adapter.tryCommit();
+        }, RETRY_DELAYS_MS[this.retriesMade]);
+        this.retriesMade += 1;
+      }
+      return false;
+    }
+    this.retriesMade = 0;
+    var resultSent = this.finishing;
+    this.notify("onSaved", { resultSent: resultSent });
+    if (resultSent) {
+      this.terminate();
+    }
+    return true;
+  };
+
+  /** LMSFinish/Terminate, once; nothing is sent after it. */
+  Adapter.prototype.terminate = function () {
+    this.cancelRetry();
+    var ok = this.call("terminate", [""], this.version === "scorm12" ? "LMSFinish" : "Terminate");
+    this.terminated = true;
+    return ok;
   };
 
   /**
@@ -271,6 +367,7 @@
     this.initialized = this.call("initialize", [""], "Initialize");
     if (!this.initialized) {
       this.connected = false;
+      this.refused = true;
       return info;
     }
     this.startedAt = Date.now();
@@ -292,7 +389,7 @@
     var count = parseInt(this.get("cmi.interactions._count"), 10);
     this.nextInteraction = isNaN(count) || count < 0 ? 0 : count;
     if (status === "not attempted" || status === "unknown" || status === "") {
-      // committed by the caller together with the initial state, in one round trip
+      // saved by the caller together with the initial state, in one round trip
       this.set(names.status, "incomplete");
     }
     return info;
@@ -343,7 +440,9 @@
 
   /**
    * The quiz is over: score as a 0-100 percentage (Moodle grades raw against 100),
-   * pass/fail set by the SCO itself, then commit and finish. result = {percent, passed}.
+   * pass/fail set by the SCO itself, then save and finish. result = {percent, passed}.
+   * Once a commit of the score goes through (at once or on a retry), onSaved hears
+   * {resultSent: true} and the session is finished.
    */
   Adapter.prototype.complete = function (result) {
     var names = this.names;
@@ -361,7 +460,8 @@
       this.set(names.status, "completed");
       this.set("cmi.progress_measure", "1");
     }
-    return this.finish(true);
+    this.finishing = true;
+    return this.save(true);
   };
 
   /** A course without questions is complete once opened. */
@@ -370,29 +470,25 @@
     if (this.version === "scorm2004") {
       this.set("cmi.progress_measure", "1");
     }
-    return this.commit();
+    return this.save(true);
   };
 
   /**
-   * End the session once: session time, exit mode, commit, then LMSFinish/Terminate.
-   * done=false (the learner leaves mid-quiz) exits with "suspend" so the LMS resumes.
+   * The learner leaves (pagehide): session time, exit, one commit, then LMSFinish/Terminate;
+   * at most once. done=false exits with "suspend" so the LMS resumes. In Chromium the LMS's
+   * synchronous request fails here, which is why save() already sent all of it.
    */
   Adapter.prototype.finish = function (done) {
     if (!this.initialized || this.terminated) {
       return false;
     }
+    this.cancelRetry();
     var ok = true;
     if (!this.readOnly) {
-      var elapsed = Date.now() - this.startedAt;
-      var sessionTime = this.version === "scorm12" ? timespan12(elapsed) : duration2004(elapsed);
-      ok = this.set(this.names.sessionTime, sessionTime) && ok;
-      var exit = done ? (this.version === "scorm12" ? "" : "normal") : "suspend";
-      ok = this.set(this.names.exit, exit) && ok;
-      ok = this.commit() && ok;
+      ok = this.markSession(done) && ok;
+      ok = this.call("commit", [""], "Commit") && ok;
     }
-    ok = this.call("terminate", [""], this.version === "scorm12" ? "LMSFinish" : "Terminate") && ok;
-    this.terminated = true;
-    return ok;
+    return this.terminate() && ok;
   };
 
   window.SrmScormRuntime = {

@@ -59,6 +59,21 @@ class OfflinePage:
         self.page.goto(url, wait_until="load")
         return url
 
+    def new_tab(self) -> Page:
+        """Open a fresh page in the same context and make it this object's page (e.g. after a
+        test closed the tab); its errors are recorded like the first page's."""
+        self.page = self.context.new_page()
+        self._listen(self.page)
+        return self.page
+
+    def _listen(self, page: Page) -> None:
+        page.on("websocket", self._record_websocket)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: self.console_errors.append(message.text) if message.type == "error" else None,
+        )
+
     def _is_allowed(self, url: str) -> bool:
         # data: and blob: never leave the browser; about:blank and srcdoc frames have no URL to fetch.
         if url.startswith(("data:", "blob:", "about:")):
@@ -93,10 +108,5 @@ def open_offline_page(
     page = context.new_page()
     guarded = OfflinePage(page=page, server=server, allowed_origins=(server.origin, *extra_origins))
     context.route("**/*", guarded._guard)
-    page.on("websocket", guarded._record_websocket)
-    page.on("pageerror", lambda error: guarded.page_errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: guarded.console_errors.append(message.text) if message.type == "error" else None,
-    )
+    guarded._listen(page)
     return guarded

@@ -3,11 +3,17 @@
 ``open_sco`` loads ``harness/lms.html``, which creates ``window.API`` (1.2) or
 ``window.API_1484_11`` (2004) and puts the SCO in the ``#sco`` frame; the returned ``LmsSession``
 reads the LMS-side CMI data, every API call, and every commit.
+
+The runtime commits as Moodle's player does, with a synchronous request to the test server (an
+inbox standing in for the LMS's server). What reached that server (``stored_cmi``) is what a real
+LMS would hold and hand back on the next launch; it can differ from the runtime's memory (``cmi``),
+e.g. when Chromium refused the request because the page was closing.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -52,6 +58,8 @@ _BOOLEAN_METHODS = frozenset(
 )
 _GET_METHODS = frozenset({"LMSGetValue", "GetValue"})
 _ERROR_2004_NOT_INITIALIZED = "403"  # reading a value never set: how a 2004 SCO detects a resume
+# How Chromium words its refusal of a synchronous XMLHttpRequest while a page is being dismissed.
+_BROWSER_REFUSAL = "Synchronous XHR in page dismissal"
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,8 @@ class ApiCall:
     """One call the SCO made on the runtime API, with scorm-again's answer and error code.
 
     ``violations`` lists rules Moodle or the SCORM spec enforce that scorm-again let through
-    (see ``harness/strict-rules.js``).
+    (see ``harness/strict-rules.js``); ``refusals`` says why commits this call made did not
+    reach the LMS's server.
     """
 
     method: str
@@ -68,6 +77,7 @@ class ApiCall:
     error_code: str
     error_text: str
     violations: tuple[str, ...]
+    refusals: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -77,6 +87,16 @@ class ApiCall:
             return self.error_code not in ("0", _ERROR_2004_NOT_INITIALIZED)
         return False
 
+    @property
+    def refused_by_the_browser(self) -> bool:
+        """A commit or finish that failed only because Chromium refused the synchronous request
+        (it does while a page is being dismissed: pagehide, or visibilitychange on closing)."""
+        return (
+            self.failed
+            and bool(self.refusals)
+            and all(_BROWSER_REFUSAL in refusal for refusal in self.refusals)
+        )
+
     def __str__(self) -> str:
         args = ", ".join(repr(arg) for arg in self.args)
         text = f"{self.method}({args}) -> {self.result!r}"
@@ -84,16 +104,21 @@ class ApiCall:
             text += f" [error {self.error_code}: {self.error_text}]"
         for violation in self.violations:
             text += f" [strict: {violation}]"
+        for refusal in self.refusals:
+            text += f" [not delivered: {refusal}]"
         return text
 
 
 @dataclass(frozen=True)
 class Commit:
-    """The data scorm-again sent to the (recording) LMS on one commit."""
+    """The data scorm-again sent to the LMS on one commit; ``delivered``: it reached the server
+    (``refusal`` says why not, e.g. Chromium's refusal of a synchronous request in pagehide)."""
 
     payload: dict[str, Any]
     terminate: bool
     trigger: str | None
+    delivered: bool = True
+    refusal: str = ""
 
     @property
     def cmi(self) -> dict[str, Any]:
@@ -193,13 +218,27 @@ def next_launch_cmi(version: ScormVersion, cmi: dict[str, Any], total_time: str)
     return pruned
 
 
-class LmsSession:
-    """One launched SCO; every read goes to the live harness page."""
+@dataclass(frozen=True)
+class StoredCommit:
+    """One commit as the LMS's server received it, with the total time it would add up."""
 
-    def __init__(self, page: Page, version: ScormVersion, sco_url: str) -> None:
+    cmi: dict[str, Any]
+    terminate: bool
+    total_time: str
+
+
+class LmsSession:
+    """One launched SCO; reads go to the live harness page, except what the LMS's server
+    received (``delivered_commits``, ``stored_cmi``), which can be read after the tab is closed."""
+
+    def __init__(
+        self, page: Page, version: ScormVersion, sco_url: str, server: StaticServer, inbox: str
+    ) -> None:
         self.page = page
         self.version = version
         self.sco_url = sco_url
+        self.server = server
+        self.inbox = inbox
 
     @property
     def frame_locator(self) -> FrameLocator:
@@ -219,8 +258,33 @@ class LmsSession:
         return self.page.evaluate(f"() => window.lmsHarness.{expression}")
 
     def cmi(self) -> dict[str, Any]:
-        """The LMS-side CMI data now, as scorm-again renders it (no ``cmi`` wrapper)."""
+        """The runtime's CMI data now, as scorm-again renders it (no ``cmi`` wrapper); values set
+        but never committed are included: ``stored_cmi`` is what the LMS's server holds."""
         return dict(self._harness("cmi()"))
+
+    def delivered_commits(self) -> list[StoredCommit]:
+        """Every commit that reached the LMS's server, oldest first."""
+        commits = []
+        for body in self.server.received(self.inbox):
+            data = json.loads(body)
+            commits.append(
+                StoredCommit(
+                    cmi=dict(data["payload"].get("cmi", {})),
+                    terminate=bool(data["terminate"]),
+                    total_time=str(data["totalTime"]),
+                )
+            )
+        return commits
+
+    def stored_cmi(self) -> dict[str, Any]:
+        """What the LMS's server holds: the CMI data of the last commit that reached it (each
+        commit carries the whole data), or {} when none did."""
+        delivered = self.delivered_commits()
+        return delivered[-1].cmi if delivered else {}
+
+    def fail_next_commits(self, count: int) -> None:
+        """Make the next ``count`` commits fail without reaching the server (a dropped connection)."""
+        self.page.evaluate("count => window.lmsHarness.failNextCommits(count)", count)
 
     def total_time(self) -> str:
         return str(self._harness("totalTime()"))
@@ -234,17 +298,24 @@ class LmsSession:
                 error_code=raw["errorCode"],
                 error_text=raw["errorText"],
                 violations=tuple(raw["violations"]),
+                refusals=tuple(raw["refusals"]),
             )
             for raw in self._harness("calls()")
         ]
 
-    def problems(self) -> list[ApiCall]:
-        """Calls scorm-again refused, and calls it allowed that break a strict rule."""
-        return [call for call in self.calls() if call.failed or call.violations]
+    def problems(self, left: bool = False) -> list[ApiCall]:
+        """Calls scorm-again refused, and calls it allowed that break a strict rule. ``left``: the
+        SCO was unloaded, so its pagehide commit and finish, refused by the browser, are expected."""
+        return [
+            call
+            for call in self.calls()
+            if call.violations or (call.failed and not (left and call.refused_by_the_browser))
+        ]
 
-    def assert_clean(self) -> None:
-        """Fail with the whole list if any call was refused or broke a strict rule."""
-        problems = self.problems()
+    def assert_clean(self, left: bool = False) -> None:
+        """Fail with the whole list if any call was refused or broke a strict rule (``left``:
+        except what the browser refused while the SCO was being unloaded)."""
+        problems = self.problems(left)
         assert not problems, "API calls with problems:\n" + "\n".join(map(str, problems))
 
     def values_set(self) -> dict[str, Any]:
@@ -263,8 +334,15 @@ class LmsSession:
         self.page.wait_for_function("() => window.lmsHarness.finished()", timeout=timeout_ms)
 
     def commits(self) -> list[Commit]:
+        """Every commit the runtime attempted, delivered or not."""
         return [
-            Commit(payload=raw["payload"], terminate=raw["terminate"], trigger=raw["trigger"])
+            Commit(
+                payload=raw["payload"],
+                terminate=raw["terminate"],
+                trigger=raw["trigger"],
+                delivered=raw["delivered"],
+                refusal=raw["refusal"],
+            )
             for raw in self._harness("commits()")
         ]
 
@@ -273,8 +351,12 @@ class LmsSession:
         return [f"{entry['level']}: {entry['message']}" for entry in self._harness("logMessages()")]
 
     def next_launch_cmi(self) -> dict[str, Any]:
-        """What to pass as ``initial_cmi`` to relaunch this SCO (resume after a suspend)."""
-        return next_launch_cmi(self.version, self.cmi(), self.total_time())
+        """What to pass as ``initial_cmi`` to relaunch this SCO (resume after a suspend): built
+        from what reached the LMS's server, as a real LMS would; works after the tab is closed."""
+        delivered = self.delivered_commits()
+        if not delivered:
+            raise AssertionError("no commit reached the LMS: there is nothing to relaunch from")
+        return next_launch_cmi(self.version, delivered[-1].cmi, delivered[-1].total_time)
 
     def unload_sco(self) -> None:
         """Navigate the SCO frame away, as closing the activity would; its pagehide code runs."""
@@ -295,16 +377,20 @@ def open_sco(
     version: ScormVersion = "1.2",
     initial_cmi: dict[str, Any] | None = None,
     settings: dict[str, Any] | None = None,
+    api_already_finished: bool = False,
 ) -> LmsSession:
     """Launch ``sco_dir/launch`` inside the harness, as an LMS would; returns once it has loaded.
 
     ``initial_cmi`` (same shape as ``LmsSession.cmi()``) is merged over a first-launch default
     and loaded before the SCO starts; ``settings`` overrides scorm-again settings.
+    ``api_already_finished``: hand the SCO an API an earlier session already finished, as Moodle
+    4.5 does for the next SCO of a 2004 package (lms-targets §6): the SCO's Initialize is refused.
     """
     if version not in SCORM_VERSIONS:
         raise ValueError(f"version must be one of {SCORM_VERSIONS}, not {version!r}")
     harness_url = mount_harness(offline_page.server)
     sco_url = offline_page.serve(sco_dir) + launch
+    inbox = offline_page.server.open_inbox()
     page = offline_page.page
     page.goto(harness_url, wait_until="load")
     config = {
@@ -312,6 +398,8 @@ def open_sco(
         "scoUrl": sco_url,
         "initialCmi": _merge(_FIRST_LAUNCH[version], initial_cmi or {}),
         "settings": settings or {},
+        "commitUrl": inbox,
+        "apiAlreadyFinished": api_already_finished,
     }
     page.evaluate("config => window.lmsHarness.launch(config)", config)
-    return LmsSession(page, version, sco_url)
+    return LmsSession(page, version, sco_url, offline_page.server, inbox)
