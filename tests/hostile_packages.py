@@ -657,6 +657,9 @@ def corpus(secret: Path) -> list[Case]:
              member="course/imsmanifest.xml"),
         Case("zip-slip", "zip.path-traversal", _zip_case("slip.zip", _extra(s12, ("../../evil.sh", b"rm -rf ~"))),
              member="../../evil.sh"),
+        Case("zip-slip-mid-path", "zip.path-traversal",
+             _zip_case("slip-mid-path.zip", _extra(s12, ("assets/../../evil.sh", b"rm -rf ~"))),
+             member="assets/../../evil.sh"),
         Case("absolute-path", "zip.absolute-path", _zip_case("absolute.zip", _extra(s12, ("/etc/cron.d/x", b"x"))),
              member="/etc/cron.d/x"),
         Case("backslash-name", "zip.backslash",
@@ -705,6 +708,9 @@ def corpus(secret: Path) -> list[Case]:
         Case("unresolved-identifierref", "manifest.identifierref",
              _zip_case("identifierref.zip", _edit_member(s12, MANIFEST, lambda r: find(r, "item").set(
                  "identifierref", "res_nowhere"))), member=MANIFEST),
+        Case("dangling-dependency", "manifest.identifierref",
+             _zip_case("dependency.zip", _edit_member(s12, MANIFEST, _add_child(
+                 "resource", CP12, "dependency", identifierref="res_nowhere"))), member=MANIFEST),
         Case("duplicate-identifier", "manifest.duplicate-identifier",
              _zip_case("dup-id.zip", _edit_member(s12, MANIFEST, lambda r: find(r, "item").set(
                  "identifier", "org_1"))), member=MANIFEST),

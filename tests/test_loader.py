@@ -125,6 +125,12 @@ def test_last_updated_forms(tmp_path: Path, written: str, parsed: model.YearMont
     assert load_course(root).course.last_updated == parsed
 
 
+def test_passing_score_left_out_is_the_documented_80(tmp_path: Path) -> None:
+    without = _course("passing_score: 70\n", "")
+    assert "passing_score" not in without
+    assert load_course(write_course(tmp_path, {"course.yaml": without})).course.passing_score == 80
+
+
 def test_demo_course_loads(tmp_path: Path) -> None:
     course = load_course(write_course(tmp_path)).course
     assert (course.id, course.passing_score, course.last_updated) == ("demo-course", 70, model.YearMonth(2026, 6))

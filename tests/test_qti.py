@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -251,6 +252,90 @@ def test_each_item_has_exactly_one_scoring_condition(course, profile):
         for item in root.xpath("//q:item", namespaces=ns):
             scoring = item.xpath("q:resprocessing/q:respcondition[q:setvar[. = '100']]", namespaces=ns)
             assert len(scoring) == 1
+
+
+# ------------------------------------------------------------ scoring, as an importer runs it
+def _qti(local: str) -> str:
+    return f"{{{qti.QTI_NS}}}{local}"
+
+
+def _holds(test: etree._Element, chosen: set[str]) -> bool:
+    """One QTI 1.2 condition test over the chosen ``response_label`` idents."""
+    tag = etree.QName(test).localname
+    if tag == "varequal":
+        value = (test.text or "").strip()
+        if test.get("case", "No") == "Yes":
+            return value in chosen
+        return value.casefold() in {ident.casefold() for ident in chosen}
+    if tag == "not":
+        (inner,) = test
+        return not _holds(inner, chosen)
+    if tag == "and":
+        return all(_holds(inner, chosen) for inner in test)
+    if tag == "or":
+        return any(_holds(inner, chosen) for inner in test)
+    if tag == "other":
+        return True
+    raise AssertionError(f"the evaluator does not know <{tag}>")
+
+
+def item_score(item: etree._Element, chosen: set[str]) -> float:
+    """SCORE after the item's ``resprocessing`` for a learner who chose ``chosen``: conditions
+    in order; a condition that holds applies its ``setvar`` and ends processing unless
+    ``continue="Yes"``. Independent of how qti.py builds the conditions."""
+    resprocessing = item.find(_qti("resprocessing"))
+    (decvar,) = resprocessing.iter(_qti("decvar"))
+    score = float(decvar.get("defaultval", "0"))
+    for condition in resprocessing.iter(_qti("respcondition")):
+        (conditionvar,) = condition.iter(_qti("conditionvar"))
+        # several tests side by side are read differently by importers: ours never write them
+        (test,) = conditionvar
+        if not _holds(test, chosen):
+            continue
+        for setvar in condition.iter(_qti("setvar")):
+            assert setvar.get("varname", "SCORE") == "SCORE"
+            value = float(setvar.text)
+            action = setvar.get("action", "Set")
+            score = {"Set": value, "Add": score + value, "Subtract": score - value}[action]
+        if condition.get("continue", "No") != "Yes":
+            break
+    return score
+
+
+@pytest.mark.parametrize("profile", list(Profile))
+def test_only_exactly_the_correct_choices_score(course, profile):
+    """Every possible answer to every item, scored the way an importer evaluates the conditions:
+    full points only for exactly the correct choices (choosing every option scores 0)."""
+    for quiz in _quizzes(course):
+        root = etree.fromstring(qti.assessment_document(quiz, profile=profile, scope=course.id))
+        for item, question in zip(root.iter(_qti("item")), quiz.questions, strict=True):
+            labels = qti.choice_labels(question, profile, course.id)
+            correct = {labels[c.id] for c in question.choices if c.correct}
+            everything = [labels[c.id] for c in question.choices]
+            if question.kind is QuestionKind.MULTIPLE:  # the native course has one
+                assert item_score(item, set(everything)) == 0  # every option ticked
+                answers = [set(pick) for n in range(len(everything) + 1) for pick in combinations(everything, n)]
+            else:
+                answers = [{label} for label in everything]
+            for answer in answers:
+                assert item_score(item, answer) == (100 if answer == correct else 0), (question.id, answer)
+
+
+def test_the_scoring_evaluator_sees_a_missing_not():
+    """The evaluator above is no rubber stamp: with the wrong choices' <not> taken away, every
+    option ticked scores 100 and exactly the correct ones 0."""
+    quiz = native_course().quizzes[0]
+    question = next(q for q in quiz.questions if q.kind is QuestionKind.MULTIPLE)
+    root = etree.fromstring(qti.assessment_document(quiz, profile=Profile.CANVAS))
+    item = list(root.iter(_qti("item")))[quiz.questions.index(question)]
+    labels = qti.choice_labels(question, Profile.CANVAS)
+    correct = {labels[c.id] for c in question.choices if c.correct}
+    assert item_score(item, correct) == 100
+    for negation in list(item.iter(_qti("not"))):
+        (inner,) = negation
+        negation.getparent().replace(negation, inner)
+    assert item_score(item, set(labels.values())) == 100
+    assert item_score(item, correct) == 0
 
 
 @pytest.mark.parametrize("shuffle", [True, False])

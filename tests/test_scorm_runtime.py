@@ -8,6 +8,7 @@ scorm-again; the harness adds those rules to every call (``assert_clean``).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,8 @@ import pytest
 from playwright.sync_api import expect
 
 from srm_package.markup import inline_text
-from srm_package.model import Course, Question
-from srm_package.render import interaction_id
+from srm_package.model import Course, Question, QuestionKind, ShufflePolicy
+from srm_package.render import fingerprint, interaction_id
 from tests.quiz_courses import (
     big_course,
     course_of,
@@ -53,6 +54,25 @@ TIMESTAMP_2004 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 SUSPEND_DATA_LIMIT_12 = 4096
 
 
+def many_choices_course() -> Course:
+    """Answers at positions 10 and 11, which the saved state writes as one base-36 digit each;
+    choices shuffled, so their saved orders hold such digits too."""
+    far_single = single("far-single", "basics", right=11, choices=12)
+    twelve = single("far-many", "details", choices=12).choices
+    far_many = replace(
+        single("far-many", "details", choices=12),
+        kind=QuestionKind.MULTIPLE,
+        choices=tuple(replace(choice, correct=n in (10, 11)) for n, choice in enumerate(twelve)),
+    )
+    questions = (far_single, far_many, single("near", "basics"))
+    return course_of(lesson_of("far", 1, questions, shuffle=ShufflePolicy(choices=True)))
+
+
+def base36(number: int) -> str:
+    """One answer position as the saved state writes it (quiz.js: a base-36 digit)."""
+    return "0123456789abcdefghijklmnopqrstuvwxyz"[number]
+
+
 def thirds_course() -> Course:
     """Three one-point questions: two right gives 66.67%, a score with decimals."""
     return course_of(lesson_of("thirds", 1, tuple(single(f"third-{n}", "basics") for n in range(3))))
@@ -69,6 +89,7 @@ def scos(tmp_path_factory, seed_course) -> dict[tuple[str, str], Path]:
         "big": big_course(50),
         "multi": multi_lesson_course(),
         "thirds": thirds_course(),
+        "far": many_choices_course(),
     }
     return {
         (name, version): write_site(course, RUNTIME[version], root / f"{name}-{RUNTIME[version]}")
@@ -90,6 +111,16 @@ def leave_after(lms: LmsOpener, scos, version: str, questions: tuple[Question, .
     answer_all(session.frame_locator, questions[: len(right)], right)
     session.unload_sco()
     return session
+
+
+def resume_with(version: str, suspend_data: str) -> dict[str, Any]:
+    """What an LMS hands a SCO coming back to an attempt that saved ``suspend_data``."""
+    cmi: dict[str, Any] = {"suspend_data": suspend_data}
+    if version == "1.2":
+        cmi["core"] = {"entry": "resume", "lesson_status": "incomplete"}
+    else:
+        cmi.update(entry="resume", completion_status="incomplete")
+    return cmi
 
 
 def interactions(cmi: dict[str, Any]) -> list[dict[str, Any]]:
@@ -385,6 +416,22 @@ def test_resume_keeps_the_shuffled_order(lms, scos, version):
 
 
 @pytest.mark.parametrize("version", VERSIONS)
+def test_resume_restores_answers_from_the_eleventh_choice_on(lms, scos, version):
+    questions = many_choices_course().lessons[0].quiz.questions
+    first = leave_after(lms, scos, version, questions, [True, True], name="far")
+    first.assert_clean(left=True)
+    again = launch(lms, scos, "far", version, initial_cmi=first.next_launch_cmi())
+    frame = again.frame_locator
+    for question in questions[:2]:
+        box = question_box(frame, question)
+        expect(box.locator("[data-verdict]:visible")).to_have_text("Correct")
+        checked = box.locator("input:checked").evaluate_all("inputs => inputs.map(i => i.value)")
+        assert sorted(checked) == sorted(c.id for c in right_choices(question))
+    assert progress_text(frame) == progress_line(2, 3, "66.67", done=False)
+    again.assert_clean()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
 def test_relaunch_after_completion_shows_the_result_and_sends_nothing_new(lms, scos, seed_course, version):
     questions = seed_course.lessons[0].quiz.questions
     first = launch(lms, scos, "seed", version)
@@ -414,12 +461,7 @@ def test_relaunch_sends_the_score_a_lost_session_never_sent(lms, scos, seed_cour
     answer_all(first.frame_locator, questions, pattern)
     first.wait_until_finished()
     saved = first.cmi()["suspend_data"]
-    cmi: dict[str, Any] = {"suspend_data": saved}
-    if version == "1.2":
-        cmi["core"] = {"entry": "resume", "lesson_status": "incomplete"}
-    else:
-        cmi.update(entry="resume", completion_status="incomplete")
-    again = launch(lms, scos, "seed", version, initial_cmi=cmi)
+    again = launch(lms, scos, "seed", version, initial_cmi=resume_with(version, saved))
     again.wait_until_finished()
     again.assert_clean()
     check_result(version, again, percent(questions, pattern), passed=False)
@@ -464,16 +506,21 @@ def test_new_attempt_overwrites_old_state_with_an_empty_one(lms, scos, seed_cour
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_damaged_or_foreign_state_is_ignored(lms, scos, seed_course, version):
-    for damaged in ("not a state", "1|00000000|0,0,0,0,0||,,,,", "1|" + "x" * 20):
-        cmi = {"suspend_data": damaged}
-        if version == "1.2":
-            cmi["core"] = {"entry": "resume", "lesson_status": "incomplete"}
-        else:
-            cmi.update(entry="resume", completion_status="incomplete")
-        session = launch(lms, scos, "seed", version, initial_cmi=cmi)
+    own = fingerprint(seed_course)
+    first = seed_course.lessons[0].quiz.questions[0]
+    last_choice = "1|" + own + "|" + base36(len(first.choices) - 1) + ",,,,||,,,,"
+    one_past_the_last = "1|" + own + "|" + base36(len(first.choices)) + ",,,,||,,,,"
+    # the state written here is one the page reads: the last choice comes back as the answer
+    session = launch(lms, scos, "seed", version, initial_cmi=resume_with(version, last_choice))
+    expect(session.frame_locator.locator("#srm-resume")).to_be_visible()
+    checked = question_box(session.frame_locator, first).locator("input:checked")
+    assert checked.get_attribute("value") == first.choices[-1].id
+    for damaged in ("not a state", "1|00000000|0,0,0,0,0||,,,,", "1|" + "x" * 20, one_past_the_last):
+        session = launch(lms, scos, "seed", version, initial_cmi=resume_with(version, damaged))
         assert progress_text(session.frame_locator) == progress_line(0, 5, "0", done=False)
         session.assert_clean()
         assert session.frame_locator.locator("#srm-resume").is_hidden()
+        expect(session.frame_locator.locator("input:disabled")).to_have_count(0)
 
 
 def test_fifty_questions_fit_in_scorm12_suspend_data(lms, scos):

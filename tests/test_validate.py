@@ -33,6 +33,7 @@ from srm_package.cli import main
 from srm_package.targets import TARGETS
 from srm_package.validate import CHECKS, Limits, Severity, run_validation, validate_paths
 from srm_package.validate.report import format_junit
+from srm_package.validate.safe_xml import make_parser, parse_xml
 from tests.conftest import ROOT, SOURCE
 from tests.hostile_packages import BASELINES, Case, corpus, page, scorm12_entries, write_zip
 
@@ -138,6 +139,16 @@ def test_entity_bomb_is_refused_quickly_and_xxe_reads_nothing(tmp_path, secret):
         assert time.monotonic() - started < 5
         assert all(SECRET not in f.message for f in findings)
         assert {f.check for f in findings} == {cases[name].expect}
+
+
+def test_the_validators_parser_never_reads_an_external_entity(secret):
+    """Refusing the document afterwards is not enough: the parser must not read the file at all."""
+    document = (f'<?xml version="1.0"?>\n<!DOCTYPE manifest [<!ENTITY leak SYSTEM "{secret.as_uri()}">]>\n'
+                "<manifest><title>&leak;</title></manifest>").encode()
+    root = etree.fromstring(document, make_parser())
+    assert SECRET not in etree.tostring(root, encoding="unicode")
+    assert SECRET not in "".join(root.itertext())
+    assert parse_xml(document).tree is None  # and the document is refused
 
 
 def test_zip_bomb_is_refused_before_inflating(tmp_path, secret, monkeypatch):
