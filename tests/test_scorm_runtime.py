@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -646,10 +647,21 @@ def test_initialize_refused_says_results_are_not_recorded(lms, offline_page, sco
     assert session.delivered_commits() == []
 
 
+CLOCK_START = datetime(2026, 3, 2, 9, 0, 0)
+
+
+def launch_with_paused_timers(lms: LmsOpener, offline_page, scos, version: str) -> LmsSession:
+    """The seed SCO with the page's clock paused once it has loaded: the commit retries' pauses
+    pass at ``clock.run_for`` only, however slow the machine."""
+    offline_page.page.clock.install(time=CLOCK_START)
+    session = launch(lms, scos, "seed", version)
+    session.page.clock.pause_at(CLOCK_START + timedelta(hours=1))
+    return session
+
+
 @pytest.mark.parametrize("version", VERSIONS)
 def test_a_failed_commit_is_retried_and_its_message_goes(lms, offline_page, scos, seed_course, version):
-    offline_page.page.clock.install()  # the retries' pauses pass at run_for, not in real time
-    session = launch(lms, scos, "seed", version)
+    session = launch_with_paused_timers(lms, offline_page, scos, version)
     questions = seed_course.lessons[0].quiz.questions
     delivered = len(session.delivered_commits())
     session.fail_next_commits(2)
@@ -679,8 +691,7 @@ def test_a_failed_commit_is_retried_and_its_message_goes(lms, offline_page, scos
 def test_a_failed_score_commit_is_sent_on_a_retry(lms, offline_page, scos, seed_course, version):
     """The last answer's commit (the one with the score) fails once: the session is not finished
     on a failure, the retry sends the score, and "sent" then shows alone."""
-    offline_page.page.clock.install()
-    session = launch(lms, scos, "seed", version)
+    session = launch_with_paused_timers(lms, offline_page, scos, version)
     questions = seed_course.lessons[0].quiz.questions
     answer_all(session.frame_locator, questions[:-1], [True] * 4)
     session.fail_next_commits(1)
@@ -709,8 +720,7 @@ def test_a_failed_score_commit_is_sent_on_a_retry(lms, offline_page, scos, seed_
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_after_the_retries_the_message_stays_until_a_later_save(lms, offline_page, scos, seed_course, version):
-    offline_page.page.clock.install()
-    session = launch(lms, scos, "seed", version)
+    session = launch_with_paused_timers(lms, offline_page, scos, version)
     questions = seed_course.lessons[0].quiz.questions
     session.fail_next_commits(4)  # the answer's commit and its three retries
     answer(session.frame_locator, questions[0], right_choices(questions[0]))
