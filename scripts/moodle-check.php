@@ -1,9 +1,10 @@
 <?php
-// Moodle's side of scripts/moodle-check.py: restore a backup, report what Moodle made of it,
-// take a quiz as a student. Only Moodle's own APIs; no assertion happens here: every
-// subcommand prints one line "SRM-JSON: {...}" that moodle-check.py compares with the sources.
+// Moodle's side of scripts/moodle-check.py: restore a backup (as a new course or into one),
+// report what Moodle made of it, take a quiz as a student. Only Moodle's own APIs; no
+// assertion happens here: every subcommand prints one line "SRM-JSON: {...}" that
+// moodle-check.py compares with the sources.
 //
-//   php moodle-check.php MOODLE_DIR restore FILE.mbz
+//   php moodle-check.php MOODLE_DIR restore FILE.mbz [COURSEID]
 //   php moodle-check.php MOODLE_DIR inspect COURSEID
 //   php moodle-check.php MOODLE_DIR attempt QUIZID USERNAME RESPONSES_JSON
 //
@@ -21,7 +22,7 @@ require_once($CFG->libdir . '/questionlib.php');
 \core\session\manager::set_user(get_admin());
 $command = $argv[2];
 if ($command === 'restore') {
-    $result = srm_restore($argv[3]);
+    $result = srm_restore($argv[3], (int)($argv[4] ?? 0));
 } else if ($command === 'inspect') {
     $result = srm_inspect((int)$argv[3]);
 } else if ($command === 'attempt') {
@@ -32,17 +33,23 @@ if ($command === 'restore') {
 }
 echo "SRM-JSON: " . json_encode($result) . "\n";
 
-/** Restore FILE (a backup, or a cartridge Moodle converts) as a new course, as admin/cli/restore_backup.php does. */
-function srm_restore(string $file): array {
+/**
+ * Restore FILE (a backup, or a cartridge Moodle converts) as admin/cli/restore_backup.php does:
+ * as a new course, or with COURSEID into that existing course, adding to what it holds.
+ */
+function srm_restore(string $file, int $courseid = 0): array {
     global $CFG, $DB, $USER;
     $folder = restore_controller::get_tempdir_name(SITEID, $USER->id);
     $path = make_backup_temp_directory($folder);
     get_file_packer('application/vnd.moodle.backup')->extract_to_pathname($file, $path);
-    $category = $DB->get_field_sql('SELECT MIN(id) FROM {course_categories}');
-    [$fullname, $shortname] = restore_dbops::calculate_course_names(0, 'srm restore', 'srm-restore');
-    $courseid = restore_dbops::create_new_course($fullname, $shortname, $category);
+    $target = $courseid ? backup::TARGET_EXISTING_ADDING : backup::TARGET_NEW_COURSE;
+    if (!$courseid) {
+        $category = $DB->get_field_sql('SELECT MIN(id) FROM {course_categories}');
+        [$fullname, $shortname] = restore_dbops::calculate_course_names(0, 'srm restore', 'srm-restore');
+        $courseid = restore_dbops::create_new_course($fullname, $shortname, $category);
+    }
     $controller = new restore_controller($folder, $courseid, backup::INTERACTIVE_NO, backup::MODE_GENERAL,
-        $USER->id, backup::TARGET_NEW_COURSE);
+        $USER->id, $target);
     $format = $controller->get_format();
     if ($controller->get_status() == backup::STATUS_REQUIRE_CONV) {
         chdir($CFG->dirroot . '/backup');  // Moodle's Common Cartridge converter reads from there
@@ -99,7 +106,8 @@ function srm_inspect(int $courseid): array {
                 ['id' => $category->parent]) == 0,
             'questions' => (int)$DB->count_records('question_bank_entries', ['questioncategoryid' => $category->id])];
     }
-    return ['moodle_release' => $CFG->release, 'php_version' => PHP_VERSION, 'fullname' => $course->fullname, 'shortname' => $course->shortname, 'format' => $course->format,
+    return ['moodle_release' => $CFG->release, 'php_version' => PHP_VERSION, 'courseid' => $courseid,
+        'fullname' => $course->fullname, 'shortname' => $course->shortname, 'format' => $course->format,
         'sections' => $sections, 'pages' => $pages, 'quizzes' => $quizzes, 'grade_items' => $items,
         'question_categories' => $categories];
 }
@@ -128,7 +136,7 @@ function srm_quiz(stdClass $quiz): array {
             $answers[] = ['id' => (int)$answer->id, 'text' => $answer->answer, 'fraction' => (float)$answer->fraction,
                 'feedback' => $answer->feedback];
         }
-        $slots[] = ['slot' => (int)$question->slot, 'page' => (int)$question->page,
+        $slots[] = ['slot' => (int)$question->slot, 'page' => (int)$question->page, 'questionid' => (int)$question->id,
             'maxmark' => (float)$question->maxmark, 'qtype' => $question->qtype, 'name' => $question->name,
             'questiontext' => $question->questiontext, 'generalfeedback' => $question->generalfeedback,
             'defaultmark' => (float)$question->defaultmark,

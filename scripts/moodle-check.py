@@ -11,7 +11,9 @@ made of it with the sources: sections and their names, pages, quizzes (questions
 types, answers and marks, sumgrades, maximum grade, pass grade, behaviour, attempts,
 shuffling, review options), the question bank and the grade items. Then a student takes
 every quiz three times through Moodle's quiz API (all right, all wrong, the first two
-right) and the grades are checked against the points in the sources. Moodle's side is
+right) and the grades are checked against the points in the sources. Finally it restores
+the same ``.mbz`` again into that course: the question bank must stay as it was (no
+question added again), the new quizzes must use the same questions and grade the same. Moodle's side is
 ``scripts/moodle-check.php``; every expectation is computed here from the sources.
 
 Prints one line per check; exit 0 when all pass, 1 when one fails, 2 without MOODLE_DIR.
@@ -88,10 +90,16 @@ def check_course(moodle_dir: Path, source: Path, check: Check) -> None:
     with tempfile.TemporaryDirectory(prefix="srm-moodle-check-") as out:
         written, _ = build(source, Path(out), ["moodle-backup"])
         backup = written[0].path
-        restored = php(moodle_dir, "restore", str(backup))
-        found = php(moodle_dir, "inspect", str(restored["courseid"]))
+        found = check_new_course(moodle_dir, source, course, backup, check)
+        check_restored_again(moodle_dir, course, backup, found, check)
+
+
+def check_new_course(moodle_dir: Path, source: Path, course: Course, backup: Path, check: Check) -> dict:
+    """Restore ``backup`` as a new course, compare it with the sources, take every quiz."""
+    restored = php(moodle_dir, "restore", str(backup))
+    found = php(moodle_dir, "inspect", str(restored["courseid"]))
     print(f"\n{source.relative_to(ROOT) if source.is_relative_to(ROOT) else source} → {backup.name} "
-          f"({backup.stat().st_size if backup.exists() else written[0].size} bytes), restored on Moodle "
+          f"({backup.stat().st_size} bytes), restored on Moodle "
           f"{found['moodle_release']} (PHP {found['php_version']}) as course {restored['courseid']}")
     check("restore as a new course", restored["restored"] and restored["format"] == "moodle2"
           and not restored["precheck"], f"format {restored['format']}, precheck {restored['precheck'] or 'clean'}")
@@ -111,6 +119,38 @@ def check_course(moodle_dir: Path, source: Path, check: Check) -> None:
         if check(f"quiz {lesson.quiz.title!r} restored", quiz is not None):
             check_quiz(course, lesson.quiz, quiz, check)
             take_quiz(moodle_dir, course, lesson.quiz, quiz, check)
+    return found
+
+
+def check_restored_again(moodle_dir: Path, course: Course, backup: Path, before: dict, check: Check) -> None:
+    """Restore the same ``backup`` again into that course: Moodle adds the activities again, but
+    its question bank must match every question (category by stamp, question by its identity
+    hash) instead of adding it again, and the new quizzes must use those questions and grade
+    as the first ones did."""
+    courseid = before["courseid"]
+    restored = php(moodle_dir, "restore", str(backup), str(courseid))
+    after = php(moodle_dir, "inspect", str(courseid))
+    print(f"  … the same {backup.name} restored again into course {courseid}")
+    check("restore again into the same course", restored["restored"] and not restored["precheck"],
+          f"precheck {restored['precheck'] or 'clean'}")
+    check.equal("question bank after the second restore: the same categories, ID numbers and "
+                "question counts (no question added again)", before["question_categories"], after["question_categories"])
+    earlier = {quiz["id"] for quiz in before["quizzes"]}
+    for lesson in course.lessons:
+        if lesson.quiz is None:
+            continue
+        title = lesson.quiz.title
+        first = next((q for q in before["quizzes"] if q["name"] == title), None)
+        again = [q for q in after["quizzes"] if q["name"] == title and q["id"] not in earlier]
+        if first is None:  # already reported by the first restore's checks
+            continue
+        if not check(f"quiz {title!r} restored again beside the first", len(again) == 1,
+                     f"{len(again)} new quiz{'' if len(again) == 1 else 'zes'} of that name"):
+            continue
+        check.equal(f"{title}: the second quiz uses the first one's questions",
+                    [slot["questionid"] for slot in first["slots"]], [slot["questionid"] for slot in again[0]["slots"]])
+        check_quiz(course, lesson.quiz, again[0], check)
+        take_quiz(moodle_dir, course, lesson.quiz, again[0], check)
 
 
 def check_sections(course: Course, found: dict, check: Check) -> None:

@@ -6,10 +6,15 @@ question's source id) → ``question_version/question_versions`` (version 1, rea
 ``questions/question`` with its type's ``plugin_qtype_<type>_question`` part
 (``backup/moodle2/backup_stepslib.php``, ``question/type/*/backup/moodle2``).
 
-Restore matches categories by ``stamp`` (restore_dbops::prechek_precheck_qbanks_by_level):
-stamps come from the source ids, so restoring again into the same course reuses the
-categories. Its match of questions by content did not take ours (measured on Moodle 4.5:
-the questions were added again, while a backup Moodle made of the restored course matched).
+Restoring again into the same course reuses what the first restore made
+(restore_dbops::prechek_precheck_qbanks_by_level): a category matches by ``stamp`` (from the
+source ids), then a question in it by an identity hash of its fields' values, the backup's
+against the copy in Moodle's database. The hash leaves out ids and the author
+(``createdby``, ``modifiedby``, which the restore replaces), but only fields that are set
+(``isset``): a NULL there would stay in the hash as "" and never match (measured on Moodle
+4.5, see ``NO_USER``). Times and stamps are in the hash: they come from the build
+timestamp and the source ids, so the same ``.mbz`` or a rebuild with the same timestamp
+matches, question by question.
 
 Each question kind's form lives in its own small function (``QUESTION_FORMS``); the scoring
 (fractions) and texts are the Moodle XML target's, so the two Moodle formats agree.
@@ -31,6 +36,12 @@ from srm_package.targets.moodle_backup_xml import NULL, decimal, element, record
 from srm_package.targets.moodle_xml import PENALTY, question_values
 
 CONTEXT_COURSE = 50
+#: the author of every question: a user id the backup does not hold, so the restore puts the
+#: restoring user there, the backup's site never being the restoring one
+#: (restore_create_categories_and_questions::process_question). Not NULL:
+#: Moodle's question identity hash drops ``createdby``/``modifiedby`` only when set, so NULL
+#: made every re-restore into the same course add the questions again.
+NO_USER = 0
 _HTML = 1  # FORMAT_HTML
 _PLAIN = 0  # FORMAT_MOODLE, what Moodle's true/false answers use
 
@@ -196,9 +207,8 @@ def layout_entry(shape: EntryShape, values: EntryValues) -> etree._Element:
         "stamp": values.stamp,
         "timecreated": values.time,
         "timemodified": values.time,
-        # the restoring user becomes the author (the backup's site is never the restoring one)
-        "createdby": NULL,
-        "modifiedby": NULL,
+        "createdby": NO_USER,
+        "modifiedby": NO_USER,
     }, id=values.question_id).append(plugin)
     return entry
 
