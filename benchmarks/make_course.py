@@ -1,6 +1,6 @@
 """Write a synthetic course of any size, for the build benchmarks.
 
-    python benchmarks/make_course.py N_LESSONS N_QUESTIONS OUTDIR
+    python benchmarks/make_course.py N_LESSONS N_QUESTIONS OUTDIR [--images N] [--formulas]
 
 writes ``OUTDIR/source/`` in srm-package's source format (docs/source-format.md)
 and the same questions as one quiz in text2qti's plain-text format in
@@ -11,6 +11,11 @@ lessons of about 1,500 words in five sections with sub-headings, lists, tables,
 key-principle / exam-tip / comparison call-outs and some inline Markdown; single-answer
 questions with ~100-character stems and four choices that each carry feedback.
 A fixed seed makes the output byte-identical from run to run.
+
+``--images N`` adds N PNG figures of about 100 KB each (noise, which PNG cannot shrink, so
+200 images are ~20 MB), spread over the lessons' sections; the first question of each
+section shows its section's first figure in the stem. ``--formulas`` adds an inline and a
+display formula to every section and a formula to every explanation.
 """
 
 from __future__ import annotations
@@ -24,6 +29,11 @@ from pathlib import Path
 import yaml
 
 SEED = 20260601
+#: pixel size of a generated figure: 200 x 170 x 3 bytes of noise is a ~100 KB PNG
+FIGURE_SIZE = (200, 170)
+#: formula shapes; each use fills in its own numbers, so (as in a real course) few repeat
+_FORMULAS = ("u = \\frac{\\lambda_{%d}}{\\mu + %d}", "L = \\frac{u^{%d}}{1 - u_{%d}}", "\\sum_{i=1}^{%d} x_i^{%d}",
+             "\\sqrt{a^{%d} + b^{%d}}", "e^{-\\lambda t_{%d}} + %d", "\\binom{%d}{k} p^k (1-p)^{%d-k}")
 SECTIONS_PER_LESSON = 5
 CHOICES_PER_QUESTION = 4
 CHOICE_LETTERS = "abcd"
@@ -126,6 +136,9 @@ class _Writer:
         self.stems.add(stem)
         return stem
 
+    def formula(self) -> str:
+        return self.pick(_FORMULAS) % (self.random.randrange(2, 99), self.random.randrange(2, 99))
+
     def phrase(self) -> str:
         return _capitalized(f"{self.pick(_VERBS)} {self.pick(_OBJECTS)} {self.pick(_QUALIFIERS)}")
 
@@ -137,7 +150,8 @@ def _capitalized(text: str) -> str:
 
 # ------------------------------------------------------------------ lessons
 def _lesson_markdown(writer: _Writer, number: int, lesson_id: str, title: str,
-                     section_ids: list[str]) -> str:
+                     section_ids: list[str], figures: dict[int, list[str]] | None = None,
+                     formulas: bool = False) -> str:
     parts = [
         "---",
         f"id: {lesson_id}",
@@ -158,6 +172,11 @@ def _lesson_markdown(writer: _Writer, number: int, lesson_id: str, title: str,
         parts += ["", writer.paragraph(2), ""]
         parts += _callout(writer, index)
         parts += ["", writer.paragraph(2), ""]
+        for figure in (figures or {}).get(index, []):
+            parts += [f'![A chart of {writer.pick(_OBJECTS)} per party](../figures/{figure} "{writer.phrase()}")', ""]
+        if formulas:
+            parts += [f"The load is ${writer.formula()}$ for {writer.pick(_OBJECTS)}.", "",
+                      "$$", writer.formula(), "$$", ""]
     return "\n".join(parts)
 
 
@@ -179,7 +198,8 @@ def _callout(writer: _Writer, index: int) -> list[str]:
 
 
 # ---------------------------------------------------------------- questions
-def _question(writer: _Writer, question_id: str, lesson: int, section: str) -> QuestionText:
+def _question(writer: _Writer, question_id: str, lesson: int, section: str, figure: str | None = None,
+              formulas: bool = False) -> QuestionText:
     stem = writer.unique_stem()
     correct_at = writer.random.randrange(CHOICES_PER_QUESTION)
     choices = []
@@ -191,6 +211,10 @@ def _question(writer: _Writer, question_id: str, lesson: int, section: str) -> Q
         text = f"{_capitalized(party)}, for {writer.pick(_OBJECTS)}"
         choices.append(ChoiceText(text, correct, f"{lead} {writer.sentence(markup=False)}"))
     explanation = f"{writer.sentence()} {writer.sentence(markup=False)}"
+    if formulas:
+        explanation += f" In numbers: ${writer.formula()}$."
+    if figure is not None:
+        stem = f"![A chart of the responsibilities](../figures/{figure}) {stem}"
     return QuestionText(question_id, lesson, section, stem, tuple(choices), explanation)
 
 
@@ -251,13 +275,37 @@ def text2qti_quiz(questions: list[QuestionText]) -> str:
 
 
 # ------------------------------------------------------------------- course
-def generate(n_lessons: int, n_questions: int, out_dir: Path, seed: int = SEED) -> list[QuestionText]:
-    """Write ``out_dir/source/`` and ``out_dir/text2qti.txt``; return the questions written."""
-    if n_lessons < 1 or n_questions < 0:
-        raise ValueError("need at least one lesson and a non-negative number of questions")
+def _figures(count: int, folder: Path, seed: int) -> list[str]:
+    """``count`` PNG files of noise (about 100 KB each), the same bytes in every run."""
+    from PIL import Image  # only when images are asked for
+
+    folder.mkdir(parents=True, exist_ok=True)
+    noise = random.Random(seed)
+    names = []
+    for number in range(1, count + 1):
+        name = f"figure-{number:04d}.png"
+        pixels = noise.randbytes(FIGURE_SIZE[0] * FIGURE_SIZE[1] * 3)
+        Image.frombytes("RGB", FIGURE_SIZE, pixels).save(folder / name, compress_level=1)
+        names.append(name)
+    return names
+
+
+def generate(n_lessons: int, n_questions: int, out_dir: Path, seed: int = SEED, *, images: int = 0,
+             formulas: bool = False) -> list[QuestionText]:
+    """Write ``out_dir/source/`` and ``out_dir/text2qti.txt``; return the questions written.
+
+    ``images`` figures and ``formulas`` go into the lessons and some questions (the text2qti
+    file stays plain)."""
+    if n_lessons < 1 or n_questions < 0 or images < 0:
+        raise ValueError("need at least one lesson and non-negative numbers of questions and images")
     writer = _Writer(seed)
     lessons_dir = out_dir / "source" / "lessons"
     lessons_dir.mkdir(parents=True, exist_ok=True)
+    figure_names = _figures(images, out_dir / "source" / "figures", seed) if images else []
+    # figure k goes to lesson k % n, section (k // n) % 5: spread evenly
+    figures_of: dict[int, dict[int, list[str]]] = {}
+    for k, name in enumerate(figure_names):
+        figures_of.setdefault(k % n_lessons + 1, {}).setdefault((k // n_lessons) % SECTIONS_PER_LESSON, []).append(name)
     everything: list[QuestionText] = []
     lesson_files: list[tuple[str, str | None]] = []
     for number, count in enumerate(_spread(n_questions, n_lessons), start=1):
@@ -267,10 +315,17 @@ def generate(n_lessons: int, n_questions: int, out_dir: Path, seed: int = SEED) 
         lesson_id = f"lesson-{number:03d}"
         section_ids = [f"l{number:03d}-s{s}" for s in range(1, SECTIONS_PER_LESSON + 1)]
         stem = f"{number:03d}-{lesson_id}"
+        lesson_figures = figures_of.get(number, {})
         (lessons_dir / f"{stem}.md").write_text(
-            _lesson_markdown(writer, number, lesson_id, title, section_ids), encoding="utf-8")
-        questions = [_question(writer, f"l{number:03d}-q{k:03d}", number, section_ids[k % len(section_ids)])
-                     for k in range(1, count + 1)]
+            _lesson_markdown(writer, number, lesson_id, title, section_ids, lesson_figures, formulas),
+            encoding="utf-8")
+        questions = []
+        for k in range(1, count + 1):
+            section = k % len(section_ids)
+            # the first question of a section shows the section's first figure
+            shown = lesson_figures.get(section, [None])[0] if k <= len(section_ids) else None
+            questions.append(_question(writer, f"l{number:03d}-q{k:03d}", number, section_ids[section],
+                                       shown, formulas))
         quiz_file = None
         if questions:
             quiz_file = f"lessons/{stem}.quiz.yaml"
@@ -288,9 +343,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n_questions", type=int)
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--seed", type=int, default=SEED, help="change for different (still fixed) text")
+    parser.add_argument("--images", type=int, default=0, help="add this many ~100 KB PNG figures")
+    parser.add_argument("--formulas", action="store_true", help="add LaTeX formulas to lessons and explanations")
     args = parser.parse_args(argv)
     try:
-        questions = generate(args.n_lessons, args.n_questions, args.out_dir, args.seed)
+        questions = generate(args.n_lessons, args.n_questions, args.out_dir, args.seed, images=args.images,
+                             formulas=args.formulas)
     except ValueError as error:
         parser.error(str(error))
     print(f"wrote {args.out_dir / 'source'} ({args.n_lessons} lessons, {len(questions)} questions) "

@@ -53,7 +53,24 @@ class Table:
 @dataclass(frozen=True)
 class CodeBlock:
     code: str
+    #: the fence's language (``python``); highlighted when Pygments knows it
     language: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image alone in its paragraph, with a title: shown with the title as its caption."""
+
+    src: str  # as written, relative to the lesson file
+    alt: str  # "" for a decorative image
+    caption: str
+
+
+@dataclass(frozen=True)
+class MathBlock:
+    """A display formula (``$$ ... $$`` on lines of its own), in LaTeX."""
+
+    tex: str
 
 
 @dataclass(frozen=True)
@@ -98,7 +115,34 @@ class Comparison:
     title: Markdown = ""
 
 
-Block = Paragraph | Heading | ListBlock | Table | CodeBlock | Quote | Rule | Callout | Comparison
+Block = (Paragraph | Heading | ListBlock | Table | CodeBlock | Figure | MathBlock | Quote | Rule | Callout
+         | Comparison)
+
+
+# --------------------------------------------------------------------- media
+@dataclass(frozen=True)
+class ImageRef:
+    """An image a lesson or quiz file refers to: the path as written there, and the digest
+    (SHA-256) of the file it resolved to, which names the file in ``Course.media``."""
+
+    src: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """One image file of the course, stored once however many texts show it."""
+
+    digest: str
+    #: its file name in every package (``diagram-3f2a9c01de4b.png``): safe characters only
+    name: str
+    media_type: str
+    size: int
+    #: pixel size when the file states it (``None``: an SVG without width and height)
+    width: int | None
+    height: int | None
+    #: where the loader found it; read again only when a package is written
+    path: str
 
 
 # ------------------------------------------------------------------- lessons
@@ -122,6 +166,8 @@ class Lesson:
     intro: tuple[Block, ...]
     sections: tuple[Section, ...]
     quiz: Quiz | None = None
+    #: the images the lesson body shows (``src`` as written in the lesson file)
+    images: tuple[ImageRef, ...] = ()
 
     @property
     def label(self) -> str:
@@ -216,6 +262,8 @@ class Quiz:
     max_attempts: int | None = None
     #: whether a native LMS quiz shows the correct answers after submission
     show_correct_answers: bool = True
+    #: the images its question texts show (``src`` as written in the quiz file)
+    images: tuple[ImageRef, ...] = ()
 
     @property
     def points(self) -> int:
@@ -251,6 +299,8 @@ class Course:
     #: percent of the quiz points needed to pass (0-100)
     passing_score: int
     lessons: tuple[Lesson, ...]
+    #: every image file the lessons and quizzes show, once each, sorted by name
+    media: tuple[MediaFile, ...] = ()
 
     @property
     def quizzes(self) -> tuple[Quiz, ...]:

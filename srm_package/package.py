@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import calendar
 import gzip
-import io
 import os
 import shutil
 import signal
@@ -26,6 +25,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from srm_package.errors import BuildError
+from srm_package.package_files import (
+    Entry,
+    compression,
+    entry_size,
+    open_entry,
+    write_file,
+    write_to,
+    write_zip_entry,
+)
 
 if TYPE_CHECKING:  # the model is imported by whatever made the course
     from srm_package.model import Course
@@ -42,7 +50,8 @@ class Artifact:
 
     filename: str
     kind: str  # "zip", "tgz", "file" or "dir"
-    entries: Mapping[str, bytes]
+    #: name → content: bytes, or a file on disk copied in when written (``package_files``)
+    entries: Mapping[str, Entry]
     #: e.g. "5 questions, pass mark 80%"; shown in the build report
     summary: str = ""
 
@@ -69,16 +78,16 @@ def build_timestamp(course: Course) -> tuple[int, int, int, int, int, int]:
     return min(max(parts, _ZIP_EPOCH), _ZIP_LAST)
 
 
-def zip_bytes_to(stream, entries: Mapping[str, bytes], timestamp: tuple[int, ...]) -> None:
+def zip_bytes_to(stream, entries: Mapping[str, Entry], timestamp: tuple[int, ...]) -> None:
     """Write ``entries`` as a deterministic zip to an open binary ``stream``."""
     archive = zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
     try:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=timestamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = compression(name)
             info.external_attr = 0o100644 << 16  # regular file, rw-r--r--
             info.create_system = 3  # Unix, so the permissions above are read
-            archive.writestr(info, entries[name])
+            write_zip_entry(archive, info, entries[name])
     except BaseException:
         # abandoned (the caller removes the file): closing it now, or when it is garbage
         # collected after the stream is closed, would fail and print "Exception ignored"
@@ -92,7 +101,7 @@ def epoch_seconds(timestamp: tuple[int, ...]) -> int:
     return calendar.timegm((*timestamp[:6], 0, 0, 0))
 
 
-def tgz_bytes_to(stream, entries: Mapping[str, bytes], timestamp: tuple[int, ...]) -> None:
+def tgz_bytes_to(stream, entries: Mapping[str, Entry], timestamp: tuple[int, ...]) -> None:
     """Write ``entries`` as a deterministic gzip'd tar to an open binary ``stream``.
 
     Plain ustar members only (no pax or GNU headers: Moodle's own tar reader takes any
@@ -105,10 +114,11 @@ def tgz_bytes_to(stream, entries: Mapping[str, bytes], timestamp: tuple[int, ...
         for name in sorted(entries):
             data = entries[name]
             info = tarfile.TarInfo(name)
-            info.size, info.mtime, info.mode = len(data), mtime, 0o644
+            info.size, info.mtime, info.mode = entry_size(data), mtime, 0o644
             info.uid = info.gid = 0
             info.uname = info.gname = ""
-            archive.addfile(info, io.BytesIO(data))
+            with open_entry(data) as source:  # an image is read from disk as it is written
+                archive.addfile(info, source)
 
 
 class Staged(NamedTuple):
@@ -207,7 +217,7 @@ def _stage(artifact: Artifact, folder: Path, out_dir: Path, timestamp: tuple[int
             for name in sorted(artifact.entries):
                 target = tmp / name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(artifact.entries[name])
+                write_file(target, artifact.entries[name])
             os.chmod(tmp, 0o755)  # mkdtemp makes it private (0700); a site is for everyone to read
         except BaseException:
             _remove(tmp)
@@ -223,7 +233,7 @@ def _stage(artifact: Artifact, folder: Path, out_dir: Path, timestamp: tuple[int
                 tgz_bytes_to(stream, artifact.entries, timestamp)
             else:
                 (content,) = artifact.entries.values()
-                stream.write(content)
+                write_to(stream, content)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(tmp, 0o644)

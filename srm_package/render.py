@@ -27,14 +27,18 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from srm_package.errors import BuildError
-from srm_package.markup import inline_html, inline_text
+from srm_package.highlight import highlighted
+from srm_package.markup import inline_text
 from srm_package.model import (
     CALLOUT_TITLES,
     Block,
     Callout,
+    CodeBlock,
     Comparison,
     Course,
+    Figure,
     Heading,
+    ImageRef,
     Lesson,
     ListBlock,
     Question,
@@ -44,6 +48,8 @@ from srm_package.model import (
     Section,
     Table,
 )
+from srm_package.package_files import Entry, FileSource
+from srm_package.rich_text import TextRenderer, TextStyle, renderer_for
 from srm_package.rounds import KeptFromLastRound
 from srm_package.template_cache import bytecode_cache
 
@@ -82,6 +88,15 @@ _RESPONSE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 #: SCORM 2004 interaction descriptions are localized strings of at most 250 characters
 _DESCRIPTION_LIMIT = 250
 
+#: the folder of the course's images in a site, beside index.html
+MEDIA_FOLDER = "media"
+#: the student pages: images beside the page, formulas as MathML made here
+SITE_TEXT = TextStyle(image_prefix=f"{MEDIA_FOLDER}/", math="mathml")
+#: a Common Cartridge page (``wiki_content/``) read by Moodle and Canvas: images in
+#: ``web_resources/media/``; formulas as LaTeX for the LMS's MathJax, because Moodle's
+#: HTML cleaning removes MathML from an imported page (docs/targets.md)
+CARTRIDGE_PAGE_TEXT = TextStyle(image_prefix=f"../web_resources/{MEDIA_FOLDER}/", math="tex")
+
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -90,8 +105,8 @@ _MONTHS = (
 
 # ------------------------------------------------------------------ public API
 def render_site(course: Course, runtime: str, *, article_cache: ArticleCache | None = None,
-                ) -> dict[str, bytes]:
-    """The whole course as a site: ``index.html`` plus its assets, path → bytes.
+                ) -> dict[str, Entry]:
+    """The whole course as a site: ``index.html``, its assets and its images, path → content.
 
     ``runtime`` is ``"scorm12"``, ``"scorm2004"`` (the page reports to that LMS API)
     or ``"none"`` (a plain site that records nothing). ``article_cache`` (the preview's)
@@ -122,13 +137,19 @@ def render_site(course: Course, runtime: str, *, article_cache: ArticleCache | N
     head, tail = _split_at_slot(frame)
     articles = shared.articles(lms=lms) if article_cache is None else shared.cached_articles(lms, article_cache)
     index = b"".join((head.encode("utf-8"), articles, tail.encode("utf-8")))
-    site = {"index.html": index}
+    site: dict[str, Entry] = {"index.html": index}
     for path in (STYLESHEET, *scripts):
         site[path] = _asset(_ASSET_SOURCES[path])
+    site.update(media_entries(course, MEDIA_FOLDER))
     for path in site:
         if not _SAFE_PATH.fullmatch(path):
             raise BuildError(f"rendered file name {path!r} is not made of [a-z0-9._/-]")
     return dict(sorted(site.items()))
+
+
+def media_entries(course: Course, folder: str) -> dict[str, Entry]:
+    """Every image of the course as a package entry in ``folder``, copied from disk when written."""
+    return {f"{folder}/{media.name}": FileSource(media.path, media.size) for media in course.media}
 
 
 def render_lesson_page(course: Course, lesson: Lesson, *, stylesheet_href: str) -> str:
@@ -264,6 +285,8 @@ class _Page:
 
     course: Course
     single_lesson: bool
+    #: how images and formulas are written on this page
+    style: TextStyle = SITE_TEXT
     #: ``id(table)`` → id of the heading that names it (tables without a caption)
     _table_labels: dict[int, str] = field(default_factory=dict)
 
@@ -317,6 +340,26 @@ class _Page:
                     self._label_tables(lesson, children, label)
         return label
 
+    # author text: every run goes through the one text renderer (rich_text)
+    @cached_property
+    def text(self) -> TextRenderer:
+        return renderer_for(self.course, self.style)
+
+    def md(self, markdown: str, owner: Lesson | Quiz | None = None, *, names: bool = False) -> Markup:
+        """Inline Markdown of ``owner``'s file (whose images it may show) as HTML;
+        ``names``: it is a form control's label (see ``TextRenderer.inline``)."""
+        images: tuple[ImageRef, ...] = owner.images if owner is not None else ()
+        return Markup(self.text.inline(markdown, images, names=names))
+
+    def figure_image(self, figure: Figure, lesson: Lesson) -> Markup:
+        return Markup(self.text.image(figure.src, figure.alt, lesson.images)[0])
+
+    def display_math(self, tex: str) -> Markup:
+        return Markup(self.text.formula(tex, display=True))
+
+    def code(self, block: CodeBlock) -> Markup:
+        return highlighted(block.code, block.language)
+
     # quiz helpers
     def review_sections(self, lesson: Lesson, quiz: Quiz) -> list[Section]:
         """The sections quiz questions point at, in lesson order."""
@@ -325,7 +368,7 @@ class _Page:
 
     def review_message(self, lesson: Lesson, quiz: Quiz, section: Section) -> Markup:
         """The review line with ``{section}`` replaced by a link to that section."""
-        message = inline_html(quiz.recommendation.review)
+        message = str(self.md(quiz.recommendation.review))
         link = Markup('<a href="#{}">{}</a>').format(
             self.anchor(lesson, section.id), inline_text(section.title)
         )
@@ -345,9 +388,9 @@ class _Page:
             return f"{month} {updated.day}, {updated.year}"
         return f"{month}, {updated.year}"
 
-    def callout_title(self, callout: Callout) -> Markup:
+    def callout_title(self, callout: Callout, lesson: Lesson) -> Markup:
         if callout.title:
-            return Markup(inline_html(callout.title))
+            return self.md(callout.title, lesson)
         return escape(CALLOUT_TITLES.get(callout.kind, callout.kind.replace("-", " ").capitalize()))
 
     def kind(self, block: Block) -> str:
@@ -378,10 +421,8 @@ class _SharedRendering:
 
     @cached_property
     def lesson_page(self) -> _Page:
-        """The page context of one lesson shown alone (anchors not namespaced)."""
-        if len(self.course.lessons) == 1:
-            return self.site_page
-        return _Page(self.course, single_lesson=True)
+        """The page context of one lesson shown alone in a cartridge (anchors not namespaced)."""
+        return _Page(self.course, single_lesson=True, style=CARTRIDGE_PAGE_TEXT)
 
     def articles(self, *, lms: bool) -> bytes:
         """Every lesson and its quiz (``_articles.html.j2``), UTF-8 encoded.
@@ -573,8 +614,6 @@ def _make_environment(templates: Path, options: dict[str, object], *, cache_dir:
         bytecode_cache=bytecode_cache(options, cache_dir),
         **options,  # type: ignore[arg-type]
     )
-    # inline Markdown: markup.py escapes raw HTML, so its output is safe to insert
-    env.filters["md"] = lambda text: Markup(inline_html(text))
     env.filters["plain"] = inline_text
     return env
 

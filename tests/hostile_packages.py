@@ -836,6 +836,10 @@ def corpus(secret: Path) -> list[Case]:
         Case("cc-assessment-file-missing", "cc.assessment-file",
              _zip_case("cc-no-qti.imscc", _with(cartridge, quiz_demo__assessment_qti_DOT_xml=None)),
              member=MANIFEST, also=frozenset({"manifest.file-missing"})),
+        Case("qti-image-not-in-package", "media.qti-image",
+             _zip_case("qti-image.zip", _edit_member(canvas, f"{QUIZ_IDENT}/{QUIZ_IDENT}.xml", _set_text(
+                 "mattext", '<img src="$IMS-CC-FILEBASE$/images/chart.png" alt="A chart"> Who patches it?'))),
+             member=f"{QUIZ_IDENT}/{QUIZ_IDENT}.xml"),
         # ---- Moodle XML
         Case("moodle-single-without-100", "moodle.single-without-100",
              _raw_case("single-90.xml", _moodle_edit(_moodle_fraction(0, 0, "90")))),
@@ -849,6 +853,9 @@ def corpus(secret: Path) -> list[Case]:
              _raw_case("truefalse.xml", _moodle_edit(_moodle_fraction(2, 1, "100")))),
         Case("moodle-duplicate-idnumber", "moodle.duplicate-idnumber",
              _raw_case("dup-idnumber.xml", _moodle_edit(_moodle_idnumber(1, "q1")))),
+        Case("moodle-image-not-embedded", "media.moodle-image",
+             _raw_case("image-not-embedded.xml", _moodle_edit(_set_text(
+                 "text", '<p><img src="@@PLUGINFILE@@/chart.png" alt="A chart"></p>')))),
         Case("moodle-no-declaration", "moodle.xml-declaration",
              _raw_case("no-declaration.xml", lambda: etree.tostring(etree.fromstring(moodle_xml())))),
         # ---- HTML

@@ -609,3 +609,46 @@ def relative_links(html: str) -> list[str]:
     page = lxml_html.document_fromstring(html)
     links = [v for el in page.iter() for k, v in el.attrib.items() if k in ("src", "href")]
     return [v for v in links if not re.match(r"[a-z]+:|#|/", v)]
+
+
+# ======================================================================= images
+def html_images(html: str) -> list[str]:
+    """The ``src`` of every ``<img>`` in an HTML fragment (a question text, a page)."""
+    if "<img" not in html:
+        return []
+    return [img.get("src", "") for img in lxml_html.fragment_fromstring(html, create_parent="div").iter("img")]
+
+
+def moodle_embedded_files(holder: etree._Element) -> dict[str, bytes]:
+    """The files Moodle's XML import stores with one text (``import_text_with_files``):
+    the ``<file encoding="base64">`` children of the element holding that ``<text>``."""
+    import base64
+
+    return {file.get("name", ""): base64.b64decode(file.text or "") for file in holder.findall("file")
+            if file.get("encoding") == "base64"}
+
+
+def canvas_file_for(entries: dict[str, bytes], src: str) -> str | None:
+    """The package file Canvas's importer links an image to (lms-targets 2.1, docs/targets.md):
+    ``$IMS-CC-FILEBASE$/<path>`` or a plain path, matched whole or by its end."""
+    from urllib.parse import unquote
+
+    path = unquote(src)
+    path = re.sub(r"^\$IMS[-_]CC[-_]FILEBASE\$/", "", path)
+    parts = [part for part in path.split("/") if part not in ("", ".", "..")]
+    while parts:  # "a/b/c.png", then "b/c.png", then "c.png"
+        candidate = "/".join(parts)
+        matches = sorted(name for name in entries if name == candidate or name.endswith("/" + candidate))
+        if matches:
+            return matches[0]
+        parts = parts[1:]
+    return None
+
+
+def moodle_cc_file_for(entries: dict[str, bytes], src: str, base: str) -> str | None:
+    """The cartridge file Moodle's converter links an image to: the path relative to the
+    folder ``base`` of the page or QTI file, ``$IMS-CC-FILEBASE$`` removed (entities.class.php)."""
+    import posixpath
+
+    path = posixpath.normpath(posixpath.join(base, src.replace("$IMS-CC-FILEBASE$", "")))
+    return path if path in entries else None

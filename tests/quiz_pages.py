@@ -8,6 +8,7 @@ from playwright.sync_api import FrameLocator, Locator, Page
 
 from srm_package.markup import inline_text
 from srm_package.model import Choice, Course, Question, QuestionKind
+from srm_package.package_files import write_file
 from srm_package.render import render_site
 
 Root = Page | FrameLocator
@@ -18,7 +19,7 @@ def write_site(course: Course, runtime: str, directory: Path) -> Path:
     for name, content in render_site(course, runtime).items():
         target = directory / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        write_file(target, content)  # bytes, or an image copied from the course folder
     return directory
 
 

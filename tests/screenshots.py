@@ -1,8 +1,9 @@
 """Screenshots of the student pages for docs/screenshots/: ``python -m tests.screenshots``.
 
 Renders the seed course, opens it in headless Debian Chromium at 1280 px (and 360 px for the
-phone view), answers the quiz with one mistake in two, and saves PNGs. Not a test: run it after
-changing the templates, then look at the pictures.
+phone view), answers the quiz with one mistake in two, and saves PNGs; then the lesson of
+tests/roots/media (a figure, formulas, highlighted code) at 1280 and 390 px. Not a test: run it
+after changing the templates, then look at the pictures.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tests.support.browser import CHROMIUM_ARGS
 from tests.support.paths import CHROMIUM, ROOT
 
 OUT = ROOT / "docs" / "screenshots"
+MEDIA_COURSE = ROOT / "tests" / "roots" / "media"
 MIXED = [True, False, True, True, False]
 
 
@@ -51,6 +53,15 @@ def main() -> int:
         phone.goto((site / "index.html").as_uri())
         answer_all(phone, questions, MIXED)
         _shoot_at(phone, f"#q-{questions[1].id}", OUT / "phone-quiz.png")
+
+        media = write_site(load_course(MEDIA_COURSE).course, "none", Path(tmp) / "media")
+        for width, name in ((1280, "lesson-media.png"), (390, "phone-lesson-media.png")):
+            view = browser.new_page(viewport={"width": width, "height": 1000 if width > 400 else 844},
+                                    device_scale_factor=1 if width > 400 else 2)
+            view.emulate_media(reduced_motion="reduce")
+            view.goto((media / "index.html").as_uri())
+            _shoot_at(view, "#layers", OUT / name)
+            _shoot_at(view, "#sizing", OUT / name.replace(".png", "-2.png"))
         browser.close()
     for path in sorted(OUT.glob("*.png")):
         print(path.relative_to(ROOT))

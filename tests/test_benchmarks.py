@@ -233,3 +233,16 @@ def test_report_keeps_the_hand_written_profile(tmp_path: Path) -> None:
     assert "| load the sources | 0.250 |" in report
     assert "- help: not run" in report
     assert bench.kept_profile(tmp_path / "absent.md") == ""
+
+
+def test_generated_images_and_formulas_load_and_are_fixed(tmp_path: Path) -> None:
+    make_course.generate(3, 12, tmp_path / "a", images=4, formulas=True)
+    make_course.generate(3, 12, tmp_path / "b", images=4, formulas=True)
+    figures = sorted((tmp_path / "a" / "source" / "figures").iterdir())
+    assert len(figures) == 4 and all(90_000 < path.stat().st_size < 120_000 for path in figures)
+    assert [p.read_bytes() for p in figures] == [
+        p.read_bytes() for p in sorted((tmp_path / "b" / "source" / "figures").iterdir())]
+    course = load_course(tmp_path / "a" / "source").course
+    assert len(course.media) == 4
+    assert sum(len(lesson.quiz.images) for lesson in course.lessons) > 0
+    assert any("$" in q.explanation for q in course.questions)

@@ -248,12 +248,16 @@ BAD_INPUTS = [
     ("invalid explicit section id", {LESSON_FILE: _lesson("## More Things", "## More Things {#More}")},
      [(LESSON_FILE, 17, "heading id", "invalid id 'More': use lowercase letters, digits, '-' and '_', "
        "starting with a letter, at most 64 characters")]),
-    ("image", {LESSON_FILE: _lesson("Some *text*.", "Some ![diagram](d.png).")},
-     [(LESSON_FILE, 12, "image", "images are not supported yet")]),
-    ("image in a question stem", {QUIZ_FILE: _quiz("stem: Pick one.", "stem: Pick one. ![chart](chart.png)")},
-     [(QUIZ_FILE, 12, "questions[0].stem", "images are not supported yet")]),
-    ("image in a choice's feedback", {QUIZ_FILE: _quiz("feedback: No.", "feedback: '[![x](x.png)](https://example.com)'")},
-     [(QUIZ_FILE, 20, "questions[0].choices[1].feedback", "images are not supported yet")]),
+    ("missing image", {LESSON_FILE: _lesson("Some *text*.", "Some ![diagram](d.png).")},
+     [(LESSON_FILE, 12, "image", "lessons/d.png: no such file")]),
+    ("missing image in a question stem", {QUIZ_FILE: _quiz("stem: Pick one.", "stem: Pick one. ![chart](chart.png)")},
+     [(QUIZ_FILE, 12, "questions[0].stem", "lessons/chart.png: no such file")]),
+    ("image in a choice's feedback leaving the folder",
+     {QUIZ_FILE: _quiz("feedback: No.", "feedback: '[![x](../../x.png)](https://example.com)'")},
+     [(QUIZ_FILE, 20, "questions[0].choices[1].feedback", "'../../x.png' leaves the course folder")]),
+    ("image in the instructions", {QUIZ_FILE: _quiz("title: Quiz One\n", "title: Quiz One\ninstructions: Pick ![x](x.png).\n")},
+     [(QUIZ_FILE, 2, "instructions", "images are allowed only in lesson bodies and question texts (stem, "
+       "choices, feedback, explanation)")]),
     ("lowest band above 0", {QUIZ_FILE: _quiz("    - min: 0\n", "    - min: 50\n")},
      [(QUIZ_FILE, 4, "recommendation.bands", "the lowest band must start at 0, so that every score gets a message")]),
     ("bands not a list", {QUIZ_FILE: _quiz("  bands:\n", "  bands: {}\n  old_bands:\n")},
@@ -436,9 +440,15 @@ def test_the_examples_of_the_format_documentation_load(tmp_path: Path) -> None:
     write_course(tmp_path, {"course.yaml": course, LESSON_FILE: None, QUIZ_FILE: None,
                             "lessons/13-shared-responsibility-model.md": lesson,
                             "lessons/13-shared-responsibility-model.quiz.yaml": quiz})
+    # the images the examples show
+    figures = Path(__file__).parent / "roots" / "media" / "figures"
+    (tmp_path / "figures").mkdir()
+    for name, source in (("tasks.png", "padlock.png"), ("divider.png", "padlock.png"), ("layers.svg", "layers.svg")):
+        (tmp_path / "figures" / name).write_bytes((figures / source).read_bytes())
     loaded = load_course(tmp_path)
     assert not loaded.warnings
     (only,) = loaded.course.lessons
     blocks_of_last = only.sections[-1].blocks
-    assert [type(b).__name__ for b in blocks_of_last] == ["Callout", "Callout", "Comparison"]
+    assert [type(b).__name__ for b in blocks_of_last] == [
+        "Callout", "Callout", "Comparison", "Paragraph", "Paragraph", "Figure", "Paragraph", "MathBlock"]
     assert only.quiz is not None and only.quiz.max_attempts == 2

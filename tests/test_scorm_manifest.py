@@ -273,7 +273,7 @@ def test_scorm_artifact_names_and_summarises_the_package(monkeypatch, target):
     monkeypatch.setitem(sys.modules, "srm_package.render",
                         types.SimpleNamespace(render_site=render_site))
     monkeypatch.setitem(sys.modules, "srm_package.targets.qti",
-                        types.SimpleNamespace(question_bank=lambda quiz, scope: f"{scope}/{quiz.id}".encode()))
+                        types.SimpleNamespace(question_bank=lambda quiz, scope, media: f"{scope}/{quiz.id}".encode()))
     profile: ScormProfile = PROFILES[target]
     artifact = scorm_artifact(make_course(passing=70), profile)
 

@@ -19,8 +19,10 @@ from srm_package import model
 from srm_package.errors import Problem, SourceError
 from srm_package.parallel import fork_map
 from srm_package.sources.lesson_file import LessonSource, read_lesson
+from srm_package.sources.media import FoundImage, ImageFinder, media_files
 from srm_package.sources.memo import ReadMemo
 from srm_package.sources.quiz_file import read_quiz
+from srm_package.sources.rich_check import TextChecker
 from srm_package.sources.yamlfields import Located, Problems, compose, decode_utf8
 
 T = TypeVar("T")
@@ -83,6 +85,9 @@ class _CourseReader:
         self.problems = problems
         self.lesson_bodies = lesson_bodies
         self.memo = memo
+        self.images = ImageFinder(source_dir)
+        #: the image files of the lessons read so far (entries read in workers send theirs back)
+        self.found_images: list[FoundImage] = []
 
     def read_text(self, path: Path, where: Located | None = None) -> str | None:
         """The file's text; a problem at ``where`` (the entry naming the file) if it cannot be read."""
@@ -132,7 +137,7 @@ class _CourseReader:
             return None
         return model.Course(
             course_id, title, language, author, copyright_line, model.YearMonth(*updated),
-            credits, citation, passing_score, tuple(lessons),
+            credits, citation, passing_score, tuple(lessons), media_files(self.found_images),
         )
 
     def _credits(self, found: Located | None) -> tuple[str, ...] | None:
@@ -170,8 +175,9 @@ class _CourseReader:
         # a memo is filled in this process: worker processes would fill their own copies
         parallel = len(items) >= _PARALLEL_FROM and self.memo is None
         entries = fork_map(self._entry, items) if parallel else map(self._entry, items)
-        for item, (lesson, found) in zip(items, entries, strict=True):
+        for item, (lesson, found, images) in zip(items, entries, strict=True):
             self.problems.items += found
+            self.found_images += images
             if lesson is None:
                 continue
             where = f"{item.file}:{item.line}"
@@ -196,8 +202,9 @@ class _CourseReader:
             lessons.append(lesson)
         return lessons
 
-    def _entry(self, item: Located) -> tuple[model.Lesson | None, list[Problem]]:
-        """One entry of ``lessons:`` read on its own: its lesson (or ``None``) and the problems found.
+    def _entry(self, item: Located) -> tuple[model.Lesson | None, list[Problem], list[FoundImage]]:
+        """One entry of ``lessons:`` read on its own: its lesson (or ``None``), the problems
+        found and the image files its lesson and quiz show.
 
         Entries share nothing but the folder, so large courses read them in parallel
         (``fork_map``); the problems are then reported in course order all the same.
@@ -205,7 +212,7 @@ class _CourseReader:
         problems = Problems()
         reader = _CourseReader(self.dir, problems, self.lesson_bodies, self.memo)
         lesson = reader._lesson(dataclasses.replace(item, problems=problems))
-        return lesson, problems.items
+        return lesson, problems.items, list(reader.images.found.values())
 
     def _lesson(self, item: Located) -> model.Lesson | None:
         fields = item.as_mapping(_LESSON_ENTRY_FIELDS)
@@ -221,8 +228,8 @@ class _CourseReader:
         if text is None:
             return None
         shown = str(self.dir / lesson_path)
-        source = self._recall(("lesson", shown, text, self.lesson_bodies),
-                              lambda problems: read_lesson(text, shown, problems, body=self.lesson_bodies))
+        source = self._recall(("lesson", shown, text, self.lesson_bodies), lambda problems: read_lesson(
+            text, shown, problems, body=self.lesson_bodies, images=self.images), shows_images=text)
         if source is None or found_quiz is None:
             return source.lesson if source else None
         if quiz_path is None:
@@ -241,13 +248,17 @@ class _CourseReader:
             root = compose(text, shown, problems, what="the quiz file")
             if root is None:
                 return None
-            return read_quiz(Located(root, shown, "", problems), source.lesson, source.section_lines)
+            return read_quiz(Located(root, shown, "", problems), source.lesson, source.section_lines,
+                             TextChecker(shown, self.images))
 
         # the quiz is checked against its lesson, so the lesson's text is part of the key
-        return self._recall(("quiz", shown, text, lesson_text, self.lesson_bodies), read)
+        return self._recall(("quiz", shown, text, lesson_text, self.lesson_bodies), read, shows_images=text)
 
-    def _recall(self, key: tuple, read: Callable[[Problems], T]) -> T:
-        if self.memo is None:
+    def _recall(self, key: tuple, read: Callable[[Problems], T], *, shows_images: str = "") -> T:
+        """``read``, or what it gave for ``key`` in the last load. A file that shows images is
+        read again every time: its images may have changed while its text did not, and reading
+        it is what lists them for ``Course.media``."""
+        if self.memo is None or "![" in shows_images:
             return read(self.problems)
         return self.memo.recall(key, read, self.problems)
 

@@ -17,7 +17,12 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from srm_package import model
+from srm_package.highlight import knows
 from srm_package.markup import walk_inline
+from srm_package.rich_text import PARSER as TEXT_PARSER
+from srm_package.rich_text import image_alt, is_decorative, use_rich_syntax
+from srm_package.sources.media import ImageFinder
+from srm_package.sources.rich_check import TextChecker, check_formula
 from srm_package.sources.yamlfields import Located, Problems, compose, did_you_mean, invalid_id
 
 CALLOUT_TITLES = model.CALLOUT_TITLES
@@ -29,7 +34,7 @@ _FRONT_MATTER_FIELDS = ("id", "number", "title", "subtitle")
 def _lesson_parser() -> MarkdownIt:
     # html enabled only so raw HTML is *seen* and reported; it is stored as text and
     # every renderer escapes it.
-    return (
+    return use_rich_syntax(
         MarkdownIt("commonmark", {"html": True})
         .enable("table")
         .use(front_matter_plugin)
@@ -96,11 +101,13 @@ def _tree(tokens: list[Token]) -> list[_Node]:
     return top
 
 
-def read_lesson(text: str, file: str, problems: Problems, *, body: bool = True) -> LessonSource | None:
+def read_lesson(text: str, file: str, problems: Problems, *, body: bool = True,
+                images: ImageFinder | None = None) -> LessonSource | None:
     """Parse one lesson file; ``None`` (with problems recorded) if it cannot become a lesson.
 
     ``body=False`` reads the front matter only: the lesson has no intro and no sections,
-    and nothing in its body is checked.
+    and nothing in its body is checked. ``images`` finds the files its images show
+    (without it, an image is an error).
     """
     env: dict = {}  # collects link reference definitions, which inline images may use
     nodes = _tree((_BLOCKS_ONLY if body else _FRONT_MATTER_ONLY).parse(text, env))
@@ -112,7 +119,7 @@ def read_lesson(text: str, file: str, problems: Problems, *, body: bool = True) 
     meta = _read_front_matter(nodes[0], file, problems)
     if not body:
         return LessonSource(model.Lesson(*meta, (), ()), None) if meta is not None else None
-    walker = _BodyWalker(file, problems, env)
+    walker = _BodyWalker(file, problems, env, TextChecker(file, images))
     intro, sections = walker.sections(nodes[1:])
     if meta is None:
         return None
@@ -120,7 +127,7 @@ def read_lesson(text: str, file: str, problems: Problems, *, body: bool = True) 
     if not sections:
         problems.error(file, nodes[0].map[1] + 1 if nodes[0].map else 1, 1, "body",
                        "the lesson has no '##' section")
-    lesson = model.Lesson(lesson_id, number, title, subtitle, intro, tuple(sections))
+    lesson = model.Lesson(lesson_id, number, title, subtitle, intro, tuple(sections), images=walker.texts.refs)
     return LessonSource(lesson, walker.section_lines)
 
 
@@ -163,10 +170,11 @@ def split_heading_id(content: str) -> tuple[str, str | None]:
 class _BodyWalker:
     """Turns the body's syntax tree into blocks and sections, reporting as it goes."""
 
-    def __init__(self, file: str, problems: Problems, env: dict):
+    def __init__(self, file: str, problems: Problems, env: dict, texts: TextChecker):
         self.file = file
         self.problems = problems
         self.env = env
+        self.texts = texts
         self.section_lines: dict[str, int] = {}
         self.heading_ids: set[str] = set()
 
@@ -225,7 +233,11 @@ class _BodyWalker:
         kind = node.type
         if kind == "paragraph":
             self._check_inline(node)
-            return model.Paragraph(_inline(node))
+            return _figure(_inline(node)) or model.Paragraph(_inline(node))
+        if kind == "math_block":
+            tex = node.content.strip()
+            check_formula(tex, lambda severity, field, message: self.error(node, field, message), display=True)
+            return model.MathBlock(tex)
         if kind == "heading":
             if node.tag == "h1":
                 self.error(node, "heading", "'#' headings are not allowed in the body: the lesson "
@@ -244,7 +256,11 @@ class _BodyWalker:
         if kind == "table":
             return self._table(node)
         if kind in ("fence", "code_block"):
-            return model.CodeBlock(node.content, (node.info or "").strip().split(" ")[0])
+            language = (node.info or "").strip().split(" ")[0]
+            if language and not knows(language):
+                self.warning(node, "code", f"unknown code language {language!r}: the code is shown without "
+                             "highlighting (see Pygments' list of languages, e.g. python, javascript, yaml)")
+            return model.CodeBlock(node.content, language)
         if kind == "blockquote":
             return model.Quote(self.blocks(node.children))
         if kind == "hr":
@@ -289,6 +305,7 @@ class _BodyWalker:
             what = f"unknown call-out kind {kind!r}" if kind else "a ':::' block needs a kind"
             self.error(node, "call-out", f"{what}{hint}; known kinds: {known}")
             return None
+        self._check_text(node, title)
         return model.Callout(kind, title or CALLOUT_TITLES[kind], self.blocks(node.children))
 
     def _comparison(self, node: _Node, title: str) -> model.Comparison | None:
@@ -302,6 +319,7 @@ class _BodyWalker:
         columns: list[model.ComparisonColumn] = []
         for child in lists[0].children:
             if child.type == "dt":
+                self._check_text(child if child.map else node, _inline(child))
                 columns.append(model.ComparisonColumn(_inline(child), ()))
             elif columns:
                 last = columns[-1]
@@ -309,19 +327,48 @@ class _BodyWalker:
         if len(columns) < 2:
             self.error(node, "comparison", f"a comparison needs at least two columns; found {len(columns)}")
             return None
+        self._check_text(node, title)
         return model.Comparison(tuple(columns), title)
+
+    def _check_text(self, node: _Node, text: str) -> None:
+        """Images and formulas of a text that is not a paragraph (a call-out's title...)."""
+
+        def report(severity: str, field: str, message: str) -> None:
+            (self.error if severity == "error" else self.warning)(node, field, message)
+
+        self.texts.check(text, report)
 
     def _check_inline(self, node: _Node, fallback: _Node | None = None) -> None:
         where = node if node.map else (fallback or node)
         content = _inline(node)
-        if "<" not in content and "![" not in content:
-            return  # raw HTML starts with '<' and an image with '![': nothing to report
+
+        def report(severity: str, field: str, message: str) -> None:
+            (self.error if severity == "error" else self.warning)(where, field, message)
+
+        self.texts.check(content, report)
+        if "<" not in content and not ("![" in content and self.env.get("references")):
+            return  # raw HTML starts with '<'; a reference image needs a reference: nothing to report
         for child in walk_inline(_PARSER.parseInline(content, self.env)):
             if child.type == "html_inline":
                 self.warning(where, "html", f"raw HTML {child.content!r} is not interpreted; "
                              "it is shown as text")
-            elif child.type == "image":
-                self.error(where, "image", "images are not supported yet")
+            elif child.type == "image" and not any(t.type == "image" for t in walk_inline(
+                    TEXT_PARSER.parseInline(content))):
+                # texts are rendered on their own, where the reference definitions are unknown
+                self.error(where, "image", "reference-style images ![alt][name] are not supported; "
+                           "write ![alt](path)")
+
+
+def _figure(content: str) -> model.Figure | None:
+    """A paragraph that is one image with a title becomes a figure, the title its caption."""
+    if "![" not in content:
+        return None
+    children = TEXT_PARSER.parseInline(content)[0].children or []
+    if len(children) != 1 or children[0].type != "image" or not children[0].attrs.get("title"):
+        return None
+    image = children[0]
+    alt = "" if is_decorative(image) else image_alt(image)
+    return model.Figure(str(image.attrs["src"]), alt, str(image.attrs["title"]))
 
 
 def _inline(node: _Node) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from srm_package import model
+from srm_package.sources.rich_check import TextChecker
 from srm_package.sources.yamlfields import Located, did_you_mean
 
 _QUIZ_FIELDS = ("id", "title", "instructions", "shuffle", "max_attempts", "show_correct_answers",
@@ -18,11 +21,15 @@ _KINDS = {kind.value: kind for kind in model.QuestionKind}
 _TRUE_FALSE_TEXT = {"true": "True", "false": "False"}
 
 
-def read_quiz(root: Located, lesson: model.Lesson, section_lines: dict[str, int] | None) -> model.Quiz | None:
+def read_quiz(root: Located, lesson: model.Lesson, section_lines: dict[str, int] | None,
+              texts: TextChecker | None = None) -> model.Quiz | None:
     """The quiz in ``root`` for ``lesson``; ``None`` if any part of it is in error.
 
     ``section_lines`` None (the lesson body was not read): section references are not checked.
+    ``texts`` checks the question texts, which may show images (none allowed without it).
     """
+    texts = texts or TextChecker(root.file, None)
+    question_text = _question_text(texts)
     fields = root.as_mapping(_QUIZ_FIELDS)
     if fields is None:
         return None
@@ -35,14 +42,39 @@ def read_quiz(root: Located, lesson: model.Lesson, section_lines: dict[str, int]
     show_answers = fields.read("show_correct_answers", Located.boolean)
     found_recommendation = fields.require("recommendation")
     recommendation = _recommendation(found_recommendation) if found_recommendation else None
-    default_feedback = _feedback(fields.get("feedback"), model.QuestionFeedback())
-    questions = _questions(fields.require("questions"), lesson, section_lines, default_feedback)
+    default_feedback = _feedback(fields.get("feedback"), model.QuestionFeedback(), question_text)
+    questions = _questions(fields.require("questions"), lesson, section_lines, default_feedback, question_text)
     if len(root.problems.errors) > problems_before or title is None or recommendation is None:
         return None
     return model.Quiz(
         quiz_id, title, instructions, tuple(questions), recommendation, shuffle,
-        max_attempts, True if show_answers is None else show_answers,
+        max_attempts, True if show_answers is None else show_answers, texts.refs,
     )
+
+
+TextReader = Callable[[Located], "str | None"]
+
+
+def _question_text(texts: TextChecker) -> TextReader:
+    """Reads a question text (stem, choice, feedback, explanation): Markdown that may show
+    images and formulas, checked at the field's line."""
+
+    def read(found: Located) -> str | None:
+        value = found.text()
+        if value is None:
+            return None
+        before = len(found.problems.errors)
+
+        def report(severity: str, _field: str, message: str) -> None:
+            if severity == "error":
+                found.error(message)
+            else:
+                found.problems.warning(found.file, found.line, found.column, found.field, message)
+
+        texts.check(value, report)
+        return value if len(found.problems.errors) == before else None
+
+    return read
 
 
 def _shuffle(found: Located | None) -> model.ShufflePolicy:
@@ -89,19 +121,20 @@ def _recommendation(found: Located) -> model.Recommendation | None:
     return model.Recommendation(ordered, review)
 
 
-def _feedback(found: Located | None, default: model.QuestionFeedback) -> model.QuestionFeedback:
+def _feedback(found: Located | None, default: model.QuestionFeedback, read_text: TextReader,
+              ) -> model.QuestionFeedback:
     """``feedback: {correct, incorrect}``; what is left out comes from ``default``."""
     fields = found.as_mapping(_FEEDBACK_FIELDS) if found is not None else None
     if fields is None:
         return default
-    correct = fields.read("correct", Located.markdown)
-    incorrect = fields.read("incorrect", Located.markdown)
+    correct = fields.read("correct", read_text)
+    incorrect = fields.read("incorrect", read_text)
     return model.QuestionFeedback(correct or default.correct, incorrect or default.incorrect)
 
 
 def _questions(
     found: Located | None, lesson: model.Lesson, section_lines: dict[str, int] | None,
-    default_feedback: model.QuestionFeedback,
+    default_feedback: model.QuestionFeedback, read_text: TextReader,
 ) -> list[model.Question]:
     if found is None:
         return []
@@ -113,7 +146,7 @@ def _questions(
     questions: list[model.Question] = []
     first_line: dict[str, int] = {}
     for item in items:
-        question = _question(item, lesson, section_lines, default_feedback)
+        question = _question(item, lesson, section_lines, default_feedback, read_text)
         if question is None:
             continue
         if question.id in first_line:
@@ -126,7 +159,8 @@ def _questions(
 
 
 def _question(
-    item: Located, lesson: model.Lesson, section_lines: dict[str, int] | None, default_feedback: model.QuestionFeedback
+    item: Located, lesson: model.Lesson, section_lines: dict[str, int] | None,
+    default_feedback: model.QuestionFeedback, read_text: TextReader,
 ) -> model.Question | None:
     fields = item.as_mapping(_QUESTION_FIELDS)
     if fields is None:
@@ -142,10 +176,10 @@ def _question(
         section_id = None
     # at most 99: a Common Cartridge carries points as cc_weighting, an integer from 0 to 99
     points = fields.read("points", lambda v: v.integer(minimum=1, maximum=_MAX_POINTS))
-    stem = fields.read("stem", Located.markdown, required=True)
-    explanation = fields.read("explanation", Located.markdown) or ""
-    feedback = _feedback(fields.get("feedback"), default_feedback)
-    choices = _choices(fields.require("choices"), kind)
+    stem = fields.read("stem", read_text, required=True)
+    explanation = fields.read("explanation", read_text) or ""
+    feedback = _feedback(fields.get("feedback"), default_feedback, read_text)
+    choices = _choices(fields.require("choices"), kind, read_text)
     if None in (question_id, kind, section_id, stem, choices):
         return None
     return model.Question(question_id, kind, stem, choices, explanation,
@@ -165,7 +199,8 @@ def _kind(found: Located | None) -> model.QuestionKind | None:
     return _KINDS[value]
 
 
-def _choices(found: Located | None, kind: model.QuestionKind | None) -> tuple[model.Choice, ...] | None:
+def _choices(found: Located | None, kind: model.QuestionKind | None, read_text: TextReader,
+             ) -> tuple[model.Choice, ...] | None:
     if found is None:
         return None
     items = found.as_sequence()
@@ -182,10 +217,10 @@ def _choices(found: Located | None, kind: model.QuestionKind | None) -> tuple[mo
         choice_id = fields.read("id", lambda v: v.identifier(max_length=32), required=True)
         # true/false choices may leave their text out (so may all while the type is in error)
         default_text = _TRUE_FALSE_TEXT.get(choice_id or "") if kind in (model.QuestionKind.TRUE_FALSE, None) else None
-        text = fields.read("text", Located.markdown, required=not default_text) or default_text
+        text = fields.read("text", read_text, required=not default_text) or default_text
         found_correct = fields.get("correct")
         correct = found_correct.boolean() if found_correct else False
-        feedback = fields.read("feedback", Located.markdown) or ""
+        feedback = fields.read("feedback", read_text) or ""
         if choice_id is None or text is None or correct is None:
             complete = False
             continue

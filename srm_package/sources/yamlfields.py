@@ -229,12 +229,20 @@ class Located:
         return value
 
     def markdown(self) -> str | None:
-        """Text written in Markdown (a stem, a feedback...); images are refused, as in lessons."""
+        """Text written in Markdown (instructions, a message, a credit...): formulas are
+        checked; images are refused (question texts take them, see ``quiz_file``)."""
         value = self.text()
-        if value is not None and has_image(value):
-            self.error("images are not supported yet")
+        if value is None:
             return None
-        return value
+        from srm_package.sources.rich_check import IMAGE_PLACES, formula_problems
+
+        if has_image(value):
+            self.error(f"images are allowed only in {IMAGE_PLACES}")
+            return None
+        problems = formula_problems(value)
+        for problem in problems:
+            self.error(problem)
+        return None if problems else value
 
     def identifier(self, max_length: int = 64) -> str | None:
         value = self.text()

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from srm_package.markup import inline_html
 from srm_package.model import Quiz
+from srm_package.rich_text import TextRenderer
 from srm_package.targets.identifiers import stable_id
+from srm_package.targets.qti import TEXT_STYLES, Profile
 
 CANVAS_NS = "http://canvas.instructure.com/xsd/cccv1p0"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -22,6 +23,9 @@ _SCHEMA_LOCATION = f"{CANVAS_NS} https://canvas.instructure.com/xsd/cccv1p0.xsd"
 ASSESSMENT_META = "assessment_meta.xml"
 
 C = ElementMaker(namespace=CANVAS_NS, nsmap={None: CANVAS_NS, "xsi": XSI_NS})
+
+#: the quiz description shows no image (the loader allows none there), only formulas
+_CANVAS_TEXT = TextRenderer(TEXT_STYLES[Profile.CANVAS])
 
 
 def _bool(value: bool) -> str:
@@ -39,7 +43,7 @@ def assessment_meta(quiz: Quiz, *, ident: str, scope: str = "") -> bytes:
     attempts = "-1" if quiz.max_attempts is None else str(quiz.max_attempts)
     quiz_element = C.quiz(
         C.title(quiz.title),
-        C.description(inline_html(quiz.instructions)),
+        C.description(_CANVAS_TEXT.inline(quiz.instructions)),
         C.shuffle_answers(_bool(quiz.shuffle.choices)),
         C.scoring_policy("keep_highest"),
         C.quiz_type("assignment"),

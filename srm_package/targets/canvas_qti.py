@@ -5,6 +5,8 @@ Layout Canvas's QTI import reads (lms-targets 2.1)::
     imsmanifest.xml                 schema "IMS Content" (not a cartridge)
     <ident>/<ident>.xml             QTI assessment, Canvas flavour (qti.Profile.CANVAS)
     <ident>/assessment_meta.xml     quiz settings; the folder must be named after the ident
+    media/<name>                    the images the questions show, each a webcontent resource
+                                    (Canvas imports them as files of the quiz)
 
 The manifest is plain IMS Content Packaging 1.2 (namespace ``imscp_v1p1``), so it is
 checked against the official CP 1.2 schema; Canvas recognises QTI by the resource type.
@@ -17,6 +19,8 @@ from lxml.builder import ElementMaker
 
 from srm_package.model import Course, Quiz
 from srm_package.package import Artifact
+from srm_package.package_files import Entry
+from srm_package.rich_text import files_of
 from srm_package.targets import qti
 from srm_package.targets.canvas_meta import ASSESSMENT_META, assessment_meta
 from srm_package.targets.identifiers import stable_id
@@ -24,6 +28,7 @@ from srm_package.targets.ims_cp import (
     LEARNING_APPLICATION_RESOURCE,
     Resource,
     check_package,
+    media_resources,
     resources_element,
 )
 
@@ -32,14 +37,16 @@ MANIFEST = "imsmanifest.xml"
 CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 QTI_RESOURCE_TYPE = "imsqti_xmlv1p2"
+MEDIA_FOLDER = "media"
 
 M = ElementMaker(namespace=CP_NS, nsmap={None: CP_NS, "xsi": XSI_NS})
 
 
 def build_artifact(course: Course) -> Artifact:
-    entries: dict[str, bytes] = {}
+    entries: dict[str, Entry] = {}
     resources: list[Resource] = []
-    documents = qti.assessment_documents(course.quizzes, profile=qti.Profile.CANVAS, scope=course.id)
+    documents = qti.assessment_documents(course.quizzes, profile=qti.Profile.CANVAS, scope=course.id,
+                                         media_of=lambda quiz: files_of(course, quiz.images))
     for quiz, document in zip(course.quizzes, documents, strict=True):
         ident = qti.assessment_ident(quiz, course.id)
         qti_href, meta_href = f"{ident}/{ident}.xml", f"{ident}/{ASSESSMENT_META}"
@@ -50,6 +57,11 @@ def build_artifact(course: Course) -> Artifact:
             Resource(ident, QTI_RESOURCE_TYPE, (qti_href,), dependencies=(meta_id,)),
             Resource(meta_id, LEARNING_APPLICATION_RESOURCE, (meta_href,), href=meta_href),
         ]
+    # the question texts reach them as $IMS-CC-FILEBASE$/media/<name> (qti.TEXT_STYLES)
+    quiz_images = files_of(course, (ref for quiz in course.quizzes for ref in quiz.images))
+    image_resources, images = media_resources(course, MEDIA_FOLDER, quiz_images)
+    resources += image_resources
+    entries.update(images)
     entries[MANIFEST] = manifest(course, resources)
     check_package(entries, resources, TARGET)
     return Artifact(

@@ -31,6 +31,9 @@ from lxml.builder import ElementMaker
 
 from srm_package.model import Course, Lesson, Quiz
 from srm_package.package import Artifact
+from srm_package.package_files import Entry
+from srm_package.render import MEDIA_FOLDER
+from srm_package.rich_text import files_of
 from srm_package.targets import qti
 from srm_package.targets.canvas_meta import (
     ASSESSMENT_META,
@@ -46,6 +49,7 @@ from srm_package.targets.ims_cp import (
     LEARNING_APPLICATION_RESOURCE,
     Resource,
     check_package,
+    media_resources,
     resources_element,
 )
 from srm_package.targets.portable_page import course_overview_document, lesson_document
@@ -73,8 +77,13 @@ L = ElementMaker(namespace=LOM_NS)
 
 def build_artifact(course: Course) -> Artifact:
     overview_id, overview_href = overview_identifier(course), "wiki_content/course-overview.html"
-    entries = {overview_href: wiki_page(course_overview_document(course), identifier=overview_id)}
+    entries: dict[str, Entry] = {overview_href: wiki_page(course_overview_document(course), identifier=overview_id)}
     resources = [Resource(overview_id, "webcontent", (overview_href,), href=overview_href)]
+    # pages and the Moodle quiz reach them as ../web_resources/media/<name>, the Canvas quiz
+    # as $IMS-CC-FILEBASE$/media/<name> (render.CARTRIDGE_PAGE_TEXT, qti.TEXT_STYLES)
+    image_resources, images = media_resources(course, f"web_resources/{MEDIA_FOLDER}")
+    resources += image_resources
+    entries.update(images)
     folders: list[etree._Element] = []
     modules: list[Module] = []
     for lesson in course.lessons:
@@ -118,15 +127,16 @@ def page_identifier(course: Course, lesson: Lesson) -> str:
     return stable_id("page_", course.id, lesson.id)
 
 
-def _quiz_part(course: Course, quiz: Quiz) -> tuple[list[Resource], dict[str, bytes]]:
+def _quiz_part(course: Course, quiz: Quiz) -> tuple[list[Resource], dict[str, Entry]]:
     """The assessment twice, as Canvas's own exporter writes it: CC profile + Canvas flavour."""
     ident = qti.assessment_ident(quiz, course.id)
     cc_href, meta_href = f"{ident}/assessment_qti.xml", f"{ident}/{ASSESSMENT_META}"
     canvas_href = f"non_cc_assessments/{ident}.xml.qti"
     meta_id = meta_identifier(course, quiz)
-    entries = {
-        cc_href: qti.assessment_document(quiz, profile=qti.Profile.CC, scope=course.id),
-        canvas_href: qti.assessment_document(quiz, profile=qti.Profile.CANVAS, scope=course.id),
+    media = files_of(course, quiz.images)
+    entries: dict[str, Entry] = {
+        cc_href: qti.assessment_document(quiz, profile=qti.Profile.CC, scope=course.id, media=media),
+        canvas_href: qti.assessment_document(quiz, profile=qti.Profile.CANVAS, scope=course.id, media=media),
         meta_href: assessment_meta(quiz, ident=ident, scope=course.id),
     }
     resources = [

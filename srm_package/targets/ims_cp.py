@@ -13,6 +13,9 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from srm_package.errors import BuildError
+from srm_package.model import Course, MediaFile
+from srm_package.package_files import Entry, FileSource
+from srm_package.targets.identifiers import stable_id
 
 #: Canvas's and Common Cartridge's "associated content" (Canvas settings, quiz metadata)
 LEARNING_APPLICATION_RESOURCE = "associatedcontent/imscc_xmlv1p1/learning-application-resource"
@@ -26,6 +29,18 @@ class Resource:
     #: the launchable file; ``None`` for resources an LMS must not open (CC assessments)
     href: str | None = None
     dependencies: tuple[str, ...] = ()
+
+
+def media_resources(course: Course, folder: str, files: Iterable[MediaFile] | None = None,
+                    ) -> tuple[list[Resource], dict[str, Entry]]:
+    """Each image of the course (or ``files``) as a ``webcontent`` resource of its own in
+    ``folder``, as Canvas's exports list files: importers copy them into the course's files."""
+    resources, entries = [], {}
+    for media in course.media if files is None else files:
+        href = f"{folder}/{media.name}"
+        entries[href] = FileSource(media.path, media.size)
+        resources.append(Resource(stable_id("media_", course.id, media.name), "webcontent", (href,), href=href))
+    return resources, entries
 
 
 def resources_element(maker: ElementMaker, resources: Iterable[Resource]) -> etree._Element:

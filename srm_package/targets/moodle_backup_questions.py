@@ -152,8 +152,9 @@ class EntryValues(NamedTuple):
 
 def entry_values(course: Course, lesson: Lesson, quiz: Quiz, question: Question, ids: BackupIds,
                  time: int) -> EntryValues:
-    """The strings of ``question``'s entry; texts and fractions are the Moodle XML target's."""
-    values = question_values(quiz, question)
+    """The strings of ``question``'s entry; texts and fractions are the Moodle XML target's
+    (formulas as LaTeX for Moodle's MathJax filter; ``moodle_backup`` refuses images)."""
+    values, _ = question_values(quiz, question)
     answer_ids = {c.id: str(ids("question_answers", question.id, c.id)) for c in question.choices}
     true_false = question.kind is QuestionKind.TRUE_FALSE
     return EntryValues(

@@ -16,21 +16,22 @@ here. Two profiles differ where the importers that read them differ
   ``varequal``, which Moodle needs to find the correct answers of a
   multiple-response item.
 
-Question text is inline Markdown rendered to HTML once (``markup.inline_html``)
-and stored as ``mattext`` text, so lxml escapes it exactly once.
+Question text is inline Markdown rendered to HTML once (``rich_text``, in the
+profile's ``TEXT_STYLES``) and stored as ``mattext`` text, so lxml escapes it exactly
+once. Images are referenced, never embedded: Canvas refuses ``data:`` images.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import NamedTuple
 
 from lxml import etree
 
-from srm_package.markup import inline_html
-from srm_package.model import Question, QuestionKind, Quiz
+from srm_package.model import MediaFile, Question, QuestionKind, Quiz
+from srm_package.rich_text import TextRenderer, TextStyle
 from srm_package.targets.element_template import TemplateCache
 from srm_package.targets.identifiers import answer_numbers, question_name, stable_id
 
@@ -64,6 +65,18 @@ CC_PROFILES = {
     QuestionKind.SINGLE: "cc.multiple_choice.v0p1",
     QuestionKind.MULTIPLE: "cc.multiple_response.v0p1",
     QuestionKind.TRUE_FALSE: "cc.true_false.v0p1",
+}
+
+#: how each profile's documents write images and formulas (docs/targets.md):
+#: * Canvas resolves ``$IMS-CC-FILEBASE$/<path>`` against the package's files (the whole
+#:   path, then shorter and shorter ends of it), wherever the QTI file is; the files are in
+#:   ``media/`` (QTI zip, SCORM) or ``web_resources/media/`` (cartridge). Canvas shows
+#:   MathML and loads MathJax for it.
+#: * Moodle's cartridge converter resolves the question text's images relative to the
+#:   QTI file (``<ident>/assessment_qti.xml``); its MathJax filter renders ``\( \)``.
+TEXT_STYLES = {
+    Profile.CANVAS: TextStyle("$IMS-CC-FILEBASE$/media/", "mathml"),
+    Profile.CC: TextStyle("../web_resources/media/", "tex"),
 }
 
 _QTI = f"{{{QTI_NS}}}"
@@ -120,8 +133,10 @@ _PARALLEL_QUESTIONS = 400
 
 
 @lru_cache(maxsize=_KEPT_DOCUMENTS)
-def assessment_document(quiz: Quiz, *, profile: Profile, scope: str = "") -> bytes:
-    """A ``questestinterop`` with one assessment holding every question of ``quiz``."""
+def assessment_document(quiz: Quiz, *, profile: Profile, scope: str = "",
+                        media: tuple[MediaFile, ...] = ()) -> bytes:
+    """A ``questestinterop`` with one assessment holding every question of ``quiz``
+    (``media``: the image files its texts show, ``rich_text.files_of``)."""
     metadata = []
     if profile is Profile.CC:
         metadata += [
@@ -135,13 +150,14 @@ def assessment_document(quiz: Quiz, *, profile: Profile, scope: str = "") -> byt
     assessment = _sub(root, "assessment", attrib={"ident": assessment_ident(quiz, scope), "title": quiz.title})
     _qtimetadata(assessment, metadata)
     section = _sub(assessment, "section", attrib={"ident": ROOT_SECTION})
+    text = TextRenderer(TEXT_STYLES[profile], media)
     for question in quiz.questions:
-        add_item(section, quiz, question, profile=profile, scope=scope)
+        add_item(section, quiz, question, profile=profile, scope=scope, text=text)
     return _serialise(root)
 
 
 @lru_cache(maxsize=_KEPT_DOCUMENTS)
-def question_bank(quiz: Quiz, *, scope: str = "") -> bytes:
+def question_bank(quiz: Quiz, *, scope: str = "", media: tuple[MediaFile, ...] = ()) -> bytes:
     """The questions of ``quiz`` as a QTI 1.2 ``objectbank`` (Canvas item flavour).
 
     The SCORM targets ship it beside the SCO as a non-launchable ``imsqti_xmlv1p2``
@@ -151,17 +167,22 @@ def question_bank(quiz: Quiz, *, scope: str = "") -> bytes:
     root = _document_root(Profile.CANVAS)
     bank = _sub(root, "objectbank", attrib={"ident": bank_ident(quiz, scope)})
     _qtimetadata(bank, [("bank_title", quiz.title)])
+    text = TextRenderer(TEXT_STYLES[Profile.CANVAS], media)
     for question in quiz.questions:
-        add_item(bank, quiz, question, profile=Profile.CANVAS, scope=scope)
+        add_item(bank, quiz, question, profile=Profile.CANVAS, scope=scope, text=text)
     return _serialise(root)
 
 
-def assessment_documents(quizzes: Sequence[Quiz], *, profile: Profile, scope: str = "") -> list[bytes]:
+def assessment_documents(quizzes: Sequence[Quiz], *, profile: Profile, scope: str = "",
+                         media_of: Callable[[Quiz], tuple[MediaFile, ...]] | None = None) -> list[bytes]:
     """``assessment_document`` of each quiz; for a large course, on every core (``fork_map``).
 
-    When a whole build already runs its targets side by side, this maps in place.
+    ``media_of`` gives each quiz's image files. When a whole build already runs its
+    targets side by side, this maps in place.
     """
-    build = partial(assessment_document, profile=profile, scope=scope)
+    def build(quiz: Quiz) -> bytes:
+        return assessment_document(quiz, profile=profile, scope=scope, media=media_of(quiz) if media_of else ())
+
     if sum(len(quiz.questions) for quiz in quizzes) < _PARALLEL_QUESTIONS:
         return [build(quiz) for quiz in quizzes]
     from srm_package.parallel import fork_map
@@ -229,12 +250,14 @@ _ITEM_FIELDS = {
 
 
 def add_item(parent: etree._Element, quiz: Quiz, question: Question, *, profile: Profile,
-             scope: str = "") -> etree._Element:
+             scope: str = "", text: TextRenderer | None = None) -> etree._Element:
     """Append one ``item`` to ``parent``: metadata, stem and choices, response processing, feedback.
 
+    ``text`` writes the question's texts (default: the profile's style, no image files).
     The item is a filled-in copy of the one built first for its shape (``element_template``).
     """
-    item = _ITEMS.fill(item_shape(quiz, question, profile), item_values(quiz, question, profile, scope))
+    text = text or TextRenderer(TEXT_STYLES[profile])
+    item = _ITEMS.fill(item_shape(quiz, question, profile), item_values(quiz, question, profile, scope, text))
     parent.append(item)
     return item
 
@@ -251,7 +274,13 @@ def item_shape(quiz: Quiz, question: Question, profile: Profile) -> ItemShape:
     )
 
 
-def item_values(quiz: Quiz, question: Question, profile: Profile, scope: str) -> ItemValues:
+def item_values(quiz: Quiz, question: Question, profile: Profile, scope: str,
+                text: TextRenderer | None = None) -> ItemValues:
+    text = text or TextRenderer(TEXT_STYLES[profile])
+
+    def html(markdown: str) -> str:
+        return text.inline(markdown, quiz.images)
+
     labels = choice_labels(question, profile, scope)
     points = f"{float(question.points)}"
     if profile is Profile.CC:
@@ -267,13 +296,13 @@ def item_values(quiz: Quiz, question: Question, profile: Profile, scope: str) ->
         ident=item_ident(quiz, question, scope),
         title=question_name(question),
         metadata=metadata,
-        stem=inline_html(question.stem),
+        stem=html(question.stem),
         labels=tuple(labels[c.id] for c in question.choices),
-        choices=tuple(inline_html(c.text) for c in question.choices),
-        choice_feedback=tuple(inline_html(c.feedback) for c in question.choices),
-        explanation=inline_html(question.explanation),
-        correct_feedback=inline_html(question.feedback.correct),
-        incorrect_feedback=inline_html(question.feedback.incorrect),
+        choices=tuple(html(c.text) for c in question.choices),
+        choice_feedback=tuple(html(c.feedback) for c in question.choices),
+        explanation=html(question.explanation),
+        correct_feedback=html(question.feedback.correct),
+        incorrect_feedback=html(question.feedback.incorrect),
     )
 
 

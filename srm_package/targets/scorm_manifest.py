@@ -23,6 +23,7 @@ from lxml import etree
 from srm_package.errors import BuildError
 from srm_package.model import Course, Quiz
 from srm_package.package import Artifact
+from srm_package.package_files import Entry
 
 LAUNCH_PAGE = "index.html"
 MANIFEST_NAME = "imsmanifest.xml"
@@ -168,15 +169,17 @@ def question_banks(course: Course) -> list[QuestionBank]:
 
     Its items carry the identifiers of the same questions in ``canvas-qti`` and ``cc``
     (scoped by the course id, like theirs)."""
+    from srm_package.rich_text import files_of
     from srm_package.targets.qti import question_bank
 
-    return [QuestionBank(bank_identifier(course, quiz), bank_href(quiz), question_bank(quiz, scope=course.id))
+    return [QuestionBank(bank_identifier(course, quiz), bank_href(quiz),
+                         question_bank(quiz, scope=course.id, media=files_of(course, quiz.images)))
             for quiz in course.quizzes]
 
 
 def package_entries(
-    course: Course, profile: ScormProfile, site: Mapping[str, bytes], banks: Sequence[QuestionBank]
-) -> dict[str, bytes]:
+    course: Course, profile: ScormProfile, site: Mapping[str, Entry], banks: Sequence[QuestionBank]
+) -> dict[str, Entry]:
     """The zip entries: the rendered site, the question banks and the manifest at the root."""
     if LAUNCH_PAGE not in site:
         raise BuildError(f"{profile.runtime}: the rendered site has no {LAUNCH_PAGE}")

@@ -13,6 +13,7 @@ from srm_package.validate.findings import PackageResult
 from srm_package.validate.html_pages import check_pages
 from srm_package.validate.limits import DEFAULT_LIMITS, Limits
 from srm_package.validate.manifest import MANIFEST, check_manifest
+from srm_package.validate.media import check_moodle_images, check_package_images
 from srm_package.validate.moodle_backup import check_moodle_backup
 from srm_package.validate.moodle_xml import check_moodle_xml
 from srm_package.validate.qti import Flavour, check_qti
@@ -158,6 +159,7 @@ def _validate_package(ctx: PackageCheck) -> None:
                    MANIFEST, root.sourceline)
     _check_other_xml(ctx)
     check_pages(ctx)
+    check_package_images(ctx)
 
 
 def _check_other_xml(ctx: PackageCheck) -> None:
@@ -191,6 +193,7 @@ def _validate_xml_file(ctx: PackageCheck, path: Path) -> None:
     if local_name(root) == "quiz":
         ctx.kind = "moodle-xml"
         check_moodle_xml(ctx, None, raw, tree)
+        check_moodle_images(ctx, None, tree)
     elif local_name(root) == "questestinterop":
         ctx.kind = "qti"
         check_qti(ctx, None, tree, Flavour.PLAIN)
