@@ -16,6 +16,7 @@ from pathlib import Path
 from srm_package.errors import BuildError, SourceError
 from srm_package.loader import load_course
 from srm_package.model import Course
+from srm_package.package_files import Entry
 from srm_package.render import ArticleCache
 from srm_package.sources.memo import ReadMemo
 
@@ -49,7 +50,7 @@ class PreviewBuilder:
         #: render.py keeps per-course caches that are not made for threads: one render at a time
         self._render_lock = threading.Lock()
         self._wanted = set(runtimes)
-        self._sites: dict[str, dict[str, bytes]] = {}
+        self._sites: dict[str, dict[str, Entry]] = {}
 
     # ----------------------------------------------------------------- building
     def rebuild(self) -> Snapshot:
@@ -87,7 +88,7 @@ class PreviewBuilder:
             self._changed.notify_all()
             return new
 
-    def _render(self, course: Course, name: str, epoch: int) -> dict[str, bytes]:
+    def _render(self, course: Course, name: str, epoch: int) -> dict[str, Entry]:
         from srm_package.render import render_site
 
         site = render_site(course, RUNTIMES[name], article_cache=self.articles)
@@ -95,7 +96,7 @@ class PreviewBuilder:
         return site
 
     # ------------------------------------------------------------------ serving
-    def site(self, name: str) -> dict[str, bytes] | None:
+    def site(self, name: str) -> dict[str, Entry] | None:
         """The last good build's files for run-time ``name`` (rendered now if first asked for);
         ``None`` before any good build or for an unknown name."""
         if name not in RUNTIMES:

@@ -21,6 +21,8 @@ from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from srm_package.errors import BuildError
+from srm_package.package_files import read_entry
 from srm_package.preview.builder import PreviewBuilder
 from srm_package.render import CONTENT_SECURITY_POLICY
 
@@ -133,8 +135,13 @@ class _Handler(BaseHTTPRequestHandler):
             # no good build yet: a page that shows the problems and waits for one
             self._send(200, _asset("waiting.html"), _content_type(name), send_body)
             return
-        body = site.get(name) if site is not None else None
-        if body is None:
+        content = site.get(name) if site is not None else None
+        if content is None:
+            self._not_found(send_body)
+            return
+        try:  # an image is a file of the course folder, read when asked for
+            body = read_entry(content)
+        except BuildError:  # deleted or changed since the build: the next save rebuilds
             self._not_found(send_body)
             return
         self._send(200, body, _content_type(name), send_body)

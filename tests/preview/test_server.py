@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import urllib.parse
@@ -217,3 +218,19 @@ def test_the_preview_pages_have_no_html_error() -> None:
     pages = [STATIC_DIR / name for name in ("panel.html", "ended.html", "waiting.html")]
     errors = run_vnu(pages)
     assert not errors, "\n".join(map(str, errors))
+
+
+def test_serves_the_course_images(tmp_path: Path) -> None:
+    """A course with figures (tests/roots/media): the page's images come from the course folder."""
+    source = Path(shutil.copytree(Path(__file__).resolve().parent.parent / "roots" / "media", tmp_path / "media"))
+    running = start_preview(source)
+    try:
+        course = load_course(source).course
+        for media in course.media:
+            status, body, headers = get(running, f"/course/html/media/{media.name}")
+            assert status == 200 and body == Path(media.path).read_bytes()
+            assert headers["Content-Type"] == media.media_type
+        status, page, _ = get(running, "/course/html/index.html")
+        assert status == 200 and b"<math" in page
+    finally:
+        running.stop()
