@@ -143,6 +143,8 @@ class MediaFile:
     height: int | None
     #: where the loader found it; read again only when a package is written
     path: str
+    #: SHA-1 of the content: Moodle's file pool (and so its backups) names a file by it
+    sha1: str
 
 
 # ------------------------------------------------------------------- lessons

@@ -152,9 +152,11 @@ def media_entries(course: Course, folder: str) -> dict[str, Entry]:
     return {f"{folder}/{media.name}": FileSource(media.path, media.size) for media in course.media}
 
 
-def render_lesson_page(course: Course, lesson: Lesson, *, stylesheet_href: str) -> str:
-    """One lesson's content page, without its quiz (the Common Cartridge page)."""
-    page = _shared(course).lesson_page
+def render_lesson_page(course: Course, lesson: Lesson, *, stylesheet_href: str,
+                       style: TextStyle = CARTRIDGE_PAGE_TEXT) -> str:
+    """One lesson's content page, without its quiz (the Common Cartridge page; the Moodle
+    backup's Page in its own ``style``)."""
+    page = _shared(course).lesson_page(style)
     _check_unique_ids(_lesson_page_ids(page, lesson))
     return _render_page(
         "lesson_page.html.j2",
@@ -414,15 +416,17 @@ class _SharedRendering:
         #: kept, so that ``id(course)`` cannot name another course while this is cached
         self.course = course
         self._articles: dict[bool | None, bytes] = {}
+        self._lesson_pages: dict[TextStyle, _Page] = {}
 
     @cached_property
     def site_page(self) -> _Page:
         return _Page(self.course, single_lesson=len(self.course.lessons) == 1)
 
-    @cached_property
-    def lesson_page(self) -> _Page:
-        """The page context of one lesson shown alone in a cartridge (anchors not namespaced)."""
-        return _Page(self.course, single_lesson=True, style=CARTRIDGE_PAGE_TEXT)
+    def lesson_page(self, style: TextStyle) -> _Page:
+        """The page context of one lesson shown alone (anchors not namespaced), its texts in ``style``."""
+        if style not in self._lesson_pages:
+            self._lesson_pages[style] = _Page(self.course, single_lesson=True, style=style)
+        return self._lesson_pages[style]
 
     def articles(self, *, lms: bool) -> bytes:
         """Every lesson and its quiz (``_articles.html.j2``), UTF-8 encoded.

@@ -8,6 +8,7 @@ Each case changes one thing and names the check that must catch it (see hostile_
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import tarfile
 from collections.abc import Callable
@@ -77,6 +78,37 @@ def backup_entries() -> Entries:
     }
 
 
+#: a tiny PNG the Page of ``backup_with_image`` shows, its SHA-1 and where its content is stored
+PICTURE = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + bytes(20)
+PICTURE_SHA1 = hashlib.sha1(PICTURE).hexdigest()
+PICTURE_CONTENT = f"files/{PICTURE_SHA1[:2]}/{PICTURE_SHA1}"
+
+
+def backup_with_image(*, record: bool = True, content: bool = True, inforef: bool = True,
+                      area: str = "content") -> Entries:
+    """The baseline whose Page shows ``@@PLUGINFILE@@/chart.png`` from its own file area (as
+    Moodle's backup writes it): the file's record in files.xml (in ``area``), its content, and
+    the page's inforef.xml naming the record; each can be left out."""
+    entries = backup_entries()
+    page = etree.Element("activity", id="2", moduleid="7", modulename="page", contextid="30")
+    _row(page, "page", name="Demo page", content='<p><img src="@@PLUGINFILE@@/chart.png" alt="A chart"></p>',
+         contentformat="1")
+    entries["activities/page_7/page.xml"] = _doc(page)
+    files = etree.Element("files")
+    if record:
+        _row(files, "file", contenthash=PICTURE_SHA1, contextid="30", component="mod_page", filearea=area,
+             itemid="0", filepath="/", filename="chart.png", userid="$@NULL@$", filesize=str(len(PICTURE)),
+             mimetype="image/png", repositoryid="$@NULL@$").set("id", "41")
+    entries["files.xml"] = _doc(files)
+    if inforef:
+        references = etree.Element("inforef")
+        _row(etree.SubElement(references, "fileref"), "file", id="41")
+        entries["activities/page_7/inforef.xml"] = _doc(references)
+    if content:
+        entries[PICTURE_CONTENT] = PICTURE
+    return entries
+
+
 def tgz(entries: Entries, extra: Callable[[tarfile.TarFile], None] | None = None,
         tar_format: int = tarfile.USTAR_FORMAT) -> bytes:
     raw = io.BytesIO()
@@ -137,4 +169,14 @@ def backup_cases(case: type) -> list:
              _case("outside.mbz", _replaced(index, _index("../activities/page_7"))), member=index),
         case("mbz-activity-file-missing", "mbz.file-missing",
              _case("no-page.mbz", _without("activities/page_7/page.xml")), member="activities/page_7/page.xml"),
+        case("mbz-image-without-record", "mbz.file-record",
+             _case("no-record.mbz", lambda: tgz(backup_with_image(record=False))),
+             member="activities/page_7/page.xml"),
+        case("mbz-image-in-another-area", "mbz.file-record",
+             _case("other-area.mbz", lambda: tgz(backup_with_image(area="intro"))),
+             member="activities/page_7/page.xml"),
+        case("mbz-image-content-missing", "mbz.file-content",
+             _case("no-content.mbz", lambda: tgz(backup_with_image(content=False))), member="files.xml"),
+        case("mbz-image-not-in-inforef", "mbz.file-not-restored",
+             _case("no-inforef.mbz", lambda: tgz(backup_with_image(inforef=False))), member="files.xml"),
     ]

@@ -161,9 +161,9 @@ def test_a_templated_moodle_question_equals_the_question_built_directly(first, s
     for question in (first, second):
         quiz = _quiz(question, shuffle)
         root = etree.Element("quiz")
-        texts = moodle_xml._Texts(TextRenderer(moodle_xml.TEXT_STYLE))
-        moodle_xml._question(root, quiz, question, texts)
-        values, files = moodle_xml.question_values(quiz, question, texts)
+        renderer = TextRenderer(moodle_xml.TEXT_STYLE)
+        moodle_xml._question(root, quiz, question, moodle_xml._Texts(renderer))
+        values, files = moodle_xml.question_values(quiz, question, renderer)
         shape = moodle_xml.QuestionShape(question.kind, len(question.choices), files)
         direct = moodle_xml.layout_question(shape, values)
         assert etree.tostring(root[0]) == etree.tostring(direct)

@@ -9,6 +9,7 @@ pages are opened in Chromium.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
 import shutil
@@ -27,6 +28,7 @@ from srm_package.loader import load_course
 from srm_package.model import CodeBlock, Course, Figure, MathBlock
 from srm_package.targets import TARGETS
 from srm_package.validate import run_validation
+from tests.hostile_backups import tgz
 from tests.importers import (
     canvas_file_for,
     html_images,
@@ -39,6 +41,7 @@ from tests.importers import (
 )
 from tests.support.axe import format_violations, run_axe
 from tests.support.browser import OfflinePage
+from tests.support.moodle_backup_reader import members_of, plugin_files, read_moodle_backup
 from tests.support.paths import AXE_SCRIPT, require_files
 from tests.support.vnu import run_vnu
 
@@ -61,14 +64,10 @@ def course() -> Course:
     return load_course(ROOT).course
 
 
-#: every target but the Moodle backup, which refuses images (test below)
-CARRIERS = [name for name in TARGETS if name != "moodle-backup"]
-
-
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("dist")
-    build(ROOT, folder, CARRIERS)
+    build(ROOT, folder, list(TARGETS))  # the default build: every target
     return folder
 
 
@@ -230,21 +229,56 @@ def test_moodle_xml_embeds_each_image_in_the_text_that_shows_it(dist, course):
     assert "\\[u = \\frac{\\lambda}{\\mu}\\]" in formulas.findtext("incorrectfeedback/text")
 
 
-def test_the_moodle_backup_refuses_images_instead_of_losing_them(tmp_path):
-    with pytest.raises(BuildError, match="moodle-backup does not carry images yet, and this course shows 4"):
-        build(ROOT, tmp_path, ["moodle-backup"])
-    assert not list(tmp_path.iterdir())
+def test_the_moodle_backup_carries_each_image_in_the_area_of_the_text_that_shows_it(dist, course):
+    """Read as Moodle's restore reads it (tests/support/moodle_backup_reader.py): the Page's
+    images in its own content area, named by its inforef.xml; a question's in the areas of its
+    text and of the answer that shows it; every content once, under its SHA-1."""
+    restored = read_moodle_backup((dist / "media-course.mbz").read_bytes())
+    lesson = course.lessons[0]
+    by_stem = {media.name.rsplit("-", 1)[0]: media for media in course.media}
+    content = restored.pages[lesson.label]
+    page_area = (restored.page_contexts[lesson.label], "mod_page", "content", "0")
+    page_files = restored.files_of(page_area)
+    assert sorted(plugin_files(content)) == sorted(page_files) == sorted(
+        by_stem[stem].name for stem in ("layers", "shared-responsibility-chart", "padlock"))
+    assert {name: data for name, data in page_files.items()} == {
+        by_stem[stem].name: figure(file) for stem, file in (("layers", "layers.svg"), ("padlock", "padlock.png"),
+                                                            ("shared-responsibility-chart",
+                                                             "shared-responsibility-chart.png"))}
+    (quiz,) = restored.quizzes.values()
+    who, utilisation = (slot.question for slot in quiz.slots)
+
+    def area(question, filearea: str, item: str | None = None) -> dict[str, bytes | None]:
+        return restored.files_of((question.context, "question", filearea, item or question.id))
+
+    assert plugin_files(who.text) == [by_stem["server"].name]
+    assert area(who, "questiontext") == {by_stem["server"].name: figure("server.jpg")}
+    customer, aws = who.answers
+    assert plugin_files(aws.text) == [by_stem["padlock"].name]
+    assert area(who, "answer", aws.id) == {by_stem["padlock"].name: figure("padlock.png")}
+    assert area(who, "answer", customer.id) == {} and area(who, "generalfeedback") == {}
+    # the restore copies exactly these files: nothing else in any area
+    assert sum(len(files) for files in restored.files.values()) == 5
+    # formulas stay LaTeX for Moodle's MathJax filter, images or not
+    assert "\\(u\\) when \\(\\lambda = 5\\)" in utilisation.text
+    assert "\\[u = \\frac{\\lambda}{\\mu}\\]" in utilisation.options["incorrectfeedback"]
+    assert "\\[L = \\frac{u}{1 - u}\\]" in content and "<math" not in content
+    # each content once, under its SHA-1, however many areas hold it (the padlock: two)
+    members = members_of((dist / "media-course.mbz").read_bytes())
+    stored = {name: data for name, data in members.items() if name.startswith("files/")}
+    assert sorted(stored) == sorted(f"files/{m.sha1[:2]}/{m.sha1}" for m in course.media)
+    assert all(hashlib.sha1(data).hexdigest() == name.rsplit("/", 1)[1] for name, data in stored.items())
 
 
 def test_a_rebuild_is_byte_identical(dist, tmp_path):
-    build(ROOT, tmp_path, CARRIERS)
-    for name in (*ZIPS.values(), "media-course-moodle.xml"):
+    build(ROOT, tmp_path, list(TARGETS))
+    for name in (*ZIPS.values(), "media-course-moodle.xml", "media-course.mbz"):
         assert (tmp_path / name).read_bytes() == (dist / name).read_bytes(), name
 
 
 def test_our_validator_passes_every_package(dist, schemas):
     results = run_validation([dist], schemas)
-    assert len(results) == 6
+    assert len(results) == 7
     for result in results:
         assert not result.findings, (result.path, [str(f) for f in result.findings])
 
@@ -279,6 +313,24 @@ def test_the_validator_reports_images_that_are_not_in_the_package(dist, tmp_path
             archive.writestr(name, data)
     (result,) = run_validation([other])
     assert [f.check for f in result.findings] == ["media.qti-image"]
+    # the backup without the JPEG's content, then without the padlock's records
+    members = members_of((dist / "media-course.mbz").read_bytes())
+    jpeg = next(m for m in load_course(ROOT).course.media if m.name.endswith(".jpg"))
+    broken_backup = tmp_path / "no-content.mbz"
+    broken_backup.write_bytes(tgz({n: d for n, d in members.items() if not n.endswith(jpeg.sha1)}))
+    (result,) = run_validation([broken_backup])
+    assert [(f.check, f.member) for f in result.findings] == [("mbz.file-content", "files.xml")]
+    files = etree.fromstring(members["files.xml"])
+    for row in files.findall("file"):
+        if row.findtext("filename").startswith("padlock-"):
+            files.remove(row)
+    broken_backup = tmp_path / "no-records.mbz"
+    broken_backup.write_bytes(tgz({**members, "files.xml": etree.tostring(files, xml_declaration=True,
+                                                                          encoding="UTF-8")}))
+    (result,) = run_validation([broken_backup])
+    # the page and the question's answer show the padlock: both are reported, where they show it
+    assert sorted((f.check, f.member.split("/")[0]) for f in result.findings) == [
+        ("mbz.file-record", "activities"), ("mbz.file-record", "questions.xml")]
 
 
 # ----------------------------------------------------------------- the checks

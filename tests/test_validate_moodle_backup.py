@@ -8,8 +8,17 @@ import tarfile
 import zipfile
 from pathlib import Path
 
+from lxml import etree
+
 from srm_package.validate import Limits, run_validation
-from tests.hostile_backups import backup_entries, tgz
+from tests.hostile_backups import (
+    PICTURE,
+    PICTURE_CONTENT,
+    PICTURE_SHA1,
+    backup_entries,
+    backup_with_image,
+    tgz,
+)
 
 
 def checks_found(path: Path, limits: Limits | None = None) -> dict[str, list[str | None]]:
@@ -73,3 +82,50 @@ def test_a_damaged_member_deep_in_the_stream_is_corrupt_not_a_crash(tmp_path):
     path = tmp_path / "damaged.mbz"
     path.write_bytes(damaged)
     assert set(checks_found(path)) == {"mbz.corrupt"}
+
+
+def test_a_page_image_with_its_record_content_and_inforef_passes(tmp_path):
+    path = tmp_path / "image.mbz"
+    path.write_bytes(tgz(backup_with_image()))
+    (result,) = run_validation([path])
+    assert result.findings == ()
+    assert {"mbz.file-record", "mbz.file-content", "mbz.file-not-restored"} <= set(result.checks)
+
+
+def test_a_backup_made_without_file_contents_needs_no_content(tmp_path):
+    """Moodle's "include files: no" backups hold the records but not the contents."""
+    entries = backup_with_image(content=False)
+    entries["moodle_backup.xml"] = entries["moodle_backup.xml"].replace(
+        b"<original_course_id>", b"<include_files>0</include_files><original_course_id>")
+    path = tmp_path / "no-contents.mbz"
+    path.write_bytes(tgz(entries))
+    (result,) = run_validation([path])
+    assert result.findings == ()
+
+
+def test_question_texts_are_checked_in_their_own_areas(tmp_path):
+    """A question's answer shows a file recorded for another answer: reported at its line."""
+    entries = backup_entries()
+    entries["questions.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<question_categories>\n'
+        b'<question_category id="5"><contextid>20</contextid><questions><question id="9">\n'
+        b'<questiontext>&lt;img src="@@PLUGINFILE@@/a.png"&gt;</questiontext>\n'
+        b'<plugin_qtype_multichoice_question><answers>\n'
+        b'<answer id="70"><answertext>&lt;img src="@@PLUGINFILE@@/b%20c.png"&gt;</answertext></answer>\n'
+        b'</answers><multichoice id="3"><correctfeedback>&lt;img src="@@PLUGINFILE@@/a.png"&gt;'
+        b'</correctfeedback></multichoice></plugin_qtype_multichoice_question>\n'
+        b'</question></questions></question_category>\n</question_categories>\n')
+    files = etree.Element("files")
+    for file_id, area, item, name in ((1, "questiontext", "9", "a.png"), (2, "answer", "71", "b c.png"),
+                                      (3, "correctfeedback", "9", "a.png")):
+        row = etree.SubElement(files, "file", id=str(file_id))
+        for field, value in (("contenthash", PICTURE_SHA1), ("contextid", "20"), ("component", "question"),
+                             ("filearea", area), ("itemid", item), ("filepath", "/"), ("filename", name)):
+            etree.SubElement(row, field).text = value
+    entries["files.xml"] = etree.tostring(files, xml_declaration=True, encoding="UTF-8")
+    entries[PICTURE_CONTENT] = PICTURE
+    path = tmp_path / "questions.mbz"
+    path.write_bytes(tgz(entries))
+    (result,) = run_validation([path])
+    assert [(f.check, f.member, f.line) for f in result.findings] == [("mbz.file-record", "questions.xml", 6)]
+    assert "'/b c.png'" in result.findings[0].message and "question/answer, item 70" in result.findings[0].message

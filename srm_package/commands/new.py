@@ -20,8 +20,9 @@ from pathlib import Path
 from srm_package.errors import Problem, SourceError
 
 STARTER_DIR = Path(__file__).resolve().parent.parent / "starter"
-#: the lesson and quiz files copied as they are (course.yaml and the README are filled in)
-_STARTER_FILES = ("lessons/01-first-lesson.md", "lessons/01-first-lesson.quiz.yaml")
+#: the lesson, quiz and figure files copied as they are (course.yaml and the README are filled in)
+_STARTER_FILES = ("lessons/01-first-lesson.md", "lessons/01-first-lesson.quiz.yaml",
+                  "figures/course-folder.svg")
 _WORKFLOW = ".github/workflows/course-packages.yml"
 #: the example workflow builds ``source/``; a new course folder holds the course at its top
 _WORKFLOW_EDITS = (

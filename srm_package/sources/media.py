@@ -59,6 +59,8 @@ class FoundImage:
     path: str
     #: path inside the course folder, with '/'
     course_path: str
+    #: SHA-1 of the content (Moodle's file pool names files by it)
+    sha1: str
 
 
 class ImageFinder:
@@ -134,7 +136,8 @@ class ImageFinder:
             width, height = check_svg(data, shown)
         else:
             width, height = _raster_size(path, media_type, shown)
-        return FoundImage(hashlib.sha256(data).hexdigest(), media_type, len(data), width, height, str(path), shown)
+        return FoundImage(hashlib.sha256(data).hexdigest(), media_type, len(data), width, height, str(path), shown,
+                          hashlib.sha1(data, usedforsecurity=False).hexdigest())
 
 
 def sniff(data: bytes) -> str | None:
@@ -237,7 +240,7 @@ def media_files(found: list[FoundImage]) -> tuple[model.MediaFile, ...]:
         by_digest.setdefault(image.digest, image)
     files = [
         model.MediaFile(image.digest, _package_name(image), image.media_type, image.size, image.width,
-                        image.height, image.path)
+                        image.height, image.path, image.sha1)
         for image in by_digest.values()
     ]
     return tuple(sorted(files, key=lambda media: media.name))

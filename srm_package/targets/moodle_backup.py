@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from srm_package.errors import BuildError
 from srm_package.model import Course
 from srm_package.package import Artifact, build_timestamp, epoch_seconds
+from srm_package.package_files import Entry
 from srm_package.targets.canvas_qti import quiz_summary
 from srm_package.targets.identifiers import stable_id
 from srm_package.targets.moodle_backup_activities import (
@@ -28,6 +28,7 @@ from srm_package.targets.moodle_backup_activities import (
     page_files,
     quiz_files,
 )
+from srm_package.targets.moodle_backup_files import BackupFiles
 from srm_package.targets.moodle_backup_ids import SYSTEM_CONTEXT, BackupIds
 from srm_package.targets.moodle_backup_questions import category_ids, questions_document
 from srm_package.targets.moodle_backup_xml import NULL, decimal, document, element, empty_document, record
@@ -50,22 +51,18 @@ _ROOT_SETTINGS = (
 
 
 def build_artifact(course: Course) -> Artifact:
-    if course.media:
-        # a backup carries files in files.xml plus a blob per SHA-1, per text area and item:
-        # not written yet, and a quiz whose pictures are missing is worse than no package
-        raise BuildError("moodle-backup does not carry images yet, and this course shows "
-                         f"{len(course.media)}; build the other targets for it (e.g. -t moodle-xml -t cc)")
     filename = f"{course.id}.mbz"
     ids = BackupIds(course.id)
     time = epoch_seconds(build_timestamp(course))
+    files = BackupFiles(ids, time, course.author)
     sections: list[tuple[int, int, str]] = [(ids("course_sections", ""), 0, "")]
     activities: list[Activity] = []
-    entries: dict[str, bytes] = {}
+    entries: dict[str, Entry] = {}
     for number, lesson in enumerate(course.lessons, 1):
         sections.append((ids("course_sections", lesson.id), number, lesson.label))
         page, *quiz = lesson_activities(lesson, ids, number)
         activities.append(page)
-        entries.update(page_files(course, lesson, page, time))
+        entries.update(page_files(course, lesson, page, files, time))
         if lesson.quiz is not None:
             activities += quiz
             entries.update(quiz_files(course, lesson, lesson.quiz, quiz[0], ids, time,
@@ -74,7 +71,7 @@ def build_artifact(course: Course) -> Artifact:
         sequence = [a.module_id for a in activities if a.section_id == section_id]
         entries.update(_section_files(course, section_id, number, name, sequence, time))
     entries.update(_course_files(course, ids, time))
-    entries.update(_root_files(course, ids, time))
+    entries.update(_root_files(course, ids, files, time))
     entries[INDEX] = index_document(course, ids, time, filename, sections, activities)
     pages = len(course.lessons)
     return Artifact(filename=filename, kind="tgz", entries=entries,
@@ -206,11 +203,12 @@ def _course_files(course: Course, ids: BackupIds, time: int) -> dict[str, bytes]
     }
 
 
-def _root_files(course: Course, ids: BackupIds, time: int) -> dict[str, bytes]:
+def _root_files(course: Course, ids: BackupIds, files: BackupFiles, time: int) -> dict[str, Entry]:
+    """The files at the root; the question bank first, as it puts its texts' images in ``files``."""
     return {
-        "questions.xml": questions_document(course, ids, time),
+        "questions.xml": questions_document(course, ids, files, time),
+        **files.entries(),
         "gradebook.xml": _gradebook(course, ids, time),
-        "files.xml": empty_document("files"),
         "roles.xml": empty_document("roles_definition"),
         "scales.xml": empty_document("scales_definition"),
         "outcomes.xml": empty_document("outcomes_definition"),

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from srm_package.markup import inline_html
 from srm_package.model import Course, Lesson, Quiz
+from srm_package.rich_text import files_of, renderer_for
+from srm_package.targets.moodle_backup_files import BackupFiles, FileArea
 from srm_package.targets.moodle_backup_ids import BackupIds
 from srm_package.targets.moodle_backup_questions import bank_entry, category_ids
 from srm_package.targets.moodle_backup_xml import NULL, decimal, document, element, empty_document, record
+from srm_package.targets.moodle_xml import TEXT_STYLE
 from srm_package.targets.portable_page import lesson_fragment
 
 #: the module versions whose backup layout this writes (Moodle 4.5's mod_page and mod_quiz)
@@ -69,14 +71,23 @@ def lesson_activities(lesson: Lesson, ids: BackupIds, section_number: int) -> li
     return activities
 
 
-def page_files(course: Course, lesson: Lesson, activity: Activity, time: int) -> dict[str, bytes]:
+def page_files(course: Course, lesson: Lesson, activity: Activity, files: BackupFiles,
+               time: int) -> dict[str, bytes]:
+    """The Page's folder. Its content shows the lesson's images from the Page's own file area
+    (``mod_page``/``content``, no item id), which its ``inforef.xml`` names so that they are restored."""
     root = etree.Element("activity", id=str(activity.instance_id), moduleid=str(activity.module_id),
                          modulename="page", contextid=str(activity.context_id))
+    shown = files.add(FileArea(activity.context_id, "mod_page", "content", 0), files_of(course, lesson.images))
+    inforef = etree.Element("inforef")
+    if shown:
+        references = element(inforef, "fileref")
+        for file_id in shown:
+            record(references, "file", {"id": file_id})
     record(root, "page", {
         "name": activity.title,
         "intro": "",
         "introformat": _HTML,
-        "content": lesson_fragment(course, lesson),
+        "content": lesson_fragment(course, lesson, TEXT_STYLE),
         "contentformat": _HTML,
         "legacyfiles": 0,
         "legacyfileslast": NULL,
@@ -86,8 +97,7 @@ def page_files(course: Course, lesson: Lesson, activity: Activity, time: int) ->
         "revision": 1,
         "timemodified": time,
     }, id=activity.instance_id)
-    return _activity_files(activity, time, document(root), inforef=etree.Element("inforef"),
-                           grade_items=etree.Element("grade_items"))
+    return _activity_files(activity, time, document(root), inforef=inforef, grade_items=etree.Element("grade_items"))
 
 
 def quiz_files(course: Course, lesson: Lesson, quiz: Quiz, activity: Activity, ids: BackupIds, time: int,
@@ -109,10 +119,11 @@ def quiz_document(course: Course, lesson: Lesson, quiz: Quiz, activity: Activity
     root = etree.Element("activity", id=str(activity.instance_id), moduleid=str(activity.module_id),
                          modulename="quiz", contextid=str(activity.context_id))
     total = quiz.points
+    text = renderer_for(course, TEXT_STYLE)  # formulas for Moodle's MathJax filter, as in the questions
     right_answer = _ALWAYS if quiz.show_correct_answers else 0
     row = record(root, "quiz", {
         "name": quiz.title,
-        "intro": inline_html(quiz.instructions),
+        "intro": text.inline(quiz.instructions),
         "introformat": _HTML,
         "timeopen": 0,
         "timeclose": 0,
@@ -177,24 +188,25 @@ def quiz_document(course: Course, lesson: Lesson, quiz: Quiz, activity: Activity
         "heading": "",
         "shufflequestions": int(quiz.shuffle.questions),
     }, id=ids("quiz_sections", quiz.id))
-    _overall_feedback(element(row, "feedbacks"), quiz, ids)
+    _overall_feedback(element(row, "feedbacks"), course, quiz, ids)
     for empty in ("overrides", "grades", "attempts"):
         element(row, empty)
     return document(root)
 
 
-def _overall_feedback(feedbacks: etree._Element, quiz: Quiz, ids: BackupIds) -> None:
+def _overall_feedback(feedbacks: etree._Element, course: Course, quiz: Quiz, ids: BackupIds) -> None:
     """The score bands as overall feedback: band *n* from its minimum up to the next band's.
 
     Moodle picks the feedback with ``mingrade <= grade < maxgrade`` (in quiz grade units),
     and its own form gives the top band ``grade + 1`` as its maximum.
     """
     bands = quiz.recommendation.bands
+    text = renderer_for(course, TEXT_STYLE)
     upper = quiz.points + 1
     for position, band in enumerate(bands):
         lower = 0 if position == len(bands) - 1 else quiz.points * band.min_percent / 100
         record(feedbacks, "feedback", {
-            "feedbacktext": inline_html(band.message),
+            "feedbacktext": text.inline(band.message),
             "feedbacktextformat": _HTML,
             "mingrade": decimal(lower),
             "maxgrade": decimal(upper),

@@ -27,13 +27,14 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from srm_package.markup import inline_html
 from srm_package.model import Course, Lesson, Question, QuestionKind, Quiz
+from srm_package.rich_text import TextRenderer, renderer_for
 from srm_package.targets.element_template import TemplateCache
 from srm_package.targets.identifiers import stable_id
+from srm_package.targets.moodle_backup_files import BackupFiles, FileArea, QuestionAreas
 from srm_package.targets.moodle_backup_ids import BackupIds
 from srm_package.targets.moodle_backup_xml import NULL, decimal, element, record, streamed_document
-from srm_package.targets.moodle_xml import PENALTY, question_values
+from srm_package.targets.moodle_xml import PENALTY, TEXT_STYLE, question_values
 
 CONTEXT_COURSE = 50
 #: the author of every question: a user id the backup does not hold, so the restore puts the
@@ -60,12 +61,14 @@ def category_ids(course: Course, ids: BackupIds) -> list[int]:
     ]
 
 
-def questions_document(course: Course, ids: BackupIds, time: int) -> bytes:
-    return streamed_document("question_categories", _categories(course, ids, time))
+def questions_document(course: Course, ids: BackupIds, files: BackupFiles, time: int) -> bytes:
+    """``questions.xml``; the images its texts show go into ``files``, in their questions' areas."""
+    return streamed_document("question_categories", _categories(course, ids, files, time))
 
 
-def _categories(course: Course, ids: BackupIds, time: int) -> Iterator[etree._Element]:
+def _categories(course: Course, ids: BackupIds, files: BackupFiles, time: int) -> Iterator[etree._Element]:
     """The top category, then each lesson's with its questions, one at a time."""
+    text = renderer_for(course, TEXT_STYLE)
     top = ids("question_categories", "")
     yield _category(None, course, ids, top, name="top", parent=0, info="", sortorder=0, idnumber=None,
                     stamp=_stamp(course, "top"))
@@ -74,11 +77,14 @@ def _categories(course: Course, ids: BackupIds, time: int) -> Iterator[etree._El
             continue
         category = _category(
             None, course, ids, ids("question_categories", lesson.id), name=lesson.label, parent=top,
-            info=inline_html(lesson.quiz.instructions), sortorder=999, idnumber=f"{course.id}/{lesson.id}",
+            info=text.inline(lesson.quiz.instructions), sortorder=999, idnumber=f"{course.id}/{lesson.id}",
             stamp=_stamp(course, "category", lesson.id))
         entries = element(category, "question_bank_entries")
         for question in lesson.quiz.questions:
-            _bank_entry(entries, course, lesson, lesson.quiz, question, ids, time)
+            values = entry_values(course, lesson, lesson.quiz, question, ids, time)
+            entries.append(_ENTRIES.fill(EntryShape(question.kind, len(question.choices)), values))
+            add_question_files(files, text, lesson.quiz, question, _areas(ids, values),
+                               tuple(map(int, values.answer_ids)))
         yield category
 
 
@@ -102,11 +108,33 @@ def _category(root: etree._Element | None, course: Course, ids: BackupIds, categ
     }, id=category_id)
 
 
-def _bank_entry(entries: etree._Element, course: Course, lesson: Lesson, quiz: Quiz, question: Question,
-                ids: BackupIds, time: int) -> None:
-    """Append one entry: a filled-in copy of the first of its shape (see element_template)."""
-    shape = EntryShape(question.kind, len(question.choices))
-    entries.append(_ENTRIES.fill(shape, entry_values(course, lesson, quiz, question, ids, time)))
+def _areas(ids: BackupIds, values: EntryValues) -> QuestionAreas:
+    """A question's file areas: in its category's context, the course's."""
+    return QuestionAreas(ids("context", "course"), int(values.question_id))
+
+
+def add_question_files(files: BackupFiles, text: TextRenderer, quiz: Quiz, question: Question,
+                       areas: QuestionAreas, answer_ids: tuple[int, ...]) -> None:
+    """Put the images of each text of ``question`` in the file areas Moodle keeps that text's
+    files in: the text, the explanation (general feedback), the combined feedback (the wrong-
+    answer text is both the partly-correct and the incorrect feedback), each answer and its
+    feedback. A true/false question has no combined feedback and its answers are the words
+    True and False, so only their feedback can show images."""
+    true_false = question.kind is QuestionKind.TRUE_FALSE
+    texts: list[tuple[str, tuple[FileArea, ...]]] = [
+        (question.stem, (areas.question("questiontext"),)),
+        (question.explanation, (areas.question("generalfeedback"),)),
+    ]
+    if not true_false:
+        texts += [(question.feedback.correct, (areas.question("correctfeedback"),)),
+                  (question.feedback.incorrect, (areas.question("partiallycorrectfeedback"),
+                                                 areas.question("incorrectfeedback")))]
+    for choice, answer_id in zip(question.choices, answer_ids, strict=True):
+        if not true_false:
+            texts.append((choice.text, (areas.answer("answer", answer_id),)))
+        texts.append((choice.feedback, (areas.answer("answerfeedback", answer_id),)))
+    for markdown, where in texts:
+        files.add_text(text.rendered(markdown, quiz.images), *where)
 
 
 def _stamp(course: Course, *parts: str) -> str:
@@ -153,8 +181,9 @@ class EntryValues(NamedTuple):
 def entry_values(course: Course, lesson: Lesson, quiz: Quiz, question: Question, ids: BackupIds,
                  time: int) -> EntryValues:
     """The strings of ``question``'s entry; texts and fractions are the Moodle XML target's
-    (formulas as LaTeX for Moodle's MathJax filter; ``moodle_backup`` refuses images)."""
-    values, _ = question_values(quiz, question)
+    (images as ``@@PLUGINFILE@@/<name>``, see ``add_question_files``; formulas as LaTeX for
+    Moodle's MathJax filter)."""
+    values, _ = question_values(quiz, question, renderer_for(course, TEXT_STYLE))
     answer_ids = {c.id: str(ids("question_answers", question.id, c.id)) for c in question.choices}
     true_false = question.kind is QuestionKind.TRUE_FALSE
     return EntryValues(

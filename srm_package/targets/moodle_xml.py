@@ -149,14 +149,15 @@ class QuestionValues(NamedTuple):
 
 def _question(root: etree._Element, quiz: Quiz, question: Question, text: _Texts) -> None:
     """Append one question: a filled-in copy of the first of its shape (see element_template)."""
-    values, files = question_values(quiz, question, text)
+    values, files = question_values(quiz, question, text.renderer)
     root.append(_QUESTIONS.fill(QuestionShape(question.kind, len(question.choices), files), values))
 
 
-def question_values(quiz: Quiz, question: Question, text: _Texts | None = None,
+def question_values(quiz: Quiz, question: Question, renderer: TextRenderer | None = None,
                     ) -> tuple[QuestionValues, tuple[int, ...]]:
-    """The strings of ``question``, and how many images each of its texts embeds."""
-    text = text or _Texts(TextRenderer(TEXT_STYLE))
+    """The strings of ``question``, and how many images each of its texts embeds
+    (``renderer``: of the course's texts in ``TEXT_STYLE``, knowing its images)."""
+    text = _Texts(renderer or TextRenderer(TEXT_STYLE))
     true_false = question.kind is QuestionKind.TRUE_FALSE
     # the texts in layout order: stem, explanation, correct / incorrect feedback, then
     # per answer its text (a true/false answer is the word itself) and its feedback

@@ -20,7 +20,8 @@ from lxml import etree
 
 from srm_package.markup import inline_html
 from srm_package.model import Course, Lesson
-from srm_package.render import render_lesson_page
+from srm_package.render import CARTRIDGE_PAGE_TEXT, render_lesson_page
+from srm_package.rich_text import TextStyle
 
 #: only inline style and images in the package: no scripts, no stylesheets, no network
 CONTENT_SECURITY_POLICY = (
@@ -57,9 +58,10 @@ _SECTIONING = frozenset({"article", "section", "header", "footer", "nav", "main"
 _DROPPED_ATTRIBUTES = ("id", "role", "tabindex", "aria-labelledby", "aria-describedby", "aria-label")
 
 
-def lesson_fragment(course: Course, lesson: Lesson) -> str:
-    """The lesson (header, introduction, sections) and the course footer, as one ``<div>``."""
-    return lxml.html.tostring(_portable_body(course, lesson), encoding="unicode")
+def lesson_fragment(course: Course, lesson: Lesson, style: TextStyle = CARTRIDGE_PAGE_TEXT) -> str:
+    """The lesson (header, introduction, sections) and the course footer, as one ``<div>``,
+    its images and formulas written in ``style`` (the Moodle backup's Page: ``@@PLUGINFILE@@``)."""
+    return lxml.html.tostring(_portable_body(course, lesson, style), encoding="unicode")
 
 
 def lesson_document(course: Course, lesson: Lesson) -> str:
@@ -96,8 +98,8 @@ def _document(course: Course, title: str, body: etree._Element) -> str:
     return lxml.html.tostring(html, doctype="<!DOCTYPE html>", encoding="unicode") + "\n"
 
 
-def _portable_body(course: Course, lesson: Lesson) -> etree._Element:
-    page = lxml.html.document_fromstring(render_lesson_page(course, lesson, stylesheet_href=""))
+def _portable_body(course: Course, lesson: Lesson, style: TextStyle = CARTRIDGE_PAGE_TEXT) -> etree._Element:
+    page = lxml.html.document_fromstring(render_lesson_page(course, lesson, stylesheet_href="", style=style))
     body = lxml.html.Element("div", {"class": "srm-lesson"})
     body.text = "\n"
     for part in (page.find(".//article"), page.find(".//footer")):

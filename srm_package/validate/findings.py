@@ -114,6 +114,9 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     "mbz.not-moodle2": (E, "moodle_backup.xml starts the way Moodle recognises a Moodle 2+ backup"),
     "mbz.index-invalid": (E, "moodle_backup.xml lists its folders inside the backup"),
     "mbz.file-missing": (E, "every file Moodle's restore reads for what the index lists is in the backup"),
+    "mbz.file-record": (E, "every file a backup text shows (@@PLUGINFILE@@) is in files.xml, in that text's area"),
+    "mbz.file-content": (E, "every file files.xml lists is stored in the backup (files/<sha1>)"),
+    "mbz.file-not-restored": (E, "every activity, section and course file is named in an inforef.xml"),
     # HTML pages and their CSS
     "html.encoding": (W, "the page is UTF-8"),
     "html.parse": (E, "the page parses as HTML"),

@@ -17,6 +17,7 @@ from lxml import etree
 
 from srm_package.validate.context import PackageCheck
 from srm_package.validate.files import MemberError
+from srm_package.validate.moodle_backup_files import check_backup_files
 from srm_package.validate.safe_tar import GZIP_MAGIC, TarFiles, TarOpenError
 from srm_package.validate.safe_xml import child, children, local_name, text_of
 from srm_package.validate.safe_zip import ZipFiles, ZipOpenError
@@ -46,7 +47,9 @@ def check_moodle_backup(ctx: PackageCheck, path: Path) -> None:
         return
     ctx.files = files
     try:
-        _check_index(ctx)
+        information = _check_index(ctx)
+        if information is not None:
+            check_backup_files(ctx, information)
         for name in ctx.names:
             if name.lower().endswith(".xml"):
                 ctx.xml(name)  # well-formed, UTF-8, no entities
@@ -82,16 +85,17 @@ def _verify(ctx: PackageCheck, files: ZipFiles, name: str) -> None:
         ctx.report(error.check, error.message, name)
 
 
-def _check_index(ctx: PackageCheck) -> None:
+def _check_index(ctx: PackageCheck) -> etree._Element | None:
+    """Check the index and what it names; its ``<information>`` when it could be read."""
     ctx.ran(*_INDEX_CHECKS)
     if not ctx.has(INDEX):
         nested = sorted((n for n in ctx.names if n.rsplit("/", 1)[-1] == INDEX), key=len)
         where = f"; it is in a folder ({nested[0]}): archive the backup's contents, not its folder" if nested else ""
         ctx.report("mbz.index-missing", f"no {INDEX} at the root: Moodle cannot restore it{where}")
-        return
+        return None
     raw = ctx.read(INDEX)
     if raw is None:
-        return
+        return None
     head = raw[:_DETECTION_BYTES]
     if not (_DECLARATION in head and b"<moodle_backup>" in head and b"<information>" in head):
         ctx.report("mbz.not-moodle2", f"Moodle recognises a backup by {_DECLARATION.decode()} (double quotes), "
@@ -99,11 +103,11 @@ def _check_index(ctx: PackageCheck) -> None:
                                       f"{INDEX}; without them it reports an unknown backup format", INDEX, 1)
     tree = ctx.xml(INDEX, raw)
     if tree is None:
-        return
+        return None
     information = child(tree.getroot(), "information")
     if local_name(tree.getroot()) != "moodle_backup" or information is None:
         ctx.report("mbz.index-invalid", f"{INDEX} has no <moodle_backup>/<information>", INDEX, 1)
-        return
+        return None
     details = child(information, "details")
     detail = child(details, "detail") if details is not None else None
     backup_format = text_of(child(detail, "format")) if detail is not None else ""
@@ -126,6 +130,7 @@ def _check_index(ctx: PackageCheck) -> None:
         if not ctx.has(name):
             ctx.report("mbz.file-missing", f"{INDEX} (line {element.sourceline}) names what {name} holds, and "
                                            "Moodle's restore stops without it", name)
+    return information
 
 
 def _named_folders(contents: etree._Element | None) -> Iterator[tuple[str, etree._Element]]:

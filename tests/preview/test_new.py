@@ -101,9 +101,8 @@ def test_starter_course_shows_every_part_of_the_format(tmp_path: Path) -> None:
     blocks = list(_walk(block for lesson in course.lessons for section in lesson.sections
                         for block in section.blocks))
     block_types = {type(block) for block in blocks}
-    # every kind of block but a figure: the Moodle backup does not carry images yet, and a
-    # starter with one would stop the default build of every new course
-    assert block_types >= set(model.Block.__args__) - {model.Figure}
+    assert block_types >= set(model.Block.__args__)  # every kind of block, a figure too
+    assert course.media and all(media.media_type == "image/svg+xml" for media in course.media)
     kinds = {block.kind for block in blocks if isinstance(block, model.Callout)}
     assert kinds >= set(model.CALLOUT_TITLES)
     assert any(isinstance(b, model.Callout) and b.title for b in blocks)  # a call-out with its own title

@@ -3,7 +3,8 @@
 Written from Moodle 4.5's restore code (``backup/util/helper/convert_helper.class.php``,
 ``backup_general_helper::get_backup_information``, ``restore_dbops``,
 ``backup/moodle2/restore_stepslib.php``, ``mod/quiz/backup/moodle2/restore_quiz_stepslib.php``,
-``lib/filestorage/tgz_extractor.php``), not from our writer: it uses the standard library's
+``lib/filestorage/tgz_extractor.php``, and for files ``restore_load_included_files``,
+``restore_dbops::send_files_to_pool``, ``backup_file_manager``), not from our writer: it uses the standard library's
 tarfile and ElementTree and never imports ``srm_package``. Where the restore would stop, it
 raises ``RestoreFailure``; what the restore ignores, it ignores.
 """
@@ -11,6 +12,7 @@ raises ``RestoreFailure``; what the restore ignores, it ignores.
 from __future__ import annotations
 
 import io
+import re
 import tarfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -25,11 +27,16 @@ class RestoreFailure(Exception):
     """Moodle's restore would stop on this backup."""
 
 
+#: (context id, component, file area, item id): where Moodle keeps the files of a text
+Area = tuple[str, str, str, str]
+
+
 @dataclass
 class Answer:
     text: str
     fraction: float
     feedback: str
+    id: str = ""
 
 
 @dataclass
@@ -44,6 +51,9 @@ class BankQuestion:
     stamp: str
     answers: list[Answer]
     options: dict[str, str | None]
+    id: str = ""
+    #: the context of its category, which its files belong to
+    context: str = ""
 
 
 @dataclass
@@ -91,6 +101,18 @@ class RestoredCourse:
     #: category name → (idnumber, stamp, parent is the top category)
     categories: dict[str, tuple[str | None, str, bool]]
     members: dict[str, bytes] = field(repr=False, default_factory=dict)
+    #: page name → its context id (its content's files are in (context, mod_page, content, 0))
+    page_contexts: dict[str, str] = field(default_factory=dict)
+    #: the files the restore copies, by area then path in it: their content, None when it is missing
+    files: dict[Area, dict[str, bytes | None]] = field(repr=False, default_factory=dict)
+
+    def files_of(self, area: Area) -> dict[str, bytes | None]:
+        return self.files.get(area, {})
+
+
+def plugin_files(html: str) -> list[str]:
+    """The file names a text shows from its own area (``@@PLUGINFILE@@/name``), in order."""
+    return re.findall(r'@@PLUGINFILE@@/([^"\'\s<>?#]+)', html)
 
 
 def members_of(archive: bytes) -> dict[str, bytes]:
@@ -127,7 +149,7 @@ def read_moodle_backup(archive: bytes) -> RestoredCourse:
                                     _xml(members, name).findall("question_categoryref/question_category")}
     bank, categories = _question_bank(members, included_categories)
     activities = {a.findtext("moduleid"): a for a in information.findall("contents/activities/activity")}
-    sections, pages, quizzes, grade_items = [], {}, {}, {}
+    sections, pages, quizzes, grade_items, page_contexts = [], {}, {}, {}, {}
     for listed in information.findall("contents/sections/section"):
         row = _xml(members, f"{listed.findtext('directory')}/section.xml")
         found = []
@@ -145,6 +167,7 @@ def read_moodle_backup(archive: bytes) -> RestoredCourse:
                                   directory))
             if modname == "page":
                 pages[instance.findtext("name")] = instance.findtext("content")
+                page_contexts[instance.findtext("name")] = activity.get("contextid")
             elif modname == "quiz":
                 quizzes[instance.findtext("name")] = _quiz(instance, activity.get("contextid"), bank)
             for item in _xml(members, f"{directory}/grades.xml").findall("grade_items/grade_item"):
@@ -152,7 +175,27 @@ def read_moodle_backup(archive: bytes) -> RestoredCourse:
             if f"{directory}/roles.xml" not in members:
                 raise RestoreFailure(f"missing {directory}/roles.xml")
         sections.append(Section(int(row.findtext("number")), _value(row.findtext("name")), found))
-    return RestoredCourse(_fields(information), course, sections, pages, quizzes, grade_items, categories, members)
+    return RestoredCourse(_fields(information), course, sections, pages, quizzes, grade_items, categories, members,
+                          page_contexts, _restored_files(members))
+
+
+def _restored_files(members: dict[str, bytes]) -> dict[Area, dict[str, bytes | None]]:
+    """files.xml's files that the restore copies: those an inforef.xml names, and every file of
+    the question components; their content from ``files/<2 hex>/<sha1>`` (folders left out)."""
+    named = set()
+    for name in members:
+        if name.endswith("inforef.xml"):
+            named |= {ref.findtext("id") for ref in _xml(members, name).findall("fileref/file")}
+    files: dict[Area, dict[str, bytes | None]] = {}
+    for row in _xml(members, "files.xml").findall("file"):
+        component, name = row.findtext("component"), row.findtext("filename")
+        if name == "." or not (row.get("id") in named or component == "question" or component.startswith("qtype_")):
+            continue
+        area = (row.findtext("contextid"), component, row.findtext("filearea"), row.findtext("itemid"))
+        digest = row.findtext("contenthash")
+        path = (row.findtext("filepath") + name).removeprefix("/")  # as @@PLUGINFILE@@/<path> names it
+        files.setdefault(area, {})[path] = members.get(f"files/{digest[:2]}/{digest}")
+    return files
 
 
 def _question_bank(members: dict[str, bytes], included: set[str | None]
@@ -177,14 +220,15 @@ def _question_bank(members: dict[str, bytes], included: set[str | None]
             plugin = question.find(f"plugin_qtype_{qtype}_question")
             if plugin is None:
                 raise RestoreFailure(f"question {question.get('id')} has no {qtype} part")
-            answers = [Answer(a.findtext("answertext"), float(a.findtext("fraction")), a.findtext("feedback"))
+            answers = [Answer(a.findtext("answertext"), float(a.findtext("fraction")), a.findtext("feedback"),
+                              a.get("id"))
                        for a in plugin.findall("answers/answer")]
             options = plugin.find(qtype)
             bank[entry.get("id")] = BankQuestion(
                 _value(entry.findtext("idnumber")), name, qtype, question.findtext("name"),
                 question.findtext("questiontext"), question.findtext("generalfeedback"),
                 float(question.findtext("defaultmark")), question.findtext("stamp"), answers,
-                _fields(options) if options is not None else {})
+                _fields(options) if options is not None else {}, question.get("id"), category.findtext("contextid"))
             if qtype == "truefalse":
                 ids = [a.get("id") for a in plugin.findall("answers/answer")]
                 if {options.findtext("trueanswer"), options.findtext("falseanswer")} != set(ids):
