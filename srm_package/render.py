@@ -362,6 +362,10 @@ class _Page:
     def code(self, block: CodeBlock) -> Markup:
         return highlighted(block.code, block.language)
 
+    def code_label(self, block: CodeBlock) -> str:
+        """The name a code block is announced by when focused: "Code", or "Code: python"."""
+        return f"Code: {block.language}" if block.language else "Code"
+
     # quiz helpers
     def review_sections(self, lesson: Lesson, quiz: Quiz) -> list[Section]:
         """The sections quiz questions point at, in lesson order."""

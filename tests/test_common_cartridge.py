@@ -145,6 +145,13 @@ def test_pages_need_no_stylesheet_ids_or_in_page_links(entries):
         assert "style-src 'unsafe-inline'" in page and "default-src 'none'" in page
     callouts = [page for page in pages if 'class="callout' in page]
     assert all('class="callout callout-' in page and '" style="' in page for page in callouts)
+    # a wide table scrolls in its own box: still reachable by keyboard, named by its section's
+    # title now that the heading it pointed at has no id
+    boxes = [box for page in pages for box in lxml_html.fromstring(page).find_class("table-wrap")]
+    assert all(box.get("tabindex") == "0" and box.get("aria-label") and "aria-labelledby" not in box.attrib
+               and "overflow-x: auto" in box.get("style") for box in boxes)
+    if any("Customer-Managed Security" in page for page in pages):  # the seed course's table
+        assert "Customer-Managed Security" in {box.get("aria-label") for box in boxes}
 
 
 def test_every_organization_item_holds_content(course, entries):

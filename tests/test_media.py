@@ -263,6 +263,8 @@ def test_the_moodle_backup_carries_each_image_in_the_area_of_the_text_that_shows
     assert "\\(u\\) when \\(\\lambda = 5\\)" in utilisation.text
     assert "\\[u = \\frac{\\lambda}{\\mu}\\]" in utilisation.options["incorrectfeedback"]
     assert "\\[L = \\frac{u}{1 - u}\\]" in content and "<math" not in content
+    # its code box scrolls on a phone: it stays reachable and named for keyboard users
+    assert '<pre class="code" role="group" tabindex="0" aria-label="Code: python"' in content
     # each content once, under its SHA-1, however many areas hold it (the padlock: two)
     members = members_of((dist / "media-course.mbz").read_bytes())
     stored = {name: data for name, data in members.items() if name.startswith("files/")}
@@ -521,6 +523,29 @@ def test_the_scorm_packages_show_images_math_and_code_in_the_lms(lms, offline_pa
     frame = session.frame
     frame.wait_for_load_state("load")
     _check_page(offline_page, frame, responses)
+
+
+def test_wide_code_scrolls_from_the_keyboard_on_a_phone(offline_page: OfflinePage, dist):
+    """Code and display formulas scroll inside their own box on a phone; keyboard users reach
+    that box with Tab and scroll it with the arrow keys (WCAG 2.1.1, axe scrollable-region-focusable)."""
+    page = offline_page.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    offline_page.open(dist / "media-course-html")
+    code = page.locator("pre.code")
+    assert code.evaluate("(el) => el.scrollWidth > el.clientWidth")  # it does scroll at 390 px
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('pre.code')"):
+            break
+    else:
+        raise AssertionError("Tab never reached the code block")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Code: python"
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    assert code.evaluate("(el) => el.scrollLeft") > 0
+    formula = page.locator(".math-display")
+    assert (formula.get_attribute("tabindex"), formula.get_attribute("aria-label")) == ("0", "Formula")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_the_pages_pass_the_nu_html_checker(dist, tmp_path):

@@ -116,9 +116,16 @@ def _make_portable(body: etree._Element) -> None:
 
     XPath picks the few elements each rule concerns (a lesson has ~1,000 elements).
     """
+    boxes = _SCROLL_BOXES(body)
+    if boxes:
+        by_id = {element.get("id"): element for element in _WITH_ID(body)}
+        for box in boxes:
+            _name_by_label(box, by_id)
     for element in _WITH_DROPPED_ATTRIBUTES(body):
+        kept = _SCROLL_BOX_ATTRIBUTES if element.get("class", "").split()[:1] in _SCROLLING else ()
         for name in _DROPPED_ATTRIBUTES:
-            element.attrib.pop(name, None)
+            if name not in kept:
+                element.attrib.pop(name, None)
     for element in _SECTIONING_ELEMENTS(body):
         element.tag = "div"
     for element in _STYLED(body):
@@ -135,6 +142,25 @@ def _make_portable(body: etree._Element) -> None:
             _wrap_in(element, "strong")
     for link in _IN_PAGE_LINKS(body):
         link.drop_tag()  # its target id is gone; its text stays
+
+
+#: boxes whose style (above) scrolls a wide table or line of code sideways: they keep their
+#: ``tabindex="0"``, role and name, so that keyboard users reach and scroll them (WCAG 2.1.1);
+#: Moodle shows a Page's content uncleaned, so they survive there
+_SCROLLING = (["code"], ["table-wrap"])
+_SCROLL_BOX_ATTRIBUTES = ("role", "tabindex", "aria-label")
+_SCROLL_BOXES = etree.XPath("descendant::*[@tabindex='0' and @aria-labelledby]")
+
+
+_WITH_ID = etree.XPath("descendant::*[@id]")
+
+
+def _name_by_label(box: etree._Element, by_id: dict[str, etree._Element]) -> None:
+    """Name ``box`` by the text of the elements its ``aria-labelledby`` points at (their ids go)."""
+    texts = [" ".join("".join(by_id[ref].itertext()).split())
+             for ref in box.get("aria-labelledby", "").split() if ref in by_id]
+    if any(texts):
+        box.set("aria-label", " ".join(text for text in texts if text))
 
 
 _WITH_DROPPED_ATTRIBUTES = etree.XPath(
