@@ -77,6 +77,7 @@ function srm_inspect(int $courseid): array {
         foreach ($modinfo->sections[$section->section] ?? [] as $cmid) {
             $cm = $modinfo->get_cm($cmid);
             $modules[] = ['modname' => $cm->modname, 'name' => $cm->name, 'instance' => (int)$cm->instance,
+                'cmid' => (int)$cm->id,
                 'idnumber' => $cm->idnumber, 'visible' => (int)$cm->visible];
         }
         $sections[] = ['number' => (int)$section->section, 'name' => $section->name,
@@ -84,8 +85,10 @@ function srm_inspect(int $courseid): array {
     }
     $pages = [];
     foreach ($DB->get_records('page', ['course' => $courseid], 'id') as $page) {
+        $cm = get_coursemodule_from_instance('page', $page->id, $courseid, false, MUST_EXIST);
         $pages[] = ['name' => $page->name, 'content' => $page->content, 'contentformat' => (int)$page->contentformat,
-            'display' => (int)$page->display];
+            'display' => (int)$page->display, 'cmid' => (int)$cm->id,
+            'files' => srm_area_files(context_module::instance($cm->id)->id, 'mod_page', 'content', 0)];
     }
     $quizzes = [];
     foreach ($DB->get_records('quiz', ['course' => $courseid], 'id') as $quiz) {
@@ -106,7 +109,15 @@ function srm_inspect(int $courseid): array {
                 ['id' => $category->parent]) == 0,
             'questions' => (int)$DB->count_records('question_bank_entries', ['questioncategoryid' => $category->id])];
     }
-    return ['moodle_release' => $CFG->release, 'php_version' => PHP_VERSION, 'courseid' => $courseid,
+    // Moodle 4.5's EXIF remover (on by default) rewrites every file of these types as it is
+    // stored, also on restore: with PHP's GD (no ExifTool configured) it re-encodes JPEGs
+    $exiftool = get_config('core', 'file_redactor_exifremovertoolpath');
+    $redacted = !get_config('core', 'file_redactor_exifremoverenabled') ? [] : ($exiftool
+        ? array_values(array_filter(array_map('trim', explode("\n", get_config('core', 'file_redactor_exifremovermimetype')))))
+        : ['image/jpeg']);
+    return ['moodle_release' => $CFG->release, 'php_version' => PHP_VERSION, 'wwwroot' => $CFG->wwwroot,
+        'exif_remover' => ['types' => $redacted, 'tool' => $exiftool ? 'exiftool' : 'gd'],
+        'courseid' => $courseid,
         'fullname' => $course->fullname, 'shortname' => $course->shortname, 'format' => $course->format,
         'sections' => $sections, 'pages' => $pages, 'quizzes' => $quizzes, 'grade_items' => $items,
         'question_categories' => $categories];
@@ -134,7 +145,9 @@ function srm_quiz(stdClass $quiz): array {
         $answers = [];
         foreach ($question->options->answers as $answer) {
             $answers[] = ['id' => (int)$answer->id, 'text' => $answer->answer, 'fraction' => (float)$answer->fraction,
-                'feedback' => $answer->feedback];
+                'feedback' => $answer->feedback,
+                'files' => srm_area_files($question->contextid, 'question', 'answer', $answer->id),
+                'feedback_files' => srm_area_files($question->contextid, 'question', 'answerfeedback', $answer->id)];
         }
         $slots[] = ['slot' => (int)$question->slot, 'page' => (int)$question->page, 'questionid' => (int)$question->id,
             'maxmark' => (float)$question->maxmark, 'qtype' => $question->qtype, 'name' => $question->name,
@@ -142,10 +155,34 @@ function srm_quiz(stdClass $quiz): array {
             'defaultmark' => (float)$question->defaultmark,
             'idnumber' => $DB->get_field('question_bank_entries', 'idnumber', ['id' => $question->questionbankentryid]),
             'single' => isset($question->options->single) ? (int)$question->options->single : null,
-            'answers' => $answers];
+            'contextid' => (int)$question->contextid, 'answers' => $answers, 'files' => srm_question_files($question)];
     }
     $result['slots'] = $slots;
     return $result;
+}
+
+/** The files Moodle's file storage holds in one file area (folders left out): name, SHA-1, size, type. */
+function srm_area_files(int $contextid, string $component, string $filearea, int $itemid): array {
+    $files = [];
+    foreach (get_file_storage()->get_area_files($contextid, $component, $filearea, $itemid, 'filename', false) as $file) {
+        $files[] = ['name' => ltrim($file->get_filepath(), '/') . $file->get_filename(),
+            'contenthash' => $file->get_contenthash(), 'size' => (int)$file->get_filesize(),
+            'mimetype' => $file->get_mimetype()];
+    }
+    return $files;
+}
+
+/** A question's own file areas (text, general and combined feedback), each with its files. */
+function srm_question_files(stdClass $question): array {
+    $areas = [];
+    foreach (['questiontext', 'generalfeedback', 'correctfeedback', 'partiallycorrectfeedback', 'incorrectfeedback']
+             as $filearea) {
+        $areas[$filearea] = srm_area_files($question->contextid, 'question', $filearea, $question->id);
+    }
+    $areas['texts'] = ['correctfeedback' => $question->options->correctfeedback ?? null,
+        'partiallycorrectfeedback' => $question->options->partiallycorrectfeedback ?? null,
+        'incorrectfeedback' => $question->options->incorrectfeedback ?? null];
+    return $areas;
 }
 
 /** Take quiz QUIZID as student USERNAME (created and enrolled if needed): check every question, submit. */
@@ -202,6 +239,7 @@ function srm_attempt(int $quizid, string $username, array $responses): array {
     $gradebook = grade_get_grades($quiz->course, 'mod', 'quiz', $quizid, $user->id);
     $item = $gradebook->items[0];
     return [
+        'attemptid' => (int)$attempt->id,
         'state' => $attemptobj->get_state(),
         'sumgrades' => (float)$attemptobj->get_sum_marks(),
         'grade' => (float)$grade,

@@ -13,20 +13,33 @@ shuffling, review options), the question bank and the grade items. Then a studen
 every quiz three times through Moodle's quiz API (all right, all wrong, the first two
 right) and the grades are checked against the points in the sources. Finally it restores
 the same ``.mbz`` again into that course: the question bank must stay as it was (no
-question added again), the new quizzes must use the same questions and grade the same. Moodle's side is
-``scripts/moodle-check.php``; every expectation is computed here from the sources.
+question added again), the new quizzes must use the same questions and grade the same.
+
+Images: every ``@@PLUGINFILE@@`` file of a Page's content and of each question's texts must be
+in Moodle's file storage, in that text's own file area, with the content of the source file;
+then, logged in as a student in headless Chromium (``playwright``, ``/usr/bin/chromium``), the
+Page and the review of that student's attempt must show every image of the lesson and of the
+question texts, loaded (``naturalWidth > 0``) from ``pluginfile.php``, which serves each one
+byte for byte as in the sources.
+
+Moodle's side is ``scripts/moodle-check.php``; every expectation is computed here from the
+sources (texts as the Moodle XML target writes them: images as ``@@PLUGINFILE@@/<name>``,
+formulas as LaTeX).
 
 Prints one line per check; exit 0 when all pass, 1 when one fails, 2 without MOODLE_DIR.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,10 +47,15 @@ sys.path.insert(0, str(ROOT))
 from srm_package.build import build  # noqa: E402
 from srm_package.loader import load_course  # noqa: E402
 from srm_package.markup import inline_html, inline_text  # noqa: E402
-from srm_package.model import Course, Question, QuestionKind, Quiz  # noqa: E402
+from srm_package.model import Course, MediaFile, Question, QuestionKind, Quiz  # noqa: E402
+from srm_package.rich_text import files_of, renderer_for  # noqa: E402
+from srm_package.targets.moodle_xml import TEXT_STYLE  # noqa: E402
 
 PHP_SCRIPT = Path(__file__).with_suffix(".php")
-DEFAULT_SOURCES = (ROOT / "source", ROOT / "tests" / "roots" / "every-kind")
+DEFAULT_SOURCES = (ROOT / "source", ROOT / "tests" / "roots" / "every-kind", ROOT / "tests" / "roots" / "media")
+CHROMIUM = "/usr/bin/chromium"
+#: the password moodle-check.php gives the students it creates
+STUDENT_PASSWORD = "Student#Local1"
 #: mod_quiz\question\display_options: during the attempt, and immediately after it
 DURING, IMMEDIATELY_AFTER = 0x10000, 0x01000
 _QTYPES = {QuestionKind.SINGLE: ("multichoice", 1), QuestionKind.MULTIPLE: ("multichoice", 0),
@@ -112,13 +130,17 @@ def check_new_course(moodle_dir: Path, source: Path, course: Course, backup: Pat
     check_bank(course, found, check)
     check_grade_items(course, found, check)
     quizzes = {quiz["name"]: quiz for quiz in found["quizzes"]}
+    reviews: list[tuple[Quiz, str, int]] = []
     for lesson in course.lessons:
         if lesson.quiz is None:
             continue
         quiz = quizzes.get(lesson.quiz.title)
         if check(f"quiz {lesson.quiz.title!r} restored", quiz is not None):
-            check_quiz(course, lesson.quiz, quiz, check)
-            take_quiz(moodle_dir, course, lesson.quiz, quiz, check)
+            check_quiz(course, lesson.quiz, quiz, check, found["exif_remover"]["types"])
+            attempts = take_quiz(moodle_dir, course, lesson.quiz, quiz, check)
+            reviews.append((lesson.quiz, *attempts["all right"]))
+    if course.media:
+        check_images_shown(course, found, reviews, check)
     return found
 
 
@@ -149,8 +171,56 @@ def check_restored_again(moodle_dir: Path, course: Course, backup: Path, before:
             continue
         check.equal(f"{title}: the second quiz uses the first one's questions",
                     [slot["questionid"] for slot in first["slots"]], [slot["questionid"] for slot in again[0]["slots"]])
-        check_quiz(course, lesson.quiz, again[0], check)
+        check_quiz(course, lesson.quiz, again[0], check, after["exif_remover"]["types"])
         take_quiz(moodle_dir, course, lesson.quiz, again[0], check)
+
+
+def moodle_text(course: Course, markdown: str, quiz: Quiz | None = None) -> str:
+    """A text as the backup writes it: HTML, images as ``@@PLUGINFILE@@/<name>``, formulas as LaTeX."""
+    return renderer_for(course, TEXT_STYLE).inline(markdown, quiz.images if quiz else ())
+
+
+_PLUGINFILE = re.compile(r'@@PLUGINFILE@@/([^"\'\s<>?#]+)')
+
+
+#: what Moodle's EXIF remover did to a file of a type it rewrites (see ``exif_remover`` of inspect)
+REWRITTEN = "(rewritten by Moodle's EXIF remover)"
+
+
+def stored_images(text: str | None, files: list[dict], media: dict[str, MediaFile],
+                  rewritten: list[str]) -> tuple[dict, dict]:
+    """What a text shows (each ``@@PLUGINFILE@@`` name with its source file's SHA-1) and what
+    Moodle's file storage holds in the text's area (name → SHA-1). A file of a type Moodle's
+    EXIF remover rewrites as it stores it counts as REWRITTEN when its content differs."""
+    shown = {unquote(name) for name in _PLUGINFILE.findall(text or "")}
+    expected = {name: media[name].sha1 if name in media else "(no such file in the sources)" for name in shown}
+    held = {}
+    for file in files:
+        source = media.get(file["name"])
+        changed = source is not None and file["contenthash"] != source.sha1 and file["mimetype"] in rewritten
+        held[file["name"]] = REWRITTEN if changed else file["contenthash"]
+        if changed and file["name"] in expected:
+            expected[file["name"]] = REWRITTEN
+    return expected, held
+
+
+def check_stored(label: str, areas: list[tuple[str, str | None, list[dict]]], media: dict[str, MediaFile],
+                 rewritten: list[str], check: Check) -> None:
+    """Each (area, text, its files): the images the text shows are exactly the files of its area,
+    with the sources' content (or rewritten by the EXIF remover). Silent for texts without
+    images in areas without files."""
+    expected, found = {}, {}
+    for area, text, files in areas:
+        shows, holds = stored_images(text, files, media, rewritten)
+        if shows or holds:
+            expected[area], found[area] = shows, holds
+    if expected:
+        count = sum(len(files) for files in found.values())
+        changed = sorted(name for files in found.values() for name, held in files.items() if held == REWRITTEN)
+        check(f"{label}: every image in Moodle's file storage, in its text's own area, as in the sources (SHA-1)",
+              expected == found, f"{count} file(s) in {', '.join(found)}"
+              + (f"; {', '.join(changed)} {REWRITTEN}" if changed else "") if expected == found
+              else f"expected {expected!r}, Moodle has {found!r}")
 
 
 def check_sections(course: Course, found: dict, check: Check) -> None:
@@ -179,6 +249,8 @@ def check_pages(course: Course, found: dict, check: Check) -> None:
         bad = [marker for marker in (' id="', 'href="#', "<link", "<script") if marker in content]
         check(f"page {lesson.label!r}: no ids, in-page links, stylesheets or scripts", not bad,
               f"found {bad}" if bad else "none")
+        check_stored(f"page {lesson.label!r}", [("content", content, page["files"])],
+                     {media.name: media for media in course.media}, found["exif_remover"]["types"], check)
 
 
 def check_bank(course: Course, found: dict, check: Check) -> None:
@@ -204,7 +276,7 @@ def check_grade_items(course: Course, found: dict, check: Check) -> None:
                     f"{course.passing_score}%, visible)", expected, actual)
 
 
-def check_quiz(course: Course, quiz: Quiz, found: dict, check: Check) -> None:
+def check_quiz(course: Course, quiz: Quiz, found: dict, check: Check, rewritten: list[str]) -> None:
     name = quiz.title
     check.equal(f"{name}: sumgrades = maximum grade = total points", (quiz.points, quiz.points),
                 (found["sumgrades"], found["grade"]))
@@ -219,49 +291,64 @@ def check_quiz(course: Course, quiz: Quiz, found: dict, check: Check) -> None:
     expected_review = dict.fromkeys(review, True) | {"rightanswer": quiz.show_correct_answers}
     check.equal(f"{name}: review options while checking and right after the attempt", expected_review, review)
     check.equal(f"{name}: overall feedback = score bands",
-                [inline_html(band.message) for band in quiz.recommendation.bands],
+                [moodle_text(course, band.message) for band in quiz.recommendation.bands],
                 [feedback["text"] for feedback in found["feedbacks"]])
     slots = found["slots"]
     if not check.equal(f"{name}: questions", len(quiz.questions), len(slots)):
         return
+    media = {media.name: media for media in course.media}
     for question, slot in zip(quiz.questions, slots, strict=True):
-        check_question(question, slot, check)
+        check_question(course, quiz, question, slot, check)
+        files = slot["files"]
+        check_stored(f"  question {question.id}", [
+            ("questiontext", slot["questiontext"], files["questiontext"]),
+            ("generalfeedback", slot["generalfeedback"], files["generalfeedback"]),
+            *((area, files["texts"][area], files[area])
+              for area in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")),
+            *(area for number, answer in enumerate(slot["answers"], 1)
+              for area in ((f"answer {number}", answer["text"], answer["files"]),
+                           (f"answer {number} feedback", answer["feedback"], answer["feedback_files"]))),
+        ], media, rewritten, check)
 
 
-def expected_answers(question: Question) -> list[tuple[str, float]]:
+def expected_answers(course: Course, quiz: Quiz, question: Question) -> list[tuple[str, float]]:
     """Each choice as Moodle should hold it: its text and its fraction (the Moodle XML target's rules)."""
     if question.kind is QuestionKind.TRUE_FALSE:
         return [("True" if c.id == "true" else "False", 1.0 if c.correct else 0.0) for c in question.choices]
     right = 1 / len(question.correct_choices)
     wrong = 0.0 if question.kind is QuestionKind.SINGLE else -1.0
-    return [(inline_html(c.text), right if c.correct else wrong) for c in question.choices]
+    return [(moodle_text(course, c.text, quiz), right if c.correct else wrong) for c in question.choices]
 
 
-def check_question(question: Question, slot: dict, check: Check) -> None:
+def check_question(course: Course, quiz: Quiz, question: Question, slot: dict, check: Check) -> None:
     qtype, single = _QTYPES[question.kind]
     check.equal(f"  question {question.id}: type, mark, text, explanation, ID number",
-                (qtype, single, float(question.points), inline_html(question.stem),
-                 inline_html(question.explanation), question.id),
+                (qtype, single, float(question.points), moodle_text(course, question.stem, quiz),
+                 moodle_text(course, question.explanation, quiz), question.id),
                 (slot["qtype"], slot["single"], slot["maxmark"], slot["questiontext"], slot["generalfeedback"],
                  slot["idnumber"]))
     answers = [(a["text"], round(a["fraction"], 5)) for a in slot["answers"]]
     check.equal(f"  question {question.id}: answers and fractions",
-                [(text, round(fraction, 5)) for text, fraction in expected_answers(question)], answers)
+                [(text, round(fraction, 5)) for text, fraction in expected_answers(course, quiz, question)], answers)
 
 
-def take_quiz(moodle_dir: Path, course: Course, quiz: Quiz, found: dict, check: Check) -> None:
-    """Three attempts as a student: all right, all wrong, the first two questions right."""
-    right = {s["slot"]: [a["id"] for a, (_, f) in zip(s["answers"], expected_answers(q), strict=True) if f > 0]
+def take_quiz(moodle_dir: Path, course: Course, quiz: Quiz, found: dict, check: Check) -> dict[str, tuple[str, int]]:
+    """Three attempts as a student: all right, all wrong, the first two questions right; each
+    case's student and attempt id."""
+    answers = {q.id: expected_answers(course, quiz, q) for q in quiz.questions}
+    right = {s["slot"]: [a["id"] for a, (_, f) in zip(s["answers"], answers[q.id], strict=True) if f > 0]
              for q, s in zip(quiz.questions, found["slots"], strict=True)}
-    wrong = {s["slot"]: [next(a["id"] for a, (_, f) in zip(s["answers"], expected_answers(q), strict=True) if f <= 0)]
+    wrong = {s["slot"]: [next(a["id"] for a, (_, f) in zip(s["answers"], answers[q.id], strict=True) if f <= 0)]
              for q, s in zip(quiz.questions, found["slots"], strict=True)}
     mixed = {slot: right[slot] if slot <= 2 else wrong[slot] for slot in right}
     points = [q.points for q in quiz.questions]
     cases = [("all right", right, sum(points)), ("all wrong", wrong, 0), ("first two right", mixed, sum(points[:2]))]
+    attempts = {}
     for label, responses, earned in cases:
         # a new student each time, so that the gradebook holds this attempt's grade
         student = f"srm-{course.id}-{found['id']}-{label.replace(' ', '-')}"
         result = php(moodle_dir, "attempt", str(found["id"]), student, json.dumps(responses))
+        attempts[label] = (student, result["attemptid"])
         percent = 100 * earned / quiz.points
         expected_grade = found["grade"] * earned / quiz.points
         check(f"{quiz.title}: attempt {label}: {earned}/{quiz.points} marks → {percent:.0f} % of "
@@ -275,7 +362,91 @@ def take_quiz(moodle_dir: Path, course: Course, quiz: Quiz, found: dict, check: 
                     "checking and in the review", (visible, visible),
                     tuple({key: result[when][key] for key in visible} for when in ("during", "review")))
         check.equal(f"{quiz.title}: attempt {label}: overall feedback",
-                    inline_html(quiz.recommendation.band_for(percent).message), result["overallfeedback"])
+                    moodle_text(course, quiz.recommendation.band_for(percent).message), result["overallfeedback"])
+    return attempts
+
+
+def check_images_shown(course: Course, found: dict, reviews: list[tuple[Quiz, str, int]], check: Check) -> None:
+    """In headless Chromium, logged in as each quiz's all-right student: each Page and the review of
+    that attempt show the images their texts show, loaded from pluginfile.php, byte for byte the
+    sources' files. Requests that leave the site (Moodle's MathJax from its CDN) are refused."""
+    from playwright.sync_api import sync_playwright
+
+    wwwroot = found["wwwroot"].rstrip("/")
+    text = renderer_for(course, TEXT_STYLE)
+    pages = {page["name"]: page for page in found["pages"]}
+    rewritten = found["exif_remover"]["types"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            for number, (quiz, student, attempt) in enumerate(reviews):
+                context = browser.new_context()
+                context.route(re.compile(rf"^(?!{re.escape(wwwroot)}/)"), lambda route: route.abort())
+                tab = context.new_page()
+                tab.goto(f"{wwwroot}/login/index.php")
+                tab.fill("#username", student)
+                tab.fill("#password", STUDENT_PASSWORD)
+                tab.click("#loginbtn")
+                tab.wait_for_load_state()
+                if not check(f"log in as {student}", "/login/" not in tab.url, tab.url):
+                    continue
+                if number == 0:  # the Pages, once: every student of the course sees the same
+                    for lesson in course.lessons:
+                        page = pages.get(lesson.label)
+                        if page is not None and lesson.images:
+                            expected = {media.name for media in files_of(course, lesson.images)}
+                            _check_shown(tab, f"page {lesson.label!r}", f"{wwwroot}/mod/page/view.php?id={page['cmid']}",
+                                         expected, course, rewritten, check)
+                expected = {media.name for question in quiz.questions
+                            for markdown in _review_texts(question) for media in text.rendered(markdown, quiz.images).files}
+                if expected:
+                    _check_shown(tab, f"{quiz.title}: review of the all-right attempt",
+                                 f"{wwwroot}/mod/quiz/review.php?attempt={attempt}", expected, course, rewritten, check)
+                context.close()
+        finally:
+            browser.close()
+
+
+def _review_texts(question: Question) -> list[str]:
+    """The texts the review of an all-right attempt shows: the question, every choice, the right
+    choices' feedback, the correct-answer feedback and the explanation."""
+    texts = [question.stem, question.explanation]
+    if question.kind is not QuestionKind.TRUE_FALSE:
+        texts += [choice.text for choice in question.choices] + [question.feedback.correct]
+    return texts + [choice.feedback for choice in question.correct_choices]
+
+
+def _check_shown(tab, label: str, url: str, expected: set[str], course: Course, rewritten: list[str],
+                 check: Check) -> None:
+    """``url`` shows exactly the images ``expected``, each loaded, each served as the source file
+    (a file Moodle's EXIF remover rewrote: an image of the same format and size)."""
+    media = {media.name: media for media in course.media}
+    tab.goto(url)
+    tab.wait_for_function("Array.from(document.images).every((image) => image.complete)")
+    images = tab.evaluate("""Array.from(document.images).filter((image) => image.src.includes('/pluginfile.php/'))
+        .map((image) => ({src: image.currentSrc || image.src, width: image.naturalWidth}))""")
+    names = [unquote(urlsplit(image["src"]).path.rsplit("/", 1)[-1]) for image in images]
+    check.equal(f"{label}: the images shown (from pluginfile.php)", sorted(expected), sorted(set(names)))
+    served, changed = [], []
+    for image, name in zip(images, names, strict=True):
+        response = tab.context.request.get(image["src"])
+        source = media.get(name)
+        same = source is not None and response.status == 200 and response.body() == Path(source.path).read_bytes()
+        if not same and source is not None and response.status == 200 and source.media_type in rewritten:
+            same = _same_picture(response.body(), source)
+            changed.append(name)
+        served.append(image["width"] > 0 and same)
+    check(f"{label}: every image loaded (naturalWidth > 0) and served as in the sources, byte for byte",
+          bool(served) and all(served), f"{sum(served)} of {len(images)}"
+          + (f"; {', '.join(changed)} {REWRITTEN}: same format and size" if changed else ""))
+
+
+def _same_picture(data: bytes, source: MediaFile) -> bool:
+    """Whether ``data`` is an image of the source's type and size (what the EXIF remover keeps)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return Image.MIME.get(image.format or "") == source.media_type and image.size == (source.width, source.height)
 
 
 if __name__ == "__main__":

@@ -279,6 +279,9 @@ def test_a_real_moodle_restores_it_and_grades_the_quizzes():
     assert " FAIL " not in completed.stdout
     for phrase in ("5/5 marks → 100 % of 5", "0/5 marks → 0 % of 5", "2/5 marks → 40 % of 5"):
         assert phrase in completed.stdout
+    # tests/roots/media: its Page's and its questions' images stored in their areas and shown
+    assert "page 'Lesson 1: Capacity Planning': every image in Moodle's file storage" in completed.stdout
+    assert "review of the all-right attempt: every image loaded (naturalWidth > 0)" in completed.stdout
 
 
 def test_moodle_check_refuses_to_run_without_moodle_dir():
