@@ -46,7 +46,9 @@ def inline_text(markdown: str) -> str:
 
 def has_image(markdown: str) -> bool:
     """Whether ``markdown`` shows an image (which no package carries: the format has none yet)."""
-    return "![" in markdown and any(t.type == "image" for t in walk_inline(_INLINE.parseInline(markdown)))
+    # an image is "![...](...)": rendering has no reference definitions for "![...][ref]"
+    return ("![" in markdown and "](" in markdown
+            and any(t.type == "image" for t in walk_inline(_INLINE.parseInline(markdown))))
 
 
 def walk_inline(tokens: list[Token]) -> Iterator[Token]:

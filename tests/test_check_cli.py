@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from srm_package.cli import main
@@ -98,3 +100,60 @@ def test_the_quick_exit_keeps_exit_codes_output_and_exit_handlers(tmp_path: Path
     misused = program("check", "--format", "xml")
     assert misused.returncode == 2 and "Invalid value for '--format'" in misused.stderr
     assert misused.stderr.endswith("exit handler ran\n")
+
+
+# A regression in these cases hangs or eats memory: the child gets a time and a memory bound.
+_BOUNDED_CLI = (
+    "import resource, sys\n"
+    "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))\n"
+    "sys.argv[0] = 'srm-package'\n"
+    "from srm_package.cli import main\n"
+    "main()\n"
+)
+
+
+def _hostile_sources(root: Path, case: str) -> tuple[str, int, str, str]:
+    """Write the demo course with one hostile change; return where the problem is reported."""
+    from tests.test_loader import COURSE, LESSON_FILE, QUIZ, QUIZ_FILE, write_course
+
+    seen = "character U+{:04X} is not allowed in text (a control character: packages cannot carry it)"
+    if case.startswith("escape "):
+        escape = case.removeprefix("escape ")
+        write_course(root, {QUIZ_FILE: QUIZ.replace("stem: Pick one.", f'stem: "Pick {escape} one."')})
+        code = {"\\e": 0x1B, "\\x01": 0x01, "\\0": 0}.get(escape)
+        message = seen.format(code) if code is not None else (
+            "character U+FFFE is not allowed in text (a noncharacter: packages cannot carry it)")
+        return QUIZ_FILE, 12, "questions[0].stem", message
+    if case == "NUL in a lesson path":
+        write_course(root, {"course.yaml": COURSE.replace("file: lessons/one.md", 'file: "lessons/one\\0.md"')})
+        return "course.yaml", 9, "lessons[0].file", seen.format(0)
+    if case == "quiz is a named pipe":
+        write_course(root, {QUIZ_FILE: None})
+        os.mkfifo(root / QUIZ_FILE)
+        return "course.yaml", 10, "lessons[0].quiz", f"not a regular file (a named pipe): {root / QUIZ_FILE}"
+    if case == "lesson is a link to /dev/zero":
+        write_course(root, {LESSON_FILE: None})
+        (root / LESSON_FILE).symlink_to("/dev/zero")
+        return "course.yaml", 9, "lessons[0].file", f"not a regular file (a device): {root / LESSON_FILE}"
+    assert case == "1,000,000 '*' in one feedback line"
+    write_course(root, {QUIZ_FILE: QUIZ.replace("feedback: No.", "feedback: " + "*" * 1_000_000)})
+    return "course.yaml", 10, "lessons[0].quiz", ("the file is larger than 256 KiB, the most a source file may "
+                                                  f"hold: {root / QUIZ_FILE}")
+
+
+@pytest.mark.parametrize("case", ["escape \\e", "escape \\x01", "escape \\uFFFE", "escape \\0", "NUL in a lesson path",
+                                  "quiz is a named pipe", "lesson is a link to /dev/zero",
+                                  "1,000,000 '*' in one feedback line"])
+def test_hostile_sources_are_located_errors_and_nothing_is_written(tmp_path: Path, case: str) -> None:
+    root = tmp_path / "source"
+    file, line, field, message = _hostile_sources(root, case)
+    dist = tmp_path / "dist"
+    for command in (["check", str(root)], ["build", str(root), "-o", str(dist)]):
+        result = subprocess.run([sys.executable, "-c", _BOUNDED_CLI, *command], capture_output=True, text=True,
+                                timeout=60)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        first = result.stderr.splitlines()[0]
+        assert first.startswith(f"{root / file}:{line}:"), first
+        assert first.endswith(f" {field}: {message}"), first
+        assert not dist.exists()

@@ -10,6 +10,7 @@ import pytest
 
 from srm_package import model
 from srm_package.errors import SourceError
+from srm_package.limits import MAX_SOURCE_FILE_SIZE
 from srm_package.loader import load_course
 
 COURSE = """\
@@ -345,14 +346,51 @@ BAD_INPUTS = [
     ("lessons not a list", {"course.yaml": _course("lessons:\n  - file: lessons/one.md\n    quiz: lessons/one.quiz.yaml\n",
                                                    "lessons: lessons/one.md\n")},
      [("course.yaml", 8, "lessons", "expected a list; found 'lessons/one.md'")]),
+    # --- what no package can carry or no build should spend its time on
+    *[(f"escape {escape} in a stem", {QUIZ_FILE: _quiz("stem: Pick one.", f'stem: "Pick {escape} one."')},
+       [(QUIZ_FILE, 12, "questions[0].stem", f"character U+{code:04X} is not allowed in text ({kind}: packages "
+         "cannot carry it)")])
+      for escape, code, kind in [("\\e", 0x1B, "a control character"), ("\\x01", 0x01, "a control character"),
+                                 ("\\uFFFE", 0xFFFE, "a noncharacter"), ("\\0", 0, "a control character"),
+                                 ("\\x85", 0x85, "a control character")]],
+    ("escape in front matter", {LESSON_FILE: _lesson("title: Lesson One", 'title: "Lesson\\eOne"')},
+     [(LESSON_FILE, 4, "title", "character U+001B is not allowed in text (a control character: packages cannot "
+       "carry it)")]),
+    ("control character typed into the body", {LESSON_FILE: _lesson("item two", "item\x01two")},
+     [(LESSON_FILE, 15, 7, "text", "character U+0001 is not allowed in text (a control character: packages cannot "
+       "carry it)")]),
+    ("NUL in a lesson path", {"course.yaml": _course("file: lessons/one.md", 'file: "lessons/one\\0.md"')},
+     [("course.yaml", 9, "lessons[0].file", "character U+0000 is not allowed in text (a control character: "
+       "packages cannot carry it)")]),
+    ("NUL in a quiz path", {"course.yaml": _course("quiz: lessons/one.quiz.yaml", 'quiz: "lessons/one.quiz\\0.yaml"')},
+     [("course.yaml", 10, "lessons[0].quiz", "character U+0000 is not allowed in text (a control character: "
+       "packages cannot carry it)")]),
+    ("quiz file over the size limit", {QUIZ_FILE: QUIZ + "# " + "x" * MAX_SOURCE_FILE_SIZE + "\n"},
+     [("course.yaml", 10, "lessons[0].quiz", "the file is larger than 256 KiB, the most a source file may hold: "
+       "{root}/lessons/one.quiz.yaml")]),
+    ("course.yaml over the size limit", {"course.yaml": COURSE + "# " + "x" * MAX_SOURCE_FILE_SIZE + "\n"},
+     [("course.yaml", 0, "", "the file is larger than 256 KiB, the most a source file may hold")]),
+    ("feedback longer than one text may be", {QUIZ_FILE: _quiz("feedback: No.", "feedback: '" + "*" * 10_001 + "'")},
+     [(QUIZ_FILE, 20, "questions[0].choices[1].feedback", "the text is 10,001 characters long; one text may hold "
+       "at most 10,000")]),
+    ("paragraph longer than one text may be", {LESSON_FILE: _lesson("Some *text*.", "[" * 10_001)},
+     [(LESSON_FILE, 12, "text", "the text is 10,001 characters long; one text may hold at most 10,000")]),
+    ("box title longer than one text may be", {LESSON_FILE: _lesson("::: key-principle", "::: note " + "_" * 10_001)},
+     [(LESSON_FILE, 19, "text", "the text is 10,001 characters long; one text may hold at most 10,000")]),
 ]
 
 
 @pytest.mark.parametrize("changes, expected", [c[1:] for c in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS])
 def test_bad_input_is_located(tmp_path: Path, changes: dict, expected: list) -> None:
     root = write_course(tmp_path, changes)
-    wanted = [(f, line, field, message.replace("{root}", str(root))) for f, line, field, message in expected]
+    # (file, line, field, message), or (file, line, column, field, message) where the column matters
+    wanted = [(*where[:2], *where[-2:-1], where[-1].replace("{root}", str(root))) for where in expected]
+    columns = [where[2] for where in expected if len(where) == 5]
     assert problems_of(root) == wanted
+    if columns:
+        with pytest.raises(SourceError) as caught:
+            load_course(root)
+        assert [p.column for p in caught.value.problems] == columns
 
 
 def test_all_problems_of_a_run_are_reported_at_once(tmp_path: Path) -> None:
@@ -387,6 +425,12 @@ def test_headings_get_stable_derived_ids(tmp_path: Path) -> None:
     assert [s.id for s in course.lessons[0].sections] == ["basics", "more-things", "cafe-unicode", "cafe-unicode-2"]
 
 
+def test_repeated_headings_count_on_past_taken_ids(tmp_path: Path) -> None:
+    lesson = LESSON + "\n## Same {#same-2}\n\nx\n" + "".join(f"\n## Same\n\n{n}\n" for n in range(3))
+    course = load_course(write_course(tmp_path, {LESSON_FILE: lesson})).course
+    assert [s.id for s in course.lessons[0].sections][2:] == ["same-2", "same", "same-3", "same-4"]
+
+
 def test_problem_text_format(tmp_path: Path) -> None:
     root = write_course(tmp_path, {"course.yaml": _course("passing_score: 70", "passing_score: 120")})
     with pytest.raises(SourceError) as caught:
@@ -409,7 +453,8 @@ def test_hostile_yaml_nesting_is_refused_not_crashed(tmp_path: Path) -> None:
     # our own limit; from PyYAML 6.0.4 libyaml refuses first, while scanning ahead
     assert message in ("the YAML nests more than 100 levels deep",
                        "YAML syntax error: while increasing flow level exceeded maximum nesting depth")
-    indented = "title: x\nrecommendation:\n" + "".join("  " * depth + "a:\n" for depth in range(1, 600))
+    # ten columns a level: deep enough, and well within the size limit of a source file
+    indented = "title: x\nrecommendation:\n" + "".join(" " * (10 * depth) + "a:\n" for depth in range(1, 120))
     ((file, line, field, message),) = problems_of(write_course(tmp_path, {QUIZ_FILE: indented}))
     assert (file, line, field, message) == (QUIZ_FILE, 1, "", "the YAML nests more than 100 levels deep")
 

@@ -8,7 +8,10 @@ error is left; warnings travel with it.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import gc
+import os
+import stat
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +20,7 @@ from typing import TypeVar
 
 from srm_package import model
 from srm_package.errors import Problem, SourceError
+from srm_package.limits import MAX_SOURCE_FILE_SIZE
 from srm_package.parallel import fork_map
 from srm_package.sources.lesson_file import LessonSource, read_lesson
 from srm_package.sources.media import FoundImage, ImageFinder, media_files
@@ -92,9 +96,14 @@ class _CourseReader:
     def read_text(self, path: Path, where: Located | None = None) -> str | None:
         """The file's text; a problem at ``where`` (the entry naming the file) if it cannot be read."""
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            reason = "file not found" if isinstance(error, FileNotFoundError) else f"cannot read the file ({error.strerror})"
+            data = read_source_file(path)
+        except (OSError, UnreadableFile) as error:
+            if isinstance(error, UnreadableFile):
+                reason = str(error)
+            elif isinstance(error, FileNotFoundError):
+                reason = "file not found"
+            else:
+                reason = f"cannot read the file ({error.strerror})"
             if where is not None:
                 where.error(f"{reason}: {path}")
             else:
@@ -271,6 +280,45 @@ class _CourseReader:
             found.error(f"{value!r} must be a relative path inside the source folder, with '/'")
             return None
         return path
+
+
+class UnreadableFile(Exception):
+    """A source path that names something other than a regular file within the size limit."""
+
+
+_FILE_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+               stat.S_IFSOCK: "a socket"}
+
+
+def read_source_file(path: Path, limit: int = MAX_SOURCE_FILE_SIZE) -> bytes:
+    """The bytes of ``path``, a regular file of at most ``limit`` bytes (symbolic links followed).
+
+    Anything else is refused before it is read: a named pipe would wait for a writer forever
+    and ``/dev/zero`` never ends. The file is opened without blocking and checked again on
+    the open descriptor, so one swapped in after the first look is refused as well.
+    """
+    _check_kind(os.stat(path), limit)
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(descriptor, "rb") as file:
+        _check_kind(os.fstat(descriptor), limit)
+        data = file.read(limit + 1)
+    if len(data) > limit:  # it grew after the look
+        raise UnreadableFile(_too_large(limit))
+    return data
+
+
+def _check_kind(found: os.stat_result, limit: int) -> None:
+    if stat.S_ISDIR(found.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+    if not stat.S_ISREG(found.st_mode):
+        kind = _FILE_KINDS.get(stat.S_IFMT(found.st_mode), "a special file")
+        raise UnreadableFile(f"not a regular file ({kind})")
+    if found.st_size > limit:
+        raise UnreadableFile(_too_large(limit))
+
+
+def _too_large(limit: int) -> str:
+    return f"the file is larger than {limit // 1024} KiB, the most a source file may hold"
 
 
 def _looks_like_language_tag(value: str) -> bool:

@@ -18,11 +18,13 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from srm_package import model
 from srm_package.highlight import knows
+from srm_package.limits import MAX_TEXT_LENGTH
 from srm_package.markup import walk_inline
 from srm_package.rich_text import PARSER as TEXT_PARSER
 from srm_package.rich_text import image_alt, is_decorative, use_rich_syntax
 from srm_package.sources.media import ImageFinder
 from srm_package.sources.rich_check import TextChecker, check_formula
+from srm_package.sources.text_rules import character_problem, forbidden_character, length_problem
 from srm_package.sources.yamlfields import Located, Problems, compose, did_you_mean, invalid_id
 
 CALLOUT_TITLES = model.CALLOUT_TITLES
@@ -119,6 +121,8 @@ def read_lesson(text: str, file: str, problems: Problems, *, body: bool = True,
     meta = _read_front_matter(nodes[0], file, problems)
     if not body:
         return LessonSource(model.Lesson(*meta, (), ()), None) if meta is not None else None
+    body_line = nodes[0].map[1] if nodes[0].map else 0
+    _check_characters(text, body_line, file, problems)
     walker = _BodyWalker(file, problems, env, TextChecker(file, images))
     intro, sections = walker.sections(nodes[1:])
     if meta is None:
@@ -129,6 +133,21 @@ def read_lesson(text: str, file: str, problems: Problems, *, body: bool = True,
                        "the lesson has no '##' section")
     lesson = model.Lesson(lesson_id, number, title, subtitle, intro, tuple(sections), images=walker.texts.refs)
     return LessonSource(lesson, walker.section_lines)
+
+
+def _check_characters(text: str, first_line: int, file: str, problems: Problems) -> None:
+    """The body (from line ``first_line``, 0-based) holds no character a package cannot carry.
+    The front matter needs no look: the YAML reader refuses such characters itself."""
+    start = 0
+    for _ in range(first_line):
+        start = text.find("\n", start) + 1
+        if not start:
+            return
+    found = forbidden_character(text, start)
+    if found:
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        problems.error(file, text.count("\n", 0, found.start()) + 1, found.start() - line_start + 1, "text",
+                       character_problem(found.group()))
 
 
 def _read_front_matter(node: _Node, file: str, problems: Problems):
@@ -177,6 +196,9 @@ class _BodyWalker:
         self.texts = texts
         self.section_lines: dict[str, int] = {}
         self.heading_ids: set[str] = set()
+        #: derived id -> the counter to try next for it, so that thousands of equal headings
+        #: do not each count up from 2 again
+        self.next_counter: dict[str, int] = {}
 
     def error(self, node: _Node, field: str, message: str) -> None:
         self.problems.error(self.file, _line(node), 1, field, message)
@@ -216,9 +238,10 @@ class _BodyWalker:
             if explicit:
                 self.error(node, "heading id", f"duplicate id {heading_id!r} in this lesson")
             else:  # derived ids of repeated headings get a counter, like most site generators
-                n = 2
+                n = self.next_counter.get(heading_id, 2)  # every lower one is taken
                 while f"{heading_id}-{n}" in self.heading_ids:
                     n += 1
+                self.next_counter[heading_id] = n + 1
                 heading_id = f"{heading_id}-{n}"
         self.heading_ids.add(heading_id)
         if not title:
@@ -268,6 +291,9 @@ class _BodyWalker:
         if kind == "container_callout":
             return self._callout(node)
         if kind == "html_block":
+            if problem := length_problem(node.content.strip()):
+                self.error(node, "text", problem)
+                return None
             self.warning(node, "html", "raw HTML is not interpreted; it is shown as text")
             return model.Paragraph(_escape_markdown(node.content.strip()))
         if kind == "dl":
@@ -330,22 +356,24 @@ class _BodyWalker:
         self._check_text(node, title)
         return model.Comparison(tuple(columns), title)
 
-    def _check_text(self, node: _Node, text: str) -> None:
-        """Images and formulas of a text that is not a paragraph (a call-out's title...)."""
+    def _check_text(self, node: _Node, text: str) -> bool:
+        """The length, images and formulas of one text (a call-out's title, a paragraph...);
+        ``False`` when it is too long to be read any further."""
+        if len(text) > MAX_TEXT_LENGTH:
+            self.error(node, "text", length_problem(text))
+            return False  # not parsed: that is the work the limit bounds
 
         def report(severity: str, field: str, message: str) -> None:
             (self.error if severity == "error" else self.warning)(node, field, message)
 
         self.texts.check(text, report)
+        return True
 
     def _check_inline(self, node: _Node, fallback: _Node | None = None) -> None:
         where = node if node.map else (fallback or node)
         content = _inline(node)
-
-        def report(severity: str, field: str, message: str) -> None:
-            (self.error if severity == "error" else self.warning)(where, field, message)
-
-        self.texts.check(content, report)
+        if not self._check_text(where, content):
+            return
         if "<" not in content and not ("![" in content and self.env.get("references")):
             return  # raw HTML starts with '<'; a reference image needs a reference: nothing to report
         for child in walk_inline(_PARSER.parseInline(content, self.env)):

@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from srm_package.errors import Problem
 from srm_package.markup import has_image
+from srm_package.sources.text_rules import text_problem
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 T = TypeVar("T")
@@ -225,6 +226,9 @@ class Located:
         value = self.node.value.strip()
         if not value:
             self.error("must not be empty")
+            return None
+        if problem := text_problem(value):  # an escape such as "\e" or "\0", or a huge text
+            self.error(problem)
             return None
         return value
 

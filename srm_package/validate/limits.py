@@ -1,10 +1,14 @@
-"""Bounds that keep the validator safe on hostile input (zip bombs, huge documents)."""
+"""Bounds that keep the validator safe on hostile input (zip bombs, huge documents).
+
+The numbers live in ``srm_package.limits``, beside the loader's, so that what ``check``
+accepts builds packages that pass ``validate``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-MIB = 1024 * 1024
+from srm_package import limits
 
 
 @dataclass(frozen=True)
@@ -16,17 +20,17 @@ class Limits:
     """
 
     #: entries in one zip
-    max_entries: int = 10_000
+    max_entries: int = limits.MAX_ENTRIES
     #: sum of the uncompressed sizes of all entries
-    max_total_size: int = 1024 * MIB
+    max_total_size: int = limits.MAX_TOTAL_SIZE
     #: uncompressed size of one entry
-    max_entry_size: int = 256 * MIB
+    max_entry_size: int = limits.MAX_ENTRY_SIZE
     #: uncompressed ÷ compressed size above which an entry is treated as a bomb...
-    max_ratio: int = 100
-    #: ...once it expands to at least this many bytes (small text files compress well)
-    ratio_floor: int = 1 * MIB
+    max_ratio: int = limits.MAX_RATIO
+    #: ...once it expands to at least this many bytes (text documents compress well)
+    ratio_floor: int = limits.RATIO_FLOOR
     #: the largest XML, HTML or CSS document read into memory and parsed
-    max_document_size: int = 32 * MIB
+    max_document_size: int = limits.MAX_DOCUMENT_SIZE
 
 
 DEFAULT_LIMITS = Limits()

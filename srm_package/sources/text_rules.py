@@ -1,0 +1,60 @@
+"""What any text of a course may hold, wherever it is written (YAML values, lesson bodies).
+
+Every text ends up in XML and HTML documents. XML 1.0 cannot carry control characters
+(lxml refuses them while writing), HTML counts them as parse errors, and neither allows
+lone surrogates or noncharacters: a YAML escape such as ``"\\e"`` or ``"\\0"``, or the same
+character typed into a lesson, must stop at ``check`` instead of breaking the build.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from srm_package.limits import MAX_TEXT_LENGTH
+
+# Not: tab, line feed, carriage return, the printable ASCII characters, and the rest of the
+# Basic Multilingual Plane but C1 controls, surrogates and noncharacters; so DEL and all
+# controls, surrogates, U+FDD0-U+FDEF, U+FFFE, U+FFFF. Characters above U+FFFF all match too:
+# only the last two of each plane are noncharacters, and listing just those makes the pattern
+# some 20 times slower to search.
+_SUSPECT = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd]")
+
+
+def forbidden_character(text: str, start: int = 0) -> re.Match[str] | None:
+    """The first character of ``text`` from ``start`` on that no package can carry, if any."""
+    while found := _SUSPECT.search(text, start):
+        code = ord(found.group())
+        if code <= 0xFFFF or code & 0xFFFE == 0xFFFE:
+            return found
+        start = found.end()
+    return None
+
+
+def character_problem(character: str) -> str:
+    """Why ``character`` (found by ``forbidden_character``) is refused."""
+    code = ord(character)
+    if unicodedata.category(character) == "Cc":
+        kind = "a control character"
+    elif 0xD800 <= code <= 0xDFFF:
+        kind = "half of a surrogate pair"
+    else:
+        kind = "a noncharacter"
+    return f"character U+{code:04X} is not allowed in text ({kind}: packages cannot carry it)"
+
+
+def text_problem(text: str) -> str | None:
+    """What is wrong with ``text`` as one text of a course (a stem, a title...), if anything."""
+    if len(text) <= MAX_TEXT_LENGTH and not _SUSPECT.search(text):  # nearly always: one look
+        return None
+    if problem := length_problem(text):
+        return problem
+    found = forbidden_character(text)
+    return character_problem(found.group()) if found else None
+
+
+def length_problem(text: str) -> str | None:
+    if len(text) <= MAX_TEXT_LENGTH:
+        return None
+    return f"the text is {len(text):,} characters long; one text may hold at most {MAX_TEXT_LENGTH:,}"
+
