@@ -14,6 +14,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 _INLINE = MarkdownIt("commonmark", {"html": False, "typographer": False})
+#: the same rules with raw HTML recognised, only to find what ``_INLINE`` shows as text
+_SEES_HTML = MarkdownIt("commonmark", {"html": True, "typographer": False})
 
 #: every character that starts an inline rule of the CommonMark preset (escape, code,
 #: emphasis, link, image, autolink, entity, line break) or that normalizing rewrites.
@@ -49,6 +51,20 @@ def has_image(markdown: str) -> bool:
     # an image is "![...](...)": rendering has no reference definitions for "![...][ref]"
     return ("![" in markdown and "](" in markdown
             and any(t.type == "image" for t in walk_inline(_INLINE.parseInline(markdown))))
+
+
+def link_targets(markdown: str) -> list[str]:
+    """The address of every link in ``markdown``, as rendering writes it into the page."""
+    if "](" not in markdown:  # an inline link needs it; autolinks always name a scheme
+        return []
+    return [t.attrs["href"] for t in walk_inline(_INLINE.parseInline(markdown)) if t.type == "link_open"]
+
+
+def raw_html(markdown: str) -> list[str]:
+    """Each piece of raw HTML in ``markdown``: rendering shows it as text, ``check`` warns."""
+    if "<" not in markdown:
+        return []
+    return [t.content for t in walk_inline(_SEES_HTML.parseInline(markdown)) if t.type == "html_inline"]
 
 
 def walk_inline(tokens: list[Token]) -> Iterator[Token]:

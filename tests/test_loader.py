@@ -377,6 +377,28 @@ BAD_INPUTS = [
      [(LESSON_FILE, 12, "text", "the text is 10,001 characters long; one text may hold at most 10,000")]),
     ("box title longer than one text may be", {LESSON_FILE: _lesson("::: key-principle", "::: note " + "_" * 10_001)},
      [(LESSON_FILE, 19, "text", "the text is 10,001 characters long; one text may hold at most 10,000")]),
+    # --- links to files: no package holds them, validate reports them as broken
+    ("link to a file on the second line of a paragraph",
+     {LESSON_FILE: _lesson("Some *text*.", "Some *text*, see\nthe [notes](notes.pdf) and [the web](https://aws.amazon.com).")},
+     [(LESSON_FILE, 13, "link", "the link to 'notes.pdf' points at a file, and packages hold none but their own "
+       "pages; link to a web address (https://...) instead")]),
+    ("link to a page of the package", {LESSON_FILE: _lesson("| 1 | 2 |", "| [1](index.html) | 2 |")},
+     [(LESSON_FILE, 33, "link", "the link to 'index.html' points at a file, and packages hold none but their own "
+       "pages; link to a web address (https://...) instead")]),
+    ("link out of the folder in a stem", {QUIZ_FILE: _quiz("stem: Pick one.", "stem: Pick one (see [this](../one.md)).")},
+     [(QUIZ_FILE, 12, "questions[0].stem", "the link to '../one.md' points at a file, and packages hold none but "
+       "their own pages; link to a web address (https://...) instead")]),
+    ("link to a file in a score band's message", {QUIZ_FILE: _quiz("message: Ready.", "message: Read [the notes](notes.md).")},
+     [(QUIZ_FILE, 5, "recommendation.bands[0].message", "the link to 'notes.md' points at a file, and packages hold "
+       "none but their own pages; link to a web address (https://...) instead")]),
+    # --- ':::' boxes left open
+    ("box left open before a section", {LESSON_FILE: _lesson("Some *text*.", "::: note\nSome *text*.")},
+     [(LESSON_FILE, 12, "call-out", "this ':::' box is not closed: end it with a ':::' line before the '##' "
+       "heading at line 18")]),
+    ("box left open before another box", {LESSON_FILE: _lesson("Keep it simple.\n:::\n", "Keep it simple.\n")},
+     [(LESSON_FILE, 19, "call-out", "this ':::' box is not closed: end it with a ':::' line")]),
+    ("box left open at the end", {LESSON_FILE: LESSON + "\n::: warning\nLast words.\n"},
+     [(LESSON_FILE, 35, "call-out", "this ':::' box is not closed: end it with a ':::' line")]),
 ]
 
 
@@ -411,6 +433,26 @@ def test_raw_html_is_a_warning_and_kept_as_text(tmp_path: Path) -> None:
     from srm_package.markup import inline_html
 
     assert "<div" not in inline_html(blocks[1].text) and "&lt;div" in inline_html(blocks[1].text)
+
+
+def test_raw_html_in_quiz_text_is_a_warning_as_in_lessons(tmp_path: Path) -> None:
+    quiz = _quiz("stem: Pick one.", "stem: Pick <b>one</b>.").replace("feedback: No.", "feedback: 'No <br> way.'")
+    loaded = load_course(write_course(tmp_path, {QUIZ_FILE: quiz}))
+    assert [(str(Path(w.file).relative_to(tmp_path)), w.line, w.field, w.message, w.severity)
+            for w in loaded.warnings] == [
+        (QUIZ_FILE, 12, "questions[0].stem", "raw HTML '<b>' is not interpreted; it is shown as text", "warning"),
+        (QUIZ_FILE, 12, "questions[0].stem", "raw HTML '</b>' is not interpreted; it is shown as text", "warning"),
+        (QUIZ_FILE, 20, "questions[0].choices[1].feedback", "raw HTML '<br>' is not interpreted; it is shown as text",
+         "warning")]
+    assert loaded.course.questions[0].stem == "Pick <b>one</b>."  # kept, and escaped by every renderer
+
+
+def test_links_to_the_web_and_to_sections_are_fine(tmp_path: Path) -> None:
+    links = "[a](https://aws.amazon.com/compliance/) [b](#basics) [c](mailto:ada@example.com) <https://x.org> [d]"
+    lesson = _lesson("Some *text*.", links)
+    quiz = _quiz("stem: Pick one.", "stem: Pick one ([docs](https://docs.aws.amazon.com)).")
+    loaded = load_course(write_course(tmp_path, {LESSON_FILE: lesson, QUIZ_FILE: quiz}))
+    assert not loaded.warnings and loaded.course.lessons[0].sections[0].blocks[0] == model.Paragraph(links)
 
 
 def test_source_folder_missing(tmp_path: Path) -> None:

@@ -7,10 +7,13 @@ each node to a model block, reporting what the format does not allow.
 
 from __future__ import annotations
 
+import copy
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkDestination
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
@@ -19,12 +22,18 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from srm_package import model
 from srm_package.highlight import knows
 from srm_package.limits import MAX_TEXT_LENGTH
-from srm_package.markup import walk_inline
+from srm_package.markup import link_targets, walk_inline
 from srm_package.rich_text import PARSER as TEXT_PARSER
 from srm_package.rich_text import image_alt, is_decorative, use_rich_syntax
 from srm_package.sources.media import ImageFinder
 from srm_package.sources.rich_check import TextChecker, check_formula
-from srm_package.sources.text_rules import character_problem, forbidden_character, length_problem
+from srm_package.sources.text_rules import (
+    character_problem,
+    file_link_problem,
+    forbidden_character,
+    length_problem,
+    raw_html_warning,
+)
 from srm_package.sources.yamlfields import Located, Problems, compose, did_you_mean, invalid_id
 
 CALLOUT_TITLES = model.CALLOUT_TITLES
@@ -123,7 +132,9 @@ def read_lesson(text: str, file: str, problems: Problems, *, body: bool = True,
         return LessonSource(model.Lesson(*meta, (), ()), None) if meta is not None else None
     body_line = nodes[0].map[1] if nodes[0].map else 0
     _check_characters(text, body_line, file, problems)
-    walker = _BodyWalker(file, problems, env, TextChecker(file, images))
+    # the lines as markdown-it counts them, for the ':::' lines that close boxes
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    walker = _BodyWalker(file, problems, env, TextChecker(file, images), lines)
     intro, sections = walker.sections(nodes[1:])
     if meta is None:
         return None
@@ -189,11 +200,12 @@ def split_heading_id(content: str) -> tuple[str, str | None]:
 class _BodyWalker:
     """Turns the body's syntax tree into blocks and sections, reporting as it goes."""
 
-    def __init__(self, file: str, problems: Problems, env: dict, texts: TextChecker):
+    def __init__(self, file: str, problems: Problems, env: dict, texts: TextChecker, lines: list[str]):
         self.file = file
         self.problems = problems
         self.env = env
         self.texts = texts
+        self.lines = lines
         self.section_lines: dict[str, int] = {}
         self.heading_ids: set[str] = set()
         #: derived id -> the counter to try next for it, so that thousands of equal headings
@@ -211,7 +223,7 @@ class _BodyWalker:
         intro: list[model.Block] = []
         sections: list[model.Section] = []
         current: tuple[str, str, list[model.Block]] | None = None
-        for node in nodes:
+        for node in self._unboxed(nodes):
             if node.type == "heading" and node.tag == "h2":
                 if current:
                     sections.append(model.Section(current[0], current[1], tuple(current[2])))
@@ -250,7 +262,42 @@ class _BodyWalker:
 
     # -------------------------------------------------------------- blocks
     def blocks(self, nodes: list[_Node]) -> tuple[model.Block, ...]:
-        return tuple(b for b in (self.block(n) for n in nodes) if b is not None)
+        return tuple(b for b in (self.block(n) for n in self._unboxed(nodes)) if b is not None)
+
+    # ------------------------------------------------------- unclosed boxes
+    def _unboxed(self, nodes: list[_Node]) -> Iterator[_Node]:
+        """``nodes``, with every ':::' box that was never closed reported at the line that
+        opened it and read as if closed before its first '##' heading.
+
+        markdown-it closes such a box at the end of the document (or of the list or quote
+        around it), or at the next ':::' line of its own, which belonged to a later box: the
+        box swallows the sections after it, and each of its '##' headings would be reported
+        instead, with advice that does not fit. Reading the sections after it in place keeps
+        them, so the quiz's references to them still resolve, and names the one mistake.
+        """
+        for node in nodes:
+            if node.type != "container_callout" or self._closed(node):
+                yield node
+                continue
+            split = next((i for i, child in enumerate(node.children) if child.type == "heading" and child.tag == "h2"),
+                         len(node.children))
+            before = f" before the '##' heading at line {_line(node.children[split])}" if split < len(node.children) else ""
+            self.error(node, "call-out", f"this ':::' box is not closed: end it with a ':::' line{before}")
+            box = copy.copy(node)  # read as closed where the author surely meant it to be
+            box.children = node.children[:split]
+            yield box
+            yield from self._unboxed(node.children[split:])
+
+    def _closed(self, box: _Node) -> bool:
+        """Whether ``box`` ends at a ':::' line of its own."""
+        if not box.map:  # markdown-it maps every box: nothing to tell otherwise
+            return True
+        end = box.map[1]
+        opening = self.lines[box.map[0]].strip()
+        if end >= len(self.lines) or not _is_closing_fence(self.lines[end], len(opening) - len(opening.lstrip(":"))):
+            return False
+        # a box inside that ends on the same line lost its closing line to this one
+        return not any(inner.map and inner.map[1] == end for inner in _boxes_within(box))
 
     def block(self, node: _Node) -> model.Block | None:
         kind = node.type
@@ -357,8 +404,9 @@ class _BodyWalker:
         return model.Comparison(tuple(columns), title)
 
     def _check_text(self, node: _Node, text: str) -> bool:
-        """The length, images and formulas of one text (a call-out's title, a paragraph...);
-        ``False`` when it is too long to be read any further."""
+        """One text of the body (a paragraph, heading, table cell, term or box title), checked
+        as a quiz's texts are: its length, images, formulas, links to files; ``False`` when it
+        is too long to be read any further."""
         if len(text) > MAX_TEXT_LENGTH:
             self.error(node, "text", length_problem(text))
             return False  # not parsed: that is the work the limit bounds
@@ -367,6 +415,14 @@ class _BodyWalker:
             (self.error if severity == "error" else self.warning)(node, field, message)
 
         self.texts.check(text, report)
+        if "](" not in text:  # an inline link needs it
+            return True
+        links = link_targets(text)
+        problems = [file_link_problem(href) for href in links]
+        if any(problems):
+            for problem, offset in zip(problems, _link_line_offsets(text, links), strict=True):
+                if problem:
+                    self.problems.error(self.file, _line(node) + offset, 1, "link", problem)
         return True
 
     def _check_inline(self, node: _Node, fallback: _Node | None = None) -> None:
@@ -378,8 +434,7 @@ class _BodyWalker:
             return  # raw HTML starts with '<'; a reference image needs a reference: nothing to report
         for child in walk_inline(_PARSER.parseInline(content, self.env)):
             if child.type == "html_inline":
-                self.warning(where, "html", f"raw HTML {child.content!r} is not interpreted; "
-                             "it is shown as text")
+                self.warning(where, "html", raw_html_warning(child.content))
             elif child.type == "image" and not any(t.type == "image" for t in walk_inline(
                     TEXT_PARSER.parseInline(content))):
                 # texts are rendered on their own, where the reference definitions are unknown
@@ -397,6 +452,37 @@ def _figure(content: str) -> model.Figure | None:
     image = children[0]
     alt = "" if is_decorative(image) else image_alt(image)
     return model.Figure(str(image.attrs["src"]), alt, str(image.attrs["title"]))
+
+
+def _link_line_offsets(content: str, hrefs: list[str]) -> list[int]:
+    """For each link address in ``hrefs`` (in order, as rendered), the line of ``content`` that
+    writes it, counted from 0: each '](' in turn is read as the link rule reads it. 0 where it
+    cannot be told (then the text's first line is the place to look)."""
+    offsets = [0] * len(hrefs)
+    matched = 0
+    opening = content.find("](")
+    while opening >= 0 and matched < len(hrefs):
+        start = opening + 2
+        while start < len(content) and content[start] in " \t\n":
+            start += 1
+        destination = parseLinkDestination(content, start, len(content))
+        if destination.ok and _PARSER.normalizeLink(destination.str) == hrefs[matched]:
+            offsets[matched] = content.count("\n", 0, opening)
+            matched += 1
+        opening = content.find("](", opening + 2)
+    return offsets
+
+
+def _is_closing_fence(line: str, opening_colons: int) -> bool:
+    stripped = line.strip()
+    return len(stripped) >= opening_colons and not stripped.strip(":")
+
+
+def _boxes_within(node: _Node) -> Iterator[_Node]:
+    for child in node.children:
+        if child.type == "container_callout":
+            yield child
+        yield from _boxes_within(child)
 
 
 def _inline(node: _Node) -> str:

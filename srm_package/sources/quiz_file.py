@@ -72,6 +72,7 @@ def _question_text(texts: TextChecker) -> TextReader:
                 found.problems.warning(found.file, found.line, found.column, found.field, message)
 
         texts.check(value, report)
+        found.links_and_html_checked(value)
         return value if len(found.problems.errors) == before else None
 
     return read

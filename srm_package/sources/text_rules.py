@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from srm_package.limits import MAX_TEXT_LENGTH
+from srm_package.links import Target, resolve
 
 # Not: tab, line feed, carriage return, the printable ASCII characters, and the rest of the
 # Basic Multilingual Plane but C1 controls, surrogates and noncharacters; so DEL and all
@@ -58,3 +59,19 @@ def length_problem(text: str) -> str | None:
         return None
     return f"the text is {len(text):,} characters long; one text may hold at most {MAX_TEXT_LENGTH:,}"
 
+
+def file_link_problem(href: str) -> str | None:
+    """Why a link to ``href`` (as rendered) would be broken in every package, if it would.
+
+    A package holds its own pages and nothing else of the source folder, so a link to a
+    file (``notes.pdf``, ``../other.md``, ``/x``) leads nowhere, wherever that file is;
+    ``validate`` reports it the same way. Web addresses and ``#section`` links are fine.
+    """
+    if resolve(href, "").target not in (Target.LOCAL, Target.OUTSIDE):
+        return None
+    return (f"the link to {href!r} points at a file, and packages hold none but their own pages; "
+            "link to a web address (https://...) instead")
+
+
+def raw_html_warning(html: str) -> str:
+    return f"raw HTML {html!r} is not interpreted; it is shown as text"

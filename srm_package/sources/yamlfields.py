@@ -19,8 +19,8 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from srm_package.errors import Problem
-from srm_package.markup import has_image
-from srm_package.sources.text_rules import text_problem
+from srm_package.markup import has_image, link_targets, raw_html
+from srm_package.sources.text_rules import file_link_problem, raw_html_warning, text_problem
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 T = TypeVar("T")
@@ -181,6 +181,9 @@ class Located:
         self.problems.error(self.file, self.line, self.column, self.field if field is None else field,
                             message)
 
+    def warning(self, message: str) -> None:
+        self.problems.warning(self.file, self.line, self.column, self.field, message)
+
     def child(self, node: Node, field: str) -> Located:
         return Located(node, self.file, field, self.problems, self.line_offset)
 
@@ -234,7 +237,8 @@ class Located:
 
     def markdown(self) -> str | None:
         """Text written in Markdown (instructions, a message, a credit...): formulas are
-        checked; images are refused (question texts take them, see ``quiz_file``)."""
+        checked, links to files are errors and raw HTML a warning, as in lessons; images are
+        refused (question texts take them, see ``quiz_file``)."""
         value = self.text()
         if value is None:
             return None
@@ -246,7 +250,19 @@ class Located:
         problems = formula_problems(value)
         for problem in problems:
             self.error(problem)
-        return None if problems else value
+        return value if self.links_and_html_checked(value) and not problems else None
+
+    def links_and_html_checked(self, value: str) -> bool:
+        """Reports a link to a file in ``value`` (an error: packages hold no such file) and raw
+        HTML (a warning: it is shown as text), as lessons do; whether there was no error."""
+        if "](" not in value and "<" not in value:
+            return True  # most texts: no link or HTML can be in them
+        if problem := next(filter(None, map(file_link_problem, link_targets(value))), None):
+            self.error(problem)
+            return False
+        for html in raw_html(value):
+            self.warning(raw_html_warning(html))
+        return True
 
     def identifier(self, max_length: int = 64) -> str | None:
         value = self.text()
