@@ -13,14 +13,19 @@ MIB = 1024 * KIB
 
 # ------------------------------------------------------------------ sources
 #: the largest source file (``course.yaml``, a lesson, a quiz) that is read: far above a
-#: real lesson or quiz (the seed's are 4 and 8 KiB; 150 questions with feedback fit). Text
-#: full of Markdown punctuation ("![[![[...") costs markdown-it up to ~20 µs a character
-#: where prose costs ~1: this keeps a file of it to a few seconds.
+#: real lesson or quiz (the seed's are 4 and 8 KiB; 150 questions with feedback fit).
 MAX_SOURCE_FILE_SIZE = 256 * KIB
 #: the most characters in one text (a stem, a choice, a feedback, a paragraph, a table
 #: cell, a heading...): about 1,500 words. Rendering one text costs time and memory in
 #: proportion to its Markdown, so this bounds both for each text.
 MAX_TEXT_LENGTH = 10_000
+#: the most Markdown punctuation (``MARKUP_CHARACTERS``) in one source file: markdown-it
+#: spends 1 to over 100 µs on each where it spends 0.01 on a letter, the more the longer the
+#: text ("![![..." the most: it looks for the end of each link label), so 256 KiB of it took
+#: 35 s to build. With this, such a file builds in about 3 s. A lesson that bolds a phrase in
+#: every sentence holds a few hundred, 256 KiB of Python code some 5,000.
+MAX_MARKUP_CHARACTERS = 20_000
+MARKUP_CHARACTERS = "[]*_<&!\\"
 
 # ----------------------------------------------------------------- packages
 #: entries in one zip

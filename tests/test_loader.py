@@ -12,6 +12,7 @@ from srm_package import model
 from srm_package.errors import SourceError
 from srm_package.limits import MAX_SOURCE_FILE_SIZE
 from srm_package.loader import load_course
+from srm_package.sources.text_rules import MARKUP_PROBLEM
 
 COURSE = """\
 id: demo-course
@@ -377,6 +378,13 @@ BAD_INPUTS = [
      [(LESSON_FILE, 12, "text", "the text is 10,001 characters long; one text may hold at most 10,000")]),
     ("box title longer than one text may be", {LESSON_FILE: _lesson("::: key-principle", "::: note " + "_" * 10_001)},
      [(LESSON_FILE, 19, "text", "the text is 10,001 characters long; one text may hold at most 10,000")]),
+    ("quiz with more Markdown punctuation than a file may hold",
+     {QUIZ_FILE: _quiz("stem: Pick one.", "stem: '" + "*" * 9000 + "'").replace("feedback: Yes.", "feedback: '" + "[" * 9000 + "'")
+      .replace("feedback: No.", "feedback: '" + "_" * 9000 + "'")},
+     [(QUIZ_FILE, 20, 2020, "", MARKUP_PROBLEM)]),
+    ("lesson with more Markdown punctuation than a file may hold",
+     {LESSON_FILE: _lesson("Some *text*.", "\n\n".join(["[_" * 4500] * 3))},
+     [(LESSON_FILE, 16, 2001, "", MARKUP_PROBLEM)]),
     # --- links to files: no package holds them, validate reports them as broken
     ("link to a file on the second line of a paragraph",
      {LESSON_FILE: _lesson("Some *text*.", "Some *text*, see\nthe [notes](notes.pdf) and [the web](https://aws.amazon.com).")},
@@ -489,7 +497,7 @@ def test_multiple_answer_question(tmp_path: Path) -> None:
 
 
 def test_hostile_yaml_nesting_is_refused_not_crashed(tmp_path: Path) -> None:
-    deep = "title: " + "[" * 50000 + "]" * 50000 + "\n"
+    deep = "title: " + "[" * 9000 + "]" * 9000 + "\n"  # within the file's budget of Markdown punctuation
     ((file, line, field, message),) = problems_of(write_course(tmp_path, {QUIZ_FILE: deep}))
     assert (file, line, field) == (QUIZ_FILE, 1, "")
     # our own limit; from PyYAML 6.0.4 libyaml refuses first, while scanning ahead

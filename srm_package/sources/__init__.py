@@ -27,6 +27,7 @@ from srm_package.sources.media import FoundImage, ImageFinder, media_files
 from srm_package.sources.memo import ReadMemo
 from srm_package.sources.quiz_file import read_quiz
 from srm_package.sources.rich_check import TextChecker
+from srm_package.sources.text_rules import MARKUP_PROBLEM, markup_overflow
 from srm_package.sources.yamlfields import Located, Problems, compose, decode_utf8
 
 T = TypeVar("T")
@@ -109,7 +110,12 @@ class _CourseReader:
             else:
                 self.problems.error(str(path), 0, 0, "", reason)
             return None
-        return decode_utf8(data, str(path), self.problems)
+        text = decode_utf8(data, str(path), self.problems)
+        if text is not None and (at := markup_overflow(text)) is not None:
+            line_start = text.rfind("\n", 0, at) + 1
+            self.problems.error(str(path), text.count("\n", 0, at) + 1, at - line_start + 1, "", MARKUP_PROBLEM)
+            return None
+        return text
 
     def read(self) -> model.Course | None:
         if not self.dir.is_dir():
