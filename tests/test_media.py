@@ -542,7 +542,8 @@ def test_wide_code_scrolls_from_the_keyboard_on_a_phone(offline_page: OfflinePag
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Code: python"
     for _ in range(5):
         page.keyboard.press("ArrowRight")
-    assert code.evaluate("(el) => el.scrollLeft") > 0
+    # Chromium animates key scrolling: wait for the box to move rather than read it at once.
+    page.wait_for_function("() => document.querySelector('pre.code').scrollLeft > 0", timeout=10_000)
     formula = page.locator(".math-display")
     assert (formula.get_attribute("tabindex"), formula.get_attribute("aria-label")) == ("0", "Formula")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
