@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 from srm_package.build import build  # noqa: E402
 from srm_package.loader import load_course  # noqa: E402
 from srm_package.markup import inline_html, inline_text  # noqa: E402
-from srm_package.model import Course, MediaFile, Question, QuestionKind, Quiz  # noqa: E402
+from srm_package.model import Course, MediaFile, Question, Quiz  # noqa: E402
 from srm_package.rich_text import files_of, renderer_for  # noqa: E402
 from srm_package.targets.moodle_xml import TEXT_STYLE  # noqa: E402
 
@@ -58,8 +58,7 @@ CHROMIUM = "/usr/bin/chromium"
 STUDENT_PASSWORD = "Student#Local1"
 #: mod_quiz\question\display_options: during the attempt, and immediately after it
 DURING, IMMEDIATELY_AFTER = 0x10000, 0x01000
-_QTYPES = {QuestionKind.SINGLE: ("multichoice", 1), QuestionKind.MULTIPLE: ("multichoice", 0),
-           QuestionKind.TRUE_FALSE: ("truefalse", None)}
+_QTYPES = {"single": ("multichoice", 1), "multiple": ("multichoice", 0), "true_false": ("truefalse", None)}
 
 
 class Check:
@@ -313,11 +312,11 @@ def check_quiz(course: Course, quiz: Quiz, found: dict, check: Check, rewritten:
 
 def expected_answers(course: Course, quiz: Quiz, question: Question) -> list[tuple[str, float]]:
     """Each choice as Moodle should hold it: its text and its fraction (the Moodle XML target's rules)."""
-    if question.kind is QuestionKind.TRUE_FALSE:
-        return [("True" if c.id == "true" else "False", 1.0 if c.correct else 0.0) for c in question.choices]
-    right = 1 / len(question.correct_choices)
-    wrong = 0.0 if question.kind is QuestionKind.SINGLE else -1.0
-    return [(moodle_text(course, c.text, quiz), right if c.correct else wrong) for c in question.choices]
+    if question.kind == "true_false":
+        return [("True" if c.id == "true" else "False", 1.0 if c.correct else 0.0) for c in question.response.choices]
+    right = 1 / len(question.response.correct_choices)
+    wrong = 0.0 if question.kind == "single" else -1.0
+    return [(moodle_text(course, c.text, quiz), right if c.correct else wrong) for c in question.response.choices]
 
 
 def check_question(course: Course, quiz: Quiz, question: Question, slot: dict, check: Check) -> None:
@@ -411,9 +410,9 @@ def _review_texts(question: Question) -> list[str]:
     """The texts the review of an all-right attempt shows: the question, every choice, the right
     choices' feedback, the correct-answer feedback and the explanation."""
     texts = [question.stem, question.explanation]
-    if question.kind is not QuestionKind.TRUE_FALSE:
-        texts += [choice.text for choice in question.choices] + [question.feedback.correct]
-    return texts + [choice.feedback for choice in question.correct_choices]
+    if question.kind != "true_false":
+        texts += [choice.text for choice in question.response.choices] + [question.feedback.correct]
+    return texts + [choice.feedback for choice in question.response.correct_choices]
 
 
 def _check_shown(tab, label: str, url: str, expected: set[str], course: Course, rewritten: list[str],

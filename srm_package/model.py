@@ -10,7 +10,7 @@ that re-importing a package updates what the LMS already has.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from typing import Protocol
 
 #: Markdown source of one inline run of text (a paragraph, a table cell, a
 #: question stem...). Writers render it; the model never does.
@@ -184,18 +184,34 @@ class Lesson:
 
 
 # --------------------------------------------------------------------- quizzes
-class QuestionKind(str, Enum):
-    SINGLE = "single"  # single-answer multiple choice
-    MULTIPLE = "multiple"  # multiple-answer (all correct choices, nothing else)
-    TRUE_FALSE = "true_false"
+class Response(Protocol):
+    """The answer part of a question: what the learner must give, and what is right.
+
+    Each question type (``srm_package.questions``) defines its own frozen class (choices,
+    pairs to match, blanks...); the model only knows that it names its type, so that a
+    new type needs no change here.
+    """
+
+    @property
+    def kind(self) -> str:
+        """The question's ``type:`` in the sources (``single``, ``matching``...)."""
+        ...
 
 
 @dataclass(frozen=True)
-class Choice:
-    id: str
-    text: Markdown
-    correct: bool
-    feedback: Markdown
+class SourceLocation:
+    """Where something was written: a place in a source file, for messages about it.
+
+    Like a Sphinx node's ``source``/``line``: a writer that has to leave something out
+    can name the place the author wrote it. Never part of equality (``compare=False``
+    where it is used): the same question written elsewhere is the same question.
+    """
+
+    file: str
+    line: int
+    column: int
+    #: the dotted field path, e.g. ``questions[2]``
+    field: str
 
 
 @dataclass(frozen=True)
@@ -209,19 +225,22 @@ class QuestionFeedback:
 @dataclass(frozen=True)
 class Question:
     id: str
-    kind: QuestionKind
     stem: Markdown
-    choices: tuple[Choice, ...]
+    #: the type-specific part: choices, pairs, blanks, a number or items to order
+    response: Response
     explanation: Markdown
     points: int
     #: id of the lesson section that teaches this question
     section_id: str
     #: shown when the whole answer is right / wrong (besides the chosen choice's feedback)
     feedback: QuestionFeedback = field(default_factory=lambda: QuestionFeedback())
+    #: where the question was written (None for questions built in code)
+    source: SourceLocation | None = field(default=None, compare=False, repr=False)
 
     @property
-    def correct_choices(self) -> tuple[Choice, ...]:
-        return tuple(c for c in self.choices if c.correct)
+    def kind(self) -> str:
+        """The ``type:`` of the question in the sources, e.g. ``single`` or ``ordering``."""
+        return self.response.kind
 
 
 @dataclass(frozen=True)

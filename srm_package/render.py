@@ -42,13 +42,14 @@ from srm_package.model import (
     Lesson,
     ListBlock,
     Question,
-    QuestionKind,
     Quiz,
     Quote,
     Section,
     Table,
 )
 from srm_package.package_files import Entry, FileSource
+from srm_package.questions import FAMILIES, question_type
+from srm_package.questions.base import QuestionType
 from srm_package.rich_text import TextRenderer, TextStyle, renderer_for
 from srm_package.rounds import KeptFromLastRound
 from srm_package.template_cache import bytecode_cache
@@ -75,16 +76,17 @@ CONTENT_SECURITY_POLICY = (
 STYLESHEET = "assets/site.css"
 QUIZ_SCRIPT = "assets/quiz.js"
 RUNTIME_SCRIPT = "assets/scorm-runtime.js"
+#: each question family's page script (``templates/static/questions/<family>.js``)
+QUESTION_SCRIPTS = {family.family: f"assets/questions/{family.family}.js" for family in FAMILIES}
 _ASSET_SOURCES = {
     STYLESHEET: "site.css",
     QUIZ_SCRIPT: "quiz.js",
     RUNTIME_SCRIPT: "scorm-runtime.js",
+    **{path: path.removeprefix("assets/") for path in QUESTION_SCRIPTS.values()},
 }
 
 #: Moodle drops some characters from unzipped file names; these survive everywhere
 _SAFE_PATH = re.compile(r"[a-z0-9._-]+(?:/[a-z0-9._-]+)*")
-#: SCORM 1.2 choice responses are single characters; letters by choice position
-_RESPONSE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 #: SCORM 2004 interaction descriptions are localized strings of at most 250 characters
 _DESCRIPTION_LIMIT = 250
 
@@ -115,10 +117,14 @@ def render_site(course: Course, runtime: str, *, article_cache: ArticleCache | N
     if runtime not in RUNTIMES:
         raise ValueError(f"unknown runtime {runtime!r}; expected one of {', '.join(RUNTIMES)}")
     _check_interaction_ids(course, runtime)
+    # the engine, then the scripts of the question types the course uses (classic deferred
+    # scripts run in this order, before the engine starts on DOMContentLoaded)
+    used = {question_type(question).family for question in course.questions}
+    quiz_scripts = [QUIZ_SCRIPT, *(path for family, path in QUESTION_SCRIPTS.items() if family in used)]
     if runtime != "none":
-        scripts = [RUNTIME_SCRIPT, QUIZ_SCRIPT]  # without questions it still reports completion
+        scripts = [RUNTIME_SCRIPT, *quiz_scripts]  # without questions it still reports completion
     else:
-        scripts = [QUIZ_SCRIPT] if course.questions else []
+        scripts = quiz_scripts if course.questions else []
     lms = runtime != "none"
     shared = _shared(course)
     page = shared.site_page
@@ -179,16 +185,6 @@ def interaction_id(lesson: Lesson, question: Question) -> str:
     return f"{_underscored(lesson.id)}__{_underscored(question.id)}"
 
 
-def response_12(position: int) -> str:
-    """A SCORM 1.2 choice response: one letter per choice position (``a`` for the first)."""
-    return _RESPONSE_LETTERS[position]
-
-
-def response_2004(choice_id: str) -> str:
-    """A SCORM 2004 choice response id: Moodle rejects hyphens, so they become underscores."""
-    return _underscored(choice_id)
-
-
 def _underscored(identifier: str) -> str:
     return identifier.replace("-", "_")
 
@@ -207,17 +203,9 @@ def _check_interaction_ids(course: Course, runtime: str) -> None:
                     f"{key!r}; rename one of them"
                 )
             seen[key] = question.id
-            responses = {response_2004(choice.id) for choice in question.choices}
-            if len(responses) != len(question.choices):
-                raise BuildError(
-                    f"question {question.id!r}: choice ids differ only by '-' and '_', which SCORM "
-                    "2004 cannot tell apart"
-                )
-            if runtime == "scorm12" and len(question.choices) > len(_RESPONSE_LETTERS):
-                raise BuildError(
-                    f"question {question.id!r} has {len(question.choices)} choices; SCORM 1.2 "
-                    f"records at most {len(_RESPONSE_LETTERS)} (one letter each)"
-                )
+            problem = question_type(question).page_problem(question, runtime)
+            if problem:
+                raise BuildError(problem)
 
 
 # ------------------------------------------------------------------ quiz data
@@ -250,30 +238,27 @@ def quiz_data(course: Course, runtime: str, page: _Page | None = None) -> dict[s
 
 
 def _question_data(lesson: Lesson, question: Question, page: _Page) -> dict[str, object]:
+    handler = question_type(question)
     return {
         "id": question.id,
         "element": page.question_anchor(question),
-        "kind": question.kind.value,
+        "kind": question.kind,
         "points": question.points,
         "section": page.anchor(lesson, question.section_id),
         "interaction": interaction_id(lesson, question),
         "description": inline_text(question.stem)[:_DESCRIPTION_LIMIT],
-        "choices": [
-            {
-                "id": choice.id,
-                "correct": choice.correct,
-                "response12": response_12(position) if position < len(_RESPONSE_LETTERS) else "",
-                "response2004": response_2004(choice.id),
-            }
-            for position, choice in enumerate(question.choices)
-        ],
+        **({"partialCredit": True} if handler.partial_credit(question) else {}),
+        **handler.page_data(question, page),
     }
 
 
 def fingerprint(course: Course) -> str:
-    """A short hash of the quiz structure; saved state from another version is not restored."""
+    """A short hash of the quiz structure; saved state from another version is not restored.
+
+    Each type adds what its saved answers depend on (``QuestionType.structure``): choice
+    ids, the number of prompts and matches, blank ids, items."""
     shape = [
-        [lesson.id, [[q.id, [c.id for c in q.choices]] for q in lesson.quiz.questions]]
+        [lesson.id, [[q.id, question_type(q).structure(q)] for q in lesson.quiz.questions]]
         for lesson in course.lessons
         if lesson.quiz is not None
     ]
@@ -311,8 +296,9 @@ class _Page:
     def question_anchor(self, question: Question) -> str:
         return f"q-{question.id}"
 
-    def choice_anchor(self, question: Question, choice_id: str) -> str:
-        return f"q-{question.id}--{choice_id}"
+    def part_anchor(self, question: Question, part: str) -> str:
+        """The id of a part of a question: a choice, a prompt's list, a blank..."""
+        return f"q-{question.id}--{part}"
 
     # headings: one h1 per page; with several lessons the course title is the h1
     @property
@@ -403,8 +389,16 @@ class _Page:
         """The template branch for ``block``: its class name in lower case."""
         return type(block).__name__.lower()
 
-    def is_multiple(self, question: Question) -> bool:
-        return question.kind is QuestionKind.MULTIPLE
+    # question types: each has its template, ``templates/questions/<family>.html.j2``
+    def question_type(self, question: Question) -> QuestionType:
+        return question_type(question)
+
+    def widget(self, question: Question):
+        """The macros of ``question``'s type: ``form`` and ``feedback``."""
+        return _widgets(question_type(question).family)
+
+    def partial_credit(self, question: Question) -> bool:
+        return question_type(question).partial_credit(question)
 
 
 # ------------------------------------------------------- shared per course
@@ -571,8 +565,7 @@ def _quiz_ids(page: _Page, quiz: Quiz, *, lms: bool) -> Iterator[str]:
     for question in quiz.questions:
         question_anchor = page.question_anchor(question)
         yield question_anchor
-        for choice in question.choices:
-            yield page.choice_anchor(question, choice.id)
+        yield from question_type(question).element_ids(question, page)
         yield f"{question_anchor}--feedback"
     yield from (f"{anchor}--progress", f"{anchor}--result", f"{anchor}--result-title")
     if page.single_quiz:
@@ -638,6 +631,12 @@ def _render_page(template: str, page: _Page, *, stylesheet_href: str, scripts: l
         page_title=page_title,
         **context,
     )
+
+
+@cache
+def _widgets(family: str):
+    """The exported macros of ``questions/<family>.html.j2``, loaded once."""
+    return _environment().get_template(f"questions/{family}.html.j2").module
 
 
 @cache

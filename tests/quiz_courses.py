@@ -10,7 +10,6 @@ from collections.abc import Mapping
 
 from srm_package.model import (
     Callout,
-    Choice,
     CodeBlock,
     Comparison,
     ComparisonColumn,
@@ -21,7 +20,6 @@ from srm_package.model import (
     Paragraph,
     Question,
     QuestionFeedback,
-    QuestionKind,
     Quiz,
     Recommendation,
     ScoreBand,
@@ -31,6 +29,7 @@ from srm_package.model import (
     YearMonth,
 )
 from srm_package.package import zip_bytes_to
+from srm_package.questions.choice import MULTIPLE, SINGLE, TRUE_FALSE, Choice, Choices
 
 #: text an attacker (or a careless author) might put anywhere
 HOSTILE = "<script>alert('x')</script> \"quoted\" & 'single' — Größe ✓ 日本語"
@@ -48,12 +47,20 @@ def _bands() -> Recommendation:
     )
 
 
+def choice_question(*, id: str, kind: str, stem: str, choices: tuple[Choice, ...], explanation: str, points: int,
+                    section_id: str, feedback: QuestionFeedback | None = None,
+                    partial_credit: bool = False) -> Question:
+    """A choice question (single, multiple or true_false), built the way the loader builds one."""
+    return Question(id=id, stem=stem, response=Choices(kind, tuple(choices), partial_credit), explanation=explanation,
+                    points=points, section_id=section_id, feedback=feedback or QuestionFeedback())
+
+
 def single(qid: str, section: str, right: int = 0, choices: int = 4, points: int = 1,
            stem: str | None = None) -> Question:
     """A single-answer question whose choice ``right`` (0-based) is correct."""
-    return Question(
+    return choice_question(
         id=qid,
-        kind=QuestionKind.SINGLE,
+        kind=SINGLE,
         stem=stem or f"Question {qid}: which choice is right?",
         choices=tuple(
             Choice(
@@ -113,9 +120,9 @@ def lesson_of(lesson_id: str, number: int, questions: tuple[Question, ...],
 
 def hostile_course() -> Course:
     """Every text field carries markup, quotes and non-ASCII that must come out as text."""
-    question = Question(
+    question = choice_question(
         id="hostile-q",
-        kind=QuestionKind.SINGLE,
+        kind=SINGLE,
         stem=f"Stem {HOSTILE}",
         choices=(
             Choice("right", f"Right {HOSTILE}", True, f"Right feedback {HOSTILE_TAG}"),
@@ -172,9 +179,9 @@ def kinds_course(shuffle: bool = False) -> Course:
     """One quiz with a single-answer, a multiple-answer (2 points) and a true/false question."""
     questions = (
         single("pick-one", "basics", right=1),
-        Question(
+        choice_question(
             id="pick-many",
-            kind=QuestionKind.MULTIPLE,
+            kind=MULTIPLE,
             stem="Which two are right?",
             choices=(
                 Choice("first-right", "First right", True, "Yes, the first."),
@@ -186,9 +193,9 @@ def kinds_course(shuffle: bool = False) -> Course:
             section_id="details",
             feedback=QuestionFeedback(correct="Both found.", incorrect="Pick both right ones & no other."),
         ),
-        Question(
+        choice_question(
             id="true-or-false",
-            kind=QuestionKind.TRUE_FALSE,
+            kind=TRUE_FALSE,
             stem="The sky is green.",
             choices=(
                 Choice("true", "True", False, "It is not."),
@@ -269,9 +276,9 @@ LONG = " ".join(f"Sentence {n} about shared responsibility & <tags>." for n in r
 
 def native_questions() -> tuple[Question, ...]:
     """All three kinds; ids that look like Canvas's question-level feedback names; a long explanation."""
-    tricky = Question(
+    tricky = choice_question(
         id="tricky-single",
-        kind=QuestionKind.SINGLE,
+        kind=SINGLE,
         stem=TRICKY,
         choices=(
             Choice("right", "The `<customer>` & partner", True, "Right: **yes** & <i>no</i> é."),
@@ -283,9 +290,9 @@ def native_questions() -> tuple[Question, ...]:
         section_id="overview",
         feedback=QuestionFeedback(correct="Right & <well> done — bravo.", incorrect='Not "yet" & <retry>.'),
     )
-    multiple = Question(
+    multiple = choice_question(
         id="pick-several",
-        kind=QuestionKind.MULTIPLE,
+        kind=MULTIPLE,
         stem="Which of these are the customer's? (pick all that apply)",
         choices=(
             Choice("data", "Customer data", True, "Yes: data is always yours."),
@@ -298,9 +305,9 @@ def native_questions() -> tuple[Question, ...]:
         section_id="overview",
         feedback=QuestionFeedback(incorrect="Pick every customer-side item, and nothing else."),
     )
-    true_false = Question(
+    true_false = choice_question(
         id="aws-patches-rds",
-        kind=QuestionKind.TRUE_FALSE,
+        kind=TRUE_FALSE,
         stem="AWS patches the database engine of Amazon RDS.",
         choices=(
             Choice("true", "True", True, "Correct: RDS is managed."),
@@ -310,9 +317,9 @@ def native_questions() -> tuple[Question, ...]:
         points=1,
         section_id="overview",
     )
-    no_feedback = Question(
+    no_feedback = choice_question(
         id="plain-single",
-        kind=QuestionKind.SINGLE,
+        kind=SINGLE,
         stem="Plain question with no feedback at all.",
         choices=(Choice("a", "A", False, ""), Choice("b", "B", True, "")),
         explanation="",

@@ -7,8 +7,9 @@ from pathlib import Path
 from playwright.sync_api import FrameLocator, Locator, Page
 
 from srm_package.markup import inline_text
-from srm_package.model import Choice, Course, Question, QuestionKind
+from srm_package.model import Course, Question
 from srm_package.package_files import write_file
+from srm_package.questions.choice import Choice
 from srm_package.render import render_site
 
 Root = Page | FrameLocator
@@ -28,13 +29,13 @@ def label(choice: Choice) -> str:
 
 
 def right_choices(question: Question) -> list[Choice]:
-    return [choice for choice in question.choices if choice.correct]
+    return [choice for choice in question.response.choices if choice.correct]
 
 
 def wrong_choices(question: Question) -> list[Choice]:
     """A wrong answer: the first wrong choice (single), or one wrong choice added (multiple)."""
-    first_wrong = next(choice for choice in question.choices if not choice.correct)
-    if question.kind is QuestionKind.MULTIPLE:
+    first_wrong = next(choice for choice in question.response.choices if not choice.correct)
+    if question.kind == "multiple":
         return [*right_choices(question), first_wrong]
     return [first_wrong]
 
@@ -46,7 +47,7 @@ def question_box(root: Root, question: Question) -> Locator:
 def answer(root: Root, question: Question, choices: list[Choice]) -> None:
     """Pick ``choices`` by their labels; multiple-answer questions are then checked with the button."""
     box = question_box(root, question)
-    if question.kind is QuestionKind.MULTIPLE:
+    if question.kind == "multiple":
         for choice in choices:
             box.get_by_role("checkbox", name=label(choice), exact=True).check()
         box.get_by_role("button", name="Check answer").click()

@@ -42,9 +42,9 @@ def test_generated_course_loads_with_the_real_loader(generated: Path) -> None:
         section_ids = {section.id for section in lesson.sections}
         assert {q.section_id for q in lesson.quiz.questions} <= section_ids
         for question in lesson.quiz.questions:
-            assert len(question.choices) == 4
-            assert len(question.correct_choices) == 1
-            assert all(choice.feedback for choice in question.choices)
+            assert len(question.response.choices) == 4
+            assert len(question.response.correct_choices) == 1
+            assert all(choice.feedback for choice in question.response.choices)
 
 
 def test_generated_lessons_are_realistic(generated: Path) -> None:
@@ -101,7 +101,7 @@ def test_text2qti_file_holds_the_same_questions(generated: Path) -> None:
         assert theirs.feedback_raw == mine.explanation
         assert theirs.points_possible == mine.points
         assert [(c.choice_raw, c.correct, c.feedback_raw) for c in theirs.choices] == [
-            (c.text, c.correct, c.feedback) for c in mine.choices
+            (c.text, c.correct, c.feedback) for c in mine.response.choices
         ]
 
 

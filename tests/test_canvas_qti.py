@@ -68,8 +68,8 @@ def test_canvas_reads_questions_and_settings_back(course):
         assessment, meta = read.quizzes[ident], read.quiz_meta[ident]
         assert [q.stem for q in assessment.questions] == [inline_html(q.stem) for q in quiz.questions]
         for got, question in zip(assessment.questions, quiz.questions, strict=True):
-            assert [c.correct for c in got.choices] == [c.correct for c in question.choices]
-            assert [c.feedback for c in got.choices] == [inline_html(c.feedback) for c in question.choices]
+            assert [c.correct for c in got.choices] == [c.correct for c in question.response.choices]
+            assert [c.feedback for c in got.choices] == [inline_html(c.feedback) for c in question.response.choices]
             assert got.general_feedback == inline_html(question.explanation)
             assert got.points == question.points
         assert meta["title"] == quiz.title

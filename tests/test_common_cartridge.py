@@ -100,7 +100,7 @@ def test_moodle_restores_sections_pages_and_quizzes(course, entries):
             assert sum(q.points for q in quiz.questions) == lesson.quiz.points
             for got, question in zip(quiz.questions, lesson.quiz.questions, strict=True):
                 assert got.stem == inline_html(question.stem)
-                assert [c.correct for c in got.choices] == [c.correct for c in question.choices]
+                assert [c.correct for c in got.choices] == [c.correct for c in question.response.choices]
 
 
 def test_moodle_refuses_a_cartridge_without_the_namespace_up_front(entries):

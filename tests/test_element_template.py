@@ -11,16 +11,15 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from srm_package.model import (
-    Choice,
     Question,
     QuestionFeedback,
-    QuestionKind,
     Quiz,
     Recommendation,
     ScoreBand,
     ShufflePolicy,
 )
-from srm_package.rich_text import TextRenderer
+from srm_package.questions import choice
+from srm_package.questions.choice import Choice, Choices
 from srm_package.targets import moodle_xml, qti
 from srm_package.targets.element_template import ElementTemplate, TemplateCache, flatten, marked
 from tests.quiz_courses import native_course
@@ -92,12 +91,9 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_chara
 
 @st.composite
 def questions(draw) -> Question:
-    kind = draw(st.sampled_from(list(QuestionKind)))
-    if kind is QuestionKind.TRUE_FALSE:
-        ids = ["true", "false"]
-    else:
-        ids = [f"c{n}" for n in range(draw(st.integers(2, 6)))]
-    if kind is QuestionKind.MULTIPLE:
+    kind = draw(st.sampled_from(choice.TYPE.kinds))
+    ids = ["true", "false"] if kind == "true_false" else [f"c{n}" for n in range(draw(st.integers(2, 6)))]
+    if kind == "multiple":
         correct = draw(st.lists(st.booleans(), min_size=len(ids), max_size=len(ids)).filter(any))
     else:
         right = draw(st.integers(0, len(ids) - 1))
@@ -107,9 +103,8 @@ def questions(draw) -> Question:
     )
     return Question(
         id=draw(st.sampled_from(["q1", "q-2", "other"])),
-        kind=kind,
         stem=draw(_TEXT),
-        choices=choices,
+        response=Choices(kind, choices, draw(st.booleans()) and kind == "multiple"),
         explanation=draw(_TEXT),
         points=draw(st.integers(0, 20)),
         section_id="s",
@@ -136,8 +131,8 @@ def test_a_templated_item_equals_the_item_built_directly(first, second, shuffle,
         quiz = _quiz(question, shuffle)
         parent = etree.Element(f"{{{qti.QTI_NS}}}section", nsmap={None: qti.QTI_NS})
         templated = qti.add_item(parent, quiz, question, profile=profile, scope="course")
-        direct = qti.layout_item(
-            qti.item_shape(quiz, question, profile), qti.item_values(quiz, question, profile, "course")
+        direct = choice.layout_item(
+            choice.item_shape(quiz, question, profile), choice.item_values(quiz, question, profile, "course")
         )
         assert etree.tostring(templated) == etree.tostring(direct)
 
@@ -146,7 +141,7 @@ def test_items_of_one_shape_share_a_template_and_differ_in_their_strings():
     quiz = native_course().quizzes[0]
     plain = next(q for q in quiz.questions if q.id == "plain-single")
     other = replace(plain, id="another", stem="Another {stem} & more")
-    assert qti.item_shape(quiz, plain, qti.Profile.CANVAS) == qti.item_shape(quiz, other, qti.Profile.CANVAS)
+    assert choice.item_shape(quiz, plain, qti.Profile.CANVAS) == choice.item_shape(quiz, other, qti.Profile.CANVAS)
     parent = etree.Element(f"{{{qti.QTI_NS}}}section", nsmap={None: qti.QTI_NS})
     one = qti.add_item(parent, quiz, plain, profile=qti.Profile.CANVAS)
     two = qti.add_item(parent, quiz, other, profile=qti.Profile.CANVAS)
@@ -161,9 +156,10 @@ def test_a_templated_moodle_question_equals_the_question_built_directly(first, s
     for question in (first, second):
         quiz = _quiz(question, shuffle)
         root = etree.Element("quiz")
-        renderer = TextRenderer(moodle_xml.TEXT_STYLE)
-        moodle_xml._question(root, quiz, question, moodle_xml._Texts(renderer))
-        values, files = moodle_xml.question_values(quiz, question, renderer)
-        shape = moodle_xml.QuestionShape(question.kind, len(question.choices), files)
-        direct = moodle_xml.layout_question(shape, values)
+        texts = moodle_xml.Texts()
+        choice.TYPE.moodle_question(root, quiz, question, texts)
+        values, files = choice.moodle_values(quiz, question, texts)
+        shape = choice.MoodleShape(question.kind, len(question.response.choices), files)
+        direct = choice.layout_moodle(shape, values)
+
         assert etree.tostring(root[0]) == etree.tostring(direct)

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from srm_package.markup import inline_text
-from srm_package.model import Choice, Question, QuestionKind
+from srm_package.model import Question
+from srm_package.questions.choice import Choices
 from srm_package.targets.identifiers import answer_numbers, question_name, stable_id
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +23,7 @@ _STEMS = st.text(st.sampled_from(list(" \t\n\u00a0\u2028\u3000\x1c-—.é日ab")
 
 
 def _question(stem: str) -> Question:
-    return Question(id="q", kind=QuestionKind.SINGLE, stem=stem, choices=(), explanation="", points=1, section_id="s")
+    return Question(id="q", stem=stem, response=Choices("single", ()), explanation="", points=1, section_id="s")
 
 
 @settings(max_examples=500)
@@ -33,18 +34,12 @@ def test_question_name_is_textwrap_shorten_of_the_plain_stem(stem, width):
     assert question_name(_question(stem), width=width) == expected
 
 
-def _with_choices(question_id: str, *choice_ids: str) -> Question:
-    choices = tuple(Choice(cid, f"Choice {cid}", n == 0, "") for n, cid in enumerate(choice_ids))
-    return Question(id=question_id, kind=QuestionKind.SINGLE, stem="Which?", choices=choices,
-                    explanation="", points=1, section_id="s")
-
-
 def test_identifiers_have_pinned_values():
     """Written down once: identifiers that changed with the process, the Python version or a
     refactoring would make an LMS import the same quiz twice."""
     assert stable_id("quiz_", "my-course", "lesson-quiz") == "quiz_648098cd827ddb72"
     assert stable_id("item_", "my-course", "lesson-quiz", "q1") == "item_7cf9db8a3f1e7a6c"
-    assert answer_numbers("my-course", _with_choices("q1", "a", "b", "c")) == {"a": 70175, "b": 23049, "c": 14560}
+    assert answer_numbers("my-course", "q1", ["a", "b", "c"]) == {"a": 70175, "b": 23049, "c": 14560}
 
 
 def test_identifiers_are_the_same_in_every_process():
@@ -72,7 +67,7 @@ def test_identifiers_are_the_same_in_every_process():
 def test_answer_numbers_that_clash_in_one_question_are_hashed_again():
     """c252 and c281 under question q hash to the same number (64733) in the empty scope: the
     second is hashed again, so the numbers stay distinct, and stay the same from build to build."""
-    numbers = answer_numbers("", _with_choices("q", "c252", "c281"))
+    numbers = answer_numbers("", "q", ["c252", "c281"])
     assert numbers == {"c252": 64733, "c281": 90583}
     # whichever comes first keeps the number
-    assert answer_numbers("", _with_choices("q", "c281", "c252")) == {"c281": 64733, "c252": 96314}
+    assert answer_numbers("", "q", ["c281", "c252"]) == {"c281": 64733, "c252": 96314}

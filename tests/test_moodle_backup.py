@@ -24,8 +24,9 @@ import pytest
 from srm_package.build import build
 from srm_package.loader import load_course
 from srm_package.markup import inline_html
-from srm_package.model import Course, QuestionKind
+from srm_package.model import Course
 from srm_package.package import build_timestamp, epoch_seconds, tgz_bytes_to
+from srm_package.questions import choice
 from srm_package.targets import moodle_backup
 from srm_package.validate import run_validation
 from tests.conftest import ROOT, SOURCE
@@ -78,18 +79,18 @@ def test_every_question_kind_with_its_answers_marks_and_feedback(every_kind):
             assert (found.idnumber, found.category, found.text) == (question.id, lesson.label,
                                                                      inline_html(question.stem))
             assert found.general_feedback == inline_html(question.explanation)
-            assert [a.feedback for a in found.answers] == [inline_html(c.feedback) for c in question.choices]
-            if question.kind is QuestionKind.TRUE_FALSE:
+            assert [a.feedback for a in found.answers] == [inline_html(c.feedback) for c in question.response.choices]
+            if question.kind == "true_false":
                 assert found.qtype == "truefalse"
                 assert [(a.text, a.fraction) for a in found.answers] == [
-                    ("True" if c.id == "true" else "False", float(c.correct)) for c in question.choices]
+                    ("True" if c.id == "true" else "False", float(c.correct)) for c in question.response.choices]
                 continue
             assert (found.qtype, found.options["single"]) == (
-                "multichoice", "1" if question.kind is QuestionKind.SINGLE else "0")
-            right = 1 / len(question.correct_choices)
-            wrong = 0.0 if question.kind is QuestionKind.SINGLE else -1.0
+                "multichoice", "1" if question.kind == "single" else "0")
+            right = 1 / len(question.response.correct_choices)
+            wrong = 0.0 if question.kind == "single" else -1.0
             assert [(a.text, a.fraction) for a in found.answers] == [
-                (inline_html(c.text), right if c.correct else wrong) for c in question.choices]
+                (inline_html(c.text), right if c.correct else wrong) for c in question.response.choices]
             assert found.options["shuffleanswers"] == str(int(lesson.quiz.shuffle.choices))
             assert found.options["correctfeedback"] == inline_html(question.feedback.correct)
 
@@ -247,7 +248,7 @@ def test_restoring_the_backup_again_reuses_its_questions(every_kind):
     again (measured; scripts/moodle-check.py checks the real restore). The other values in the
     hash (times, stamp, texts, fractions) must come from the sources and the build timestamp
     only, so that a question hashes the same in every build of the same sources."""
-    assert {q.kind for quiz in every_kind.quizzes for q in quiz.questions} == set(QuestionKind)
+    assert {q.kind for quiz in every_kind.quizzes for q in quiz.questions} == set(choice.TYPE.kinds)
     time = str(epoch_seconds(build_timestamp(every_kind)))
     for question in questions_by_idnumber(archive_of(every_kind)).values():
         qtype = question.findtext("qtype")

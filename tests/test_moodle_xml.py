@@ -9,7 +9,7 @@ import pytest
 from moodle_xml_parser.parser import parse_bytes
 
 from srm_package.markup import inline_html
-from srm_package.model import Course, QuestionKind
+from srm_package.model import Course
 from srm_package.targets import TARGETS, builder, moodle_xml
 from srm_package.targets.identifiers import question_name
 from tests.importers import read_moodle_xml
@@ -22,10 +22,10 @@ def course(request, seed_course) -> Course:
 
 
 def _fractions(question) -> list[float]:
-    correct = len(question.correct_choices)
-    if question.kind is QuestionKind.MULTIPLE:
-        return [round(1 / correct, 7) if c.correct else -1.0 for c in question.choices]
-    return [1.0 if c.correct else 0.0 for c in question.choices]
+    correct = len(question.response.correct_choices)
+    if question.kind == "multiple":
+        return [round(1 / correct, 7) if c.correct else -1.0 for c in question.response.choices]
+    return [1.0 if c.correct else 0.0 for c in question.response.choices]
 
 
 def test_registered_named_and_summarised(course):
@@ -47,7 +47,7 @@ def test_moodle_imports_every_question_as_written(course):
     assert len(read.questions) == len(expected)
     for (category, got), (lesson, question) in zip(read.questions, expected, strict=True):
         assert category == f"$course$/top/Lesson {lesson.number}: {lesson.title}"
-        assert got.kind == question.kind.value
+        assert got.kind == question.kind
         assert got.ident == question.id  # idnumber
         assert got.name == question_name(question)
         assert got.stem == inline_html(question.stem)
@@ -57,18 +57,18 @@ def test_moodle_imports_every_question_as_written(course):
         assert got.correct_feedback == inline_html(question.feedback.correct)
         assert got.incorrect_feedback == inline_html(question.feedback.incorrect)
         assert [round(c.fraction, 7) for c in got.choices] == _fractions(question)
-        assert [c.feedback for c in got.choices] == [inline_html(c.feedback) for c in question.choices]
-        if question.kind is QuestionKind.TRUE_FALSE:
-            assert [c.text for c in got.choices] == [c.id for c in question.choices]
+        assert [c.feedback for c in got.choices] == [inline_html(c.feedback) for c in question.response.choices]
+        if question.kind == "true_false":
+            assert [c.text for c in got.choices] == [c.id for c in question.response.choices]
         else:
-            assert [c.text for c in got.choices] == [inline_html(c.text) for c in question.choices]
+            assert [c.text for c in got.choices] == [inline_html(c.text) for c in question.response.choices]
             assert got.extra["shuffleanswers"] == str(lesson.quiz.shuffle.choices).lower()
 
 
 def test_independent_parser_reads_the_same_multichoice_questions(course):
     """moodle-xml-parser (PyPI) unescapes HTML and strips text, so compare likewise."""
     parsed = parse_bytes(moodle_xml.document(course))["multichoice"]
-    questions = [q for q in course.questions if q.kind is not QuestionKind.TRUE_FALSE]
+    questions = [q for q in course.questions if q.kind != "true_false"]
     assert len(parsed) == len(questions)
 
     def seen(markdown: str) -> str:
@@ -77,11 +77,11 @@ def test_independent_parser_reads_the_same_multichoice_questions(course):
     for got, question in zip(parsed, questions, strict=True):
         assert got.name == question_name(question)
         assert got.text_pre_parse == seen(question.stem)
-        assert got.single is (question.kind is QuestionKind.SINGLE)
+        assert got.single is (question.kind == "single")
         assert got.default_grade == question.points
         assert got.general_feedback == seen(question.explanation)
-        assert [o.answer for o in got.options] == [seen(c.text) for c in question.choices]
-        assert [o.feedback for o in got.options] == [seen(c.feedback) for c in question.choices]
+        assert [o.answer for o in got.options] == [seen(c.text) for c in question.response.choices]
+        assert [o.feedback for o in got.options] == [seen(c.feedback) for c in question.response.choices]
         assert [round(o.score_fraction / 100, 7) for o in got.options] == _fractions(question)
 
 

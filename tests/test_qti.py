@@ -11,7 +11,8 @@ import pytest
 from lxml import etree
 
 from srm_package.markup import inline_html
-from srm_package.model import Course, Question, QuestionKind, Quiz
+from srm_package.model import Course, Question, Quiz
+from srm_package.questions.choice import choice_labels
 from srm_package.targets import qti
 from srm_package.targets.qti import Profile
 from srm_package.targets.scorm_manifest import question_banks
@@ -81,9 +82,9 @@ def test_schema_rejects_a_broken_item(schemas):
 # ------------------------------------------------------------ re-reading
 def _expect_common(read: ReadQuestion, question: Question) -> None:
     assert read.stem == _html(question.stem)
-    assert [c.text for c in read.choices] == [_html(c.text) for c in question.choices]
-    assert [c.correct for c in read.choices] == [c.correct for c in question.choices]
-    assert read.kind == question.kind.value
+    assert [c.text for c in read.choices] == [_html(c.text) for c in question.response.choices]
+    assert [c.correct for c in read.choices] == [c.correct for c in question.response.choices]
+    assert read.kind == question.kind
 
 
 def _expect_canvas(read: list[ReadQuestion], quiz: Quiz) -> None:
@@ -92,7 +93,7 @@ def _expect_canvas(read: list[ReadQuestion], quiz: Quiz) -> None:
     for got, question in zip(read, quiz.questions, strict=True):
         _expect_common(got, question)
         assert got.points == question.points
-        assert [c.feedback for c in got.choices] == [_html(c.feedback) for c in question.choices]
+        assert [c.feedback for c in got.choices] == [_html(c.feedback) for c in question.response.choices]
         assert got.general_feedback == _html(question.explanation)
         assert got.correct_feedback == _html(question.feedback.correct)
         assert got.incorrect_feedback == _html(question.feedback.incorrect)
@@ -139,7 +140,7 @@ def test_moodle_reads_every_cc_question_back(course):
         for got, question in zip(read.questions, quiz.questions, strict=True):
             _expect_common(got, question)
             assert got.points == question.points  # cc_weighting = the question's mark
-            assert [c.feedback for c in got.choices] == [_moodle_feedback(c.feedback) for c in question.choices]
+            assert [c.feedback for c in got.choices] == [_moodle_feedback(c.feedback) for c in question.response.choices]
             # only the explanation is general feedback: no answer feedback leaks into it
             assert got.general_feedback == _moodle_feedback(question.explanation)
 
@@ -236,7 +237,7 @@ def test_tricky_text_is_escaped_exactly_once(profile):
 
 def test_long_explanation_survives_whole():
     quiz = native_course().quizzes[0]
-    multiple = next(q for q in quiz.questions if q.kind is QuestionKind.MULTIPLE)
+    multiple = next(q for q in quiz.questions if q.kind == "multiple")
     read = read_canvas_qti(qti.assessment_document(quiz, profile=Profile.CANVAS))
     got = next(q for q in read.questions if q.kind == "multiple")
     assert got.general_feedback == _html(multiple.explanation)
@@ -309,10 +310,10 @@ def test_only_exactly_the_correct_choices_score(course, profile):
     for quiz in _quizzes(course):
         root = etree.fromstring(qti.assessment_document(quiz, profile=profile, scope=course.id))
         for item, question in zip(root.iter(_qti("item")), quiz.questions, strict=True):
-            labels = qti.choice_labels(question, profile, course.id)
-            correct = {labels[c.id] for c in question.choices if c.correct}
-            everything = [labels[c.id] for c in question.choices]
-            if question.kind is QuestionKind.MULTIPLE:  # the native course has one
+            labels = choice_labels(question, profile, course.id)
+            correct = {labels[c.id] for c in question.response.choices if c.correct}
+            everything = [labels[c.id] for c in question.response.choices]
+            if question.kind == "multiple":  # the native course has one
                 assert item_score(item, set(everything)) == 0  # every option ticked
                 answers = [set(pick) for n in range(len(everything) + 1) for pick in combinations(everything, n)]
             else:
@@ -325,11 +326,11 @@ def test_the_scoring_evaluator_sees_a_missing_not():
     """The evaluator above is no rubber stamp: with the wrong choices' <not> taken away, every
     option ticked scores 100 and exactly the correct ones 0."""
     quiz = native_course().quizzes[0]
-    question = next(q for q in quiz.questions if q.kind is QuestionKind.MULTIPLE)
+    question = next(q for q in quiz.questions if q.kind == "multiple")
     root = etree.fromstring(qti.assessment_document(quiz, profile=Profile.CANVAS))
     item = list(root.iter(_qti("item")))[quiz.questions.index(question)]
-    labels = qti.choice_labels(question, Profile.CANVAS)
-    correct = {labels[c.id] for c in question.choices if c.correct}
+    labels = choice_labels(question, Profile.CANVAS)
+    correct = {labels[c.id] for c in question.response.choices if c.correct}
     assert item_score(item, correct) == 100
     for negation in list(item.iter(_qti("not"))):
         (inner,) = negation
@@ -354,12 +355,12 @@ def test_feedback_elements_are_there_exactly_for_the_feedback_written(course, pr
     for quiz in _quizzes(course):
         root = etree.fromstring(qti.assessment_document(quiz, profile=profile, scope=course.id))
         for item, question in zip(root.xpath("//q:item", namespaces=ns), quiz.questions, strict=True):
-            labels = qti.choice_labels(question, profile, course.id)
+            labels = choice_labels(question, profile, course.id)
             expected = [qti.GENERAL_FEEDBACK] if question.explanation else []
             if profile is Profile.CANVAS:
                 expected += [qti.CORRECT_FEEDBACK] if question.feedback.correct else []
                 expected += [qti.INCORRECT_FEEDBACK] if question.feedback.incorrect else []
-            expected += [qti.feedback_ident(labels[c.id]) for c in question.choices if c.feedback]
+            expected += [qti.feedback_ident(labels[c.id]) for c in question.response.choices if c.feedback]
             assert item.xpath("q:itemfeedback/@ident", namespaces=ns) == expected
             links = item.xpath(".//q:displayfeedback/@linkrefid", namespaces=ns)
             assert sorted(set(links)) == sorted(expected)

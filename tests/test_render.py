@@ -108,7 +108,7 @@ def test_every_seed_item_is_on_the_page(seed_course, runtime):
         wanted += [collapsed(band.message) for band in quiz.recommendation.bands]
         for question in quiz.questions:
             wanted += [collapsed(question.stem), collapsed(question.explanation)]
-            for choice in question.choices:
+            for choice in question.response.choices:
                 wanted += [collapsed(choice.text), collapsed(choice.feedback)]
     missing = [text for text in wanted if text not in page]
     assert not missing, missing
@@ -227,14 +227,16 @@ def test_stylesheet_is_the_site_css(seed_course):
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_site_files_and_names(seed_course, runtime):
     site = render_site(seed_course, runtime)
-    expected = {"index.html", "assets/site.css", "assets/quiz.js"}
+    # the seed course has choice questions only: the engine and the choice script, in that order
+    scripts = ["assets/quiz.js", "assets/questions/choice.js"]
     if runtime != "none":
-        expected.add("assets/scorm-runtime.js")
+        scripts.insert(0, "assets/scorm-runtime.js")
+    expected = {"index.html", "assets/site.css", *scripts}
     assert set(site) == expected
     assert all(re.fullmatch(r"[a-z0-9._/-]+", name) for name in site)
     document = parse(site["index.html"])
     sources = document.xpath("//script/@src")
-    assert sources == sorted(expected - {"index.html", "assets/site.css"}, reverse=True)
+    assert sources == scripts
     assert all(document.xpath("//script[@src]/@defer"))
     for href in document.xpath("//link/@href") + sources:
         assert href in site
@@ -371,9 +373,9 @@ def test_quiz_data_for_the_runtime(seed_course):
         assert re.fullmatch(r"[A-Za-z0-9_]+", entry["interaction"])
         assert entry["interaction"] == "shared_responsibility_model__" + question.id.replace("-", "_")
         assert entry["points"] == question.points
-        assert [c["correct"] for c in entry["choices"]] == [c.correct for c in question.choices]
-        assert [c["response12"] for c in entry["choices"]] == list("abcd")[: len(question.choices)]
-        for choice, model_choice in zip(entry["choices"], question.choices, strict=True):
+        assert [c["correct"] for c in entry["choices"]] == [c.correct for c in question.response.choices]
+        assert [c["response12"] for c in entry["choices"]] == list("abcd")[: len(question.response.choices)]
+        for choice, model_choice in zip(entry["choices"], question.response.choices, strict=True):
             assert choice["response2004"] == model_choice.id.replace("-", "_")
             assert re.fullmatch(r"[A-Za-z0-9_]{1,36}", choice["response2004"])
         assert len(entry["description"]) <= 250
@@ -592,7 +594,7 @@ def test_html_target_is_the_plain_site(seed_course, tmp_path):
     assert result.exit_code == 0, result.output
     written = tmp_path / "aws-cloud-practitioner-html"
     assert sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file()) == [
-        "assets/quiz.js", "assets/site.css", "index.html",
+        "assets/questions/choice.js", "assets/quiz.js", "assets/site.css", "index.html",
     ]
     assert (written / "index.html").read_bytes() == artifact.entries["index.html"]
 

@@ -74,7 +74,7 @@ def take_quiz(session: LmsSession, questions: tuple[Question, ...], right: int) 
     outcomes = []
     for number, question in enumerate(questions):
         correct = number < right
-        choice = next(c for c in question.choices if c.correct == correct)
+        choice = next(c for c in question.response.choices if c.correct == correct)
         item = session.frame_locator.locator(f'li[data-question="{question.id}"]')
         item.locator(f'input[data-choice="{choice.id}"]').check()
         outcomes.append(correct)

@@ -15,17 +15,16 @@ from lxml import etree
 
 from srm_package.errors import BuildError
 from srm_package.model import (
-    Choice,
     Course,
     Lesson,
     Question,
-    QuestionKind,
     Quiz,
     Recommendation,
     ScoreBand,
     Section,
     YearMonth,
 )
+from srm_package.questions.choice import Choice, Choices
 from srm_package.targets import TARGETS, builder, scorm12, scorm2004
 from srm_package.targets.scorm2004 import scaled_passing_score
 from srm_package.targets.scorm_manifest import (
@@ -59,7 +58,7 @@ def make_course(lessons: int = 2, passing: int = 80, title: str = TITLE, quizzes
                 course_id: str = "demo_course") -> Course:
     def question(n: int) -> Question:
         choices = (Choice("right", "Right", True, ""), Choice("wrong", "Wrong", False, ""))
-        return Question(f"q{n}", QuestionKind.SINGLE, "Which?", choices, "", 1, "intro")
+        return Question(f"q{n}", "Which?", Choices("single", choices), "", 1, "intro")
 
     def quiz(n: int) -> Quiz:
         return Quiz(f"lesson_{n}_quiz", f"Quiz {n}", "", (question(n),),

@@ -17,7 +17,8 @@ import pytest
 from playwright.sync_api import expect
 
 from srm_package.markup import inline_text
-from srm_package.model import Course, Question, QuestionKind, ShufflePolicy
+from srm_package.model import Course, Question, ShufflePolicy
+from srm_package.questions.choice import Choices
 from srm_package.render import fingerprint, interaction_id
 from tests.quiz_courses import (
     big_course,
@@ -59,11 +60,10 @@ def many_choices_course() -> Course:
     """Answers at positions 10 and 11, which the saved state writes as one base-36 digit each;
     choices shuffled, so their saved orders hold such digits too."""
     far_single = single("far-single", "basics", right=11, choices=12)
-    twelve = single("far-many", "details", choices=12).choices
+    twelve = single("far-many", "details", choices=12).response.choices
     far_many = replace(
         single("far-many", "details", choices=12),
-        kind=QuestionKind.MULTIPLE,
-        choices=tuple(replace(choice, correct=n in (10, 11)) for n, choice in enumerate(twelve)),
+        response=Choices("multiple", tuple(replace(choice, correct=n in (10, 11)) for n, choice in enumerate(twelve))),
     )
     questions = (far_single, far_many, single("near", "basics"))
     return course_of(lesson_of("far", 1, questions, shuffle=ShufflePolicy(choices=True)))
@@ -163,8 +163,8 @@ def check_interactions(version: str, course: Course, stored: list[dict[str, Any]
         assert re.fullmatch(r"[A-Za-z0-9_]+", item["id"])
         assert item["type"] == "choice"
         assert item["weighting"] == str(question.points)
-        positions = {c.id: "abcdefghijklmnopqrstuvwxyz"[i] for i, c in enumerate(question.choices)}
-        chosen_ids = [c.id for c in question.choices if c in chosen]
+        positions = {c.id: "abcdefghijklmnopqrstuvwxyz"[i] for i, c in enumerate(question.response.choices)}
+        chosen_ids = [c.id for c in question.response.choices if c in chosen]
         right_ids = [c.id for c in right_choices(question)]
         latency = sent[f"cmi.interactions.{n}.latency"]
         if version == "1.2":
@@ -266,7 +266,7 @@ def test_first_launch_marks_the_attempt_incomplete_with_an_empty_state(lms, scos
     status = "cmi.core.lesson_status" if version == "1.2" else "cmi.completion_status"
     assert sent[0] == (status, "incomplete")
     suspend = dict(sent)["cmi.suspend_data"]
-    assert suspend.startswith("1|") and suspend != ""
+    assert suspend.startswith("2|") and suspend != ""
     assert method_count(session, "LMSCommit", "Commit") == 1
     assert not session.finished()
 
@@ -345,7 +345,7 @@ def check_resumed_after_two_answers(session: LmsSession, questions: tuple[Questi
         box = question_box(frame, question)
         expect(box.locator("[data-verdict]:visible")).to_have_text(verdict)
         expect(box.locator("[data-explanation]")).to_be_visible()
-        expect(box.locator("input:disabled")).to_have_count(len(question.choices) - 1)
+        expect(box.locator("input:disabled")).to_have_count(len(question.response.choices) - 1)
     for question in questions[2:]:
         expect(question_box(frame, question).locator("input:disabled")).to_have_count(0)
     assert progress_text(frame) == progress_line(1, 5, "20", done=False)
@@ -509,14 +509,16 @@ def test_new_attempt_overwrites_old_state_with_an_empty_one(lms, scos, seed_cour
 def test_damaged_or_foreign_state_is_ignored(lms, scos, seed_course, version):
     own = fingerprint(seed_course)
     first = seed_course.lessons[0].quiz.questions[0]
-    last_choice = "1|" + own + "|" + base36(len(first.choices) - 1) + ",,,,||,,,,"
-    one_past_the_last = "1|" + own + "|" + base36(len(first.choices)) + ",,,,||,,,,"
+    last_choice = "2|" + own + "|" + base36(len(first.response.choices) - 1) + ",,,,||,,,,"
+    one_past_the_last = "2|" + own + "|" + base36(len(first.response.choices)) + ",,,,||,,,,"
     # the state written here is one the page reads: the last choice comes back as the answer
     session = launch(lms, scos, "seed", version, initial_cmi=resume_with(version, last_choice))
     expect(session.frame_locator.locator("#srm-resume")).to_be_visible()
     checked = question_box(session.frame_locator, first).locator("input:checked")
-    assert checked.get_attribute("value") == first.choices[-1].id
-    for damaged in ("not a state", "1|00000000|0,0,0,0,0||,,,,", "1|" + "x" * 20, one_past_the_last):
+    assert checked.get_attribute("value") == first.response.choices[-1].id
+    # the last one is a state the page wrote before the state format changed (version 1)
+    for damaged in ("not a state", "2|00000000|0,0,0,0,0||,,,,", "2|" + "x" * 20, one_past_the_last,
+                    f"1|{own}|0,0,0,0,0||,,,,"):
         session = launch(lms, scos, "seed", version, initial_cmi=resume_with(version, damaged))
         assert progress_text(session.frame_locator) == progress_line(0, 5, "0", done=False)
         session.assert_clean()

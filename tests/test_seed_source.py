@@ -26,7 +26,6 @@ from srm_package.model import (
     Lesson,
     ListBlock,
     Paragraph,
-    QuestionKind,
     Quote,
     Section,
     Table,
@@ -447,12 +446,12 @@ def test_question(lesson: Lesson, index: int, expected: tuple[str, str]) -> None
     assert lesson.quiz is not None
     question = lesson.quiz.questions[index]
     _, correct_text = expected
-    assert question.kind is QuestionKind.SINGLE
+    assert question.kind == "single"
     assert question.points == 1
-    assert len(question.choices) == CHOICES_PER_QUESTION
-    (correct,) = question.correct_choices
+    assert len(question.response.choices) == CHOICES_PER_QUESTION
+    (correct,) = question.response.correct_choices
     assert correct_text in inline_text(correct.text).casefold()
-    for choice in question.choices:
+    for choice in question.response.choices:
         shown = inline_text(choice.text).casefold()
         assert not any(phrase in shown for phrase in LAZY_PHRASES), choice.text
         assert not set(re.findall(r"[a-z]+", shown)) & set(LAZY_WORDS), choice.text

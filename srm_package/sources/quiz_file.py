@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from yaml.nodes import MappingNode, ScalarNode
+
 from srm_package import model
+from srm_package.questions import DEFAULT_KIND, QUESTION_TYPES
+from srm_package.questions.base import QuestionType
 from srm_package.sources.rich_check import TextChecker
 from srm_package.sources.yamlfields import Located, did_you_mean
 
@@ -15,10 +19,12 @@ _SHUFFLE_FIELDS = ("questions", "choices")
 _RECOMMENDATION_FIELDS = ("bands", "review")
 _BAND_FIELDS = ("min", "message")
 _MAX_POINTS = 99
-_QUESTION_FIELDS = ("id", "type", "section", "points", "stem", "choices", "explanation", "feedback")
-_CHOICE_FIELDS = ("id", "text", "correct", "feedback")
-_KINDS = {kind.value: kind for kind in model.QuestionKind}
-_TRUE_FALSE_TEXT = {"true": "True", "false": "False"}
+_NULL = "tag:yaml.org,2002:null"
+#: the fields of every question; each type adds its own (``QuestionType.fields``)
+_QUESTION_FIELDS = ("id", "type", "section", "points", "stem", "explanation", "feedback")
+#: every field of any type: allowed while the type itself is in error, so only that is reported
+_ANY_TYPE_FIELDS = tuple(dict.fromkeys(
+    key for kind, handler in QUESTION_TYPES.items() for key in handler.fields(kind)))
 
 
 def read_quiz(root: Located, lesson: model.Lesson, section_lines: dict[str, int] | None,
@@ -163,11 +169,13 @@ def _question(
     item: Located, lesson: model.Lesson, section_lines: dict[str, int] | None,
     default_feedback: model.QuestionFeedback, read_text: TextReader,
 ) -> model.Question | None:
-    fields = item.as_mapping(_QUESTION_FIELDS)
+    handler, kind = _type_of(item)
+    fields = item.as_mapping(_QUESTION_FIELDS + (handler.fields(kind) if handler else _ANY_TYPE_FIELDS))
     if fields is None:
         return None
     question_id = fields.read("id", Located.identifier, required=True)
-    kind = _kind(fields.get("type"))
+    if handler is None:
+        _report_type(fields.get("type"))
     section_id = fields.read("section", Located.identifier, required=True)
     found_section = fields.get("section")
     if section_id is not None and section_lines is not None and section_id not in section_lines:
@@ -180,82 +188,33 @@ def _question(
     stem = fields.read("stem", read_text, required=True)
     explanation = fields.read("explanation", read_text) or ""
     feedback = _feedback(fields.get("feedback"), default_feedback, read_text)
-    choices = _choices(fields.require("choices"), kind, read_text)
-    if None in (question_id, kind, section_id, stem, choices):
+    response = handler.read(kind, fields, stem, read_text) if handler else None
+    if None in (question_id, section_id, stem, response):
         return None
-    return model.Question(question_id, kind, stem, choices, explanation,
-                          1 if points is None else points, section_id, feedback)
+    source = model.SourceLocation(item.file, item.line, item.column, item.field)
+    return model.Question(question_id, stem, response, explanation, 1 if points is None else points,
+                          section_id, feedback, source)
 
 
-def _kind(found: Located | None) -> model.QuestionKind | None:
+def _type_of(item: Located) -> tuple[QuestionType | None, str]:
+    """The question's type, read ahead of its other fields (which depend on it); None when it
+    is not a known type (reported once the fields are read)."""
+    if not isinstance(item.node, MappingNode):
+        return None, ""
+    for key, value in item.node.value:
+        if isinstance(key, ScalarNode) and key.value == "type":
+            if isinstance(value, ScalarNode) and value.tag == _NULL:  # left empty: as if left out
+                break
+            kind = value.value.strip() if isinstance(value, ScalarNode) and isinstance(value.value, str) else ""
+            return QUESTION_TYPES.get(kind), kind
+    return QUESTION_TYPES[DEFAULT_KIND], DEFAULT_KIND
+
+
+def _report_type(found: Located | None) -> None:
+    """The problem with a ``type:`` that names no question type."""
     if found is None:
-        return model.QuestionKind.SINGLE
+        return
     value = found.text()
-    if value is None:
-        return None
-    if value not in _KINDS:
-        found.error(f"unknown question type {value!r}{did_you_mean(value, list(_KINDS))}; "
-                    f"use one of: {', '.join(_KINDS)}")
-        return None
-    return _KINDS[value]
-
-
-def _choices(found: Located | None, kind: model.QuestionKind | None, read_text: TextReader,
-             ) -> tuple[model.Choice, ...] | None:
-    if found is None:
-        return None
-    items = found.as_sequence()
-    if items is None:
-        return None
-    choices: list[model.Choice] = []
-    seen: dict[str, int] = {}
-    complete = True
-    for item in items:
-        fields = item.as_mapping(_CHOICE_FIELDS)
-        if fields is None:
-            complete = False
-            continue
-        choice_id = fields.read("id", lambda v: v.identifier(max_length=32), required=True)
-        # true/false choices may leave their text out (so may all while the type is in error)
-        default_text = _TRUE_FALSE_TEXT.get(choice_id or "") if kind in (model.QuestionKind.TRUE_FALSE, None) else None
-        text = fields.read("text", read_text, required=not default_text) or default_text
-        found_correct = fields.get("correct")
-        correct = found_correct.boolean() if found_correct else False
-        feedback = fields.read("feedback", read_text) or ""
-        if choice_id is None or text is None or correct is None:
-            complete = False
-            continue
-        if choice_id in seen:
-            item.error(f"duplicate choice id {choice_id!r} (first at line {seen[choice_id]})",
-                       field=f"{item.field}.id")
-            complete = False
-            continue
-        seen[choice_id] = item.line
-        choices.append(model.Choice(choice_id, text, bool(correct), feedback))
-    if not complete or kind is None:
-        return None
-    if not _check_choice_rules(found, kind, choices):
-        return None
-    return tuple(choices)
-
-
-def _check_choice_rules(found: Located, kind: model.QuestionKind, choices: list[model.Choice]) -> bool:
-    correct = sum(1 for c in choices if c.correct)
-    if len(choices) < 2:
-        found.error(f"a question needs at least two choices; found {len(choices)}")
-        return False
-    if kind is model.QuestionKind.SINGLE and correct != 1:
-        found.error(f"a single-answer question needs exactly one correct choice; found {correct} "
-                    "(use type: multiple for several)")
-        return False
-    if kind is model.QuestionKind.MULTIPLE and correct < 1:
-        found.error("a multiple-answer question needs at least one correct choice; found 0")
-        return False
-    if kind is model.QuestionKind.TRUE_FALSE:
-        if sorted(c.id for c in choices) != ["false", "true"]:
-            found.error("a true_false question has exactly two choices with ids 'true' and 'false'")
-            return False
-        if correct != 1:
-            found.error(f"a true_false question needs exactly one correct choice; found {correct}")
-            return False
-    return True
+    if value is not None:
+        found.error(f"unknown question type {value!r}{did_you_mean(value, list(QUESTION_TYPES))}; "
+                    f"use one of: {', '.join(QUESTION_TYPES)}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import textwrap
+from collections.abc import Iterable
 
 from srm_package.markup import inline_text
 from srm_package.model import Question
@@ -36,26 +37,26 @@ def stable_number(*parts: str, low: int, span: int) -> int:
     return low + int(_digest(*parts)[:12], 16) % span
 
 
-def answer_numbers(scope: str, question: Question) -> dict[str, int]:
-    """A stable positive number per choice id of ``question`` (Canvas answer ids).
+def answer_numbers(scope: str, question_id: str, keys: Iterable[str]) -> dict[str, int]:
+    """A stable positive number per key (a choice id, "prompt-2"...) of a question: Canvas answer ids.
 
     Canvas keeps ``original_answer_ids`` only when they are numeric. Each number
-    comes from the choice's own id; a clash inside the question (rare) is resolved
-    by re-hashing with a counter, in choice order, so the result stays stable.
+    comes from its own key; a clash inside the question (rare) is resolved by
+    re-hashing with a counter, in key order, so the result stays stable.
     """
     numbers: dict[str, int] = {}
     used: set[int] = set()
-    for choice in question.choices:
+    for key in keys:
         attempt = 0
         while True:
             salt = (str(attempt),) if attempt else ()
-            value = stable_number(scope, question.id, choice.id, *salt,
+            value = stable_number(scope, question_id, key, *salt,
                                   low=_ANSWER_NUMBER_LOW, span=_ANSWER_NUMBER_SPAN)
             if value not in used:
                 break
             attempt += 1
         used.add(value)
-        numbers[choice.id] = value
+        numbers[key] = value
     return numbers
 
 

@@ -14,7 +14,7 @@ Moodle's restore keeps ``sumgrades`` and the grade item as written (restore_quiz
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
@@ -22,7 +22,7 @@ from srm_package.model import Course, Lesson, Quiz
 from srm_package.rich_text import files_of, renderer_for
 from srm_package.targets.moodle_backup_files import BackupFiles, FileArea
 from srm_package.targets.moodle_backup_ids import BackupIds
-from srm_package.targets.moodle_backup_questions import bank_entry, category_ids
+from srm_package.targets.moodle_backup_questions import bank_entry, carried_questions, category_ids
 from srm_package.targets.moodle_backup_xml import NULL, decimal, document, element, empty_document, record
 from srm_package.targets.moodle_xml import TEXT_STYLE
 from srm_package.targets.portable_page import lesson_fragment
@@ -102,6 +102,8 @@ def page_files(course: Course, lesson: Lesson, activity: Activity, files: Backup
 
 def quiz_files(course: Course, lesson: Lesson, quiz: Quiz, activity: Activity, ids: BackupIds, time: int,
                grade_sortorder: int) -> dict[str, bytes]:
+    # only the questions the backup carries: their slots, their marks, the quiz's total
+    quiz = replace(quiz, questions=carried_questions(quiz))
     inforef = etree.Element("inforef")
     grade_item_id = ids("grade_items", quiz.id)
     record(element(inforef, "grade_itemref"), "grade_item", {"id": grade_item_id})

@@ -16,9 +16,14 @@ here. Two profiles differ where the importers that read them differ
   ``varequal``, which Moodle needs to find the correct answers of a
   multiple-response item.
 
+Each question type writes its own items (``srm_package.questions``) from the parts
+below (``item_element``, ``presentation``, ``resprocessing``, ``condition``...), and
+says which profiles cannot carry it: those items are left out of the document.
+
 Question text is inline Markdown rendered to HTML once (``rich_text``, in the
-profile's ``TEXT_STYLES``) and stored as ``mattext`` text, so lxml escapes it exactly
-once. Images are referenced, never embedded: Canvas refuses ``data:`` images.
+profile's ``TEXT_STYLES``; the types receive the document's ``TextRenderer``) and
+stored as ``mattext`` text, so lxml escapes it exactly once. Images are referenced,
+never embedded: Canvas refuses ``data:`` images.
 """
 
 from __future__ import annotations
@@ -26,14 +31,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
-from typing import NamedTuple
 
 from lxml import etree
 
-from srm_package.model import MediaFile, Question, QuestionKind, Quiz
+from srm_package.model import MediaFile, Question, Quiz
+from srm_package.questions import question_type
+from srm_package.questions.base import Form, Unsupported
 from srm_package.rich_text import TextRenderer, TextStyle
-from srm_package.targets.element_template import TemplateCache
-from srm_package.targets.identifiers import answer_numbers, question_name, stable_id
+from srm_package.targets.identifiers import question_name, stable_id
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -56,17 +61,6 @@ _SCHEMA_LOCATION = {
     Profile.CANVAS: f"{QTI_NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd",
     Profile.CC: f"{QTI_NS} http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_qtiasiv1p2p1_v1p0.xsd",
 }
-CANVAS_QUESTION_TYPES = {
-    QuestionKind.SINGLE: "multiple_choice_question",
-    QuestionKind.MULTIPLE: "multiple_answers_question",
-    QuestionKind.TRUE_FALSE: "true_false_question",
-}
-CC_PROFILES = {
-    QuestionKind.SINGLE: "cc.multiple_choice.v0p1",
-    QuestionKind.MULTIPLE: "cc.multiple_response.v0p1",
-    QuestionKind.TRUE_FALSE: "cc.true_false.v0p1",
-}
-
 #: how each profile's documents write images and formulas (docs/targets.md):
 #: * Canvas resolves ``$IMS-CC-FILEBASE$/<path>`` against the package's files (the whole
 #:   path, then shorter and shorter ends of it), wherever the QTI file is; the files are in
@@ -85,6 +79,7 @@ _HTML_TEXT = {"texttype": "text/html"}
 _VAREQUAL = {"respident": RESPONSE_IDENT}
 _VAREQUAL_CASE = {"respident": RESPONSE_IDENT, "case": "Yes"}
 _SET_SCORE = {"action": "Set", "varname": "SCORE"}
+_ADD_SCORE = {"action": "Add", "varname": "SCORE"}
 _SCORE_VARIABLE = {"maxvalue": "100", "minvalue": "0", "varname": "SCORE", "vartype": "Decimal"}
 
 
@@ -100,19 +95,6 @@ def item_ident(quiz: Quiz, question: Question, scope: str = "") -> str:
 
 def bank_ident(quiz: Quiz, scope: str = "") -> str:
     return stable_id("bank_", scope, quiz.id)
-
-
-def choice_labels(question: Question, profile: Profile, scope: str = "") -> dict[str, str]:
-    """``response_label`` ident per choice id.
-
-    Numbers everywhere (Canvas keeps numeric answer ids, and a number can never
-    contain "correct", "wrong" or "general_", which Canvas would read as
-    question-level feedback); ``true``/``false`` for a CC true/false item, as
-    Moodle's cartridge importer requires.
-    """
-    if profile is Profile.CC and question.kind is QuestionKind.TRUE_FALSE:
-        return {choice.id: choice.id for choice in question.choices}
-    return {cid: str(n) for cid, n in answer_numbers(scope, question).items()}
 
 
 def feedback_ident(label: str) -> str:
@@ -147,9 +129,9 @@ def assessment_document(quiz: Quiz, *, profile: Profile, scope: str = "",
     attempts = "unlimited" if quiz.max_attempts is None else str(quiz.max_attempts)
     metadata.append(("cc_maxattempts", attempts))
     root = _document_root(profile)
-    assessment = _sub(root, "assessment", attrib={"ident": assessment_ident(quiz, scope), "title": quiz.title})
-    _qtimetadata(assessment, metadata)
-    section = _sub(assessment, "section", attrib={"ident": ROOT_SECTION})
+    assessment = sub(root, "assessment", attrib={"ident": assessment_ident(quiz, scope), "title": quiz.title})
+    qtimetadata(assessment, metadata)
+    section = sub(assessment, "section", attrib={"ident": ROOT_SECTION})
     text = TextRenderer(TEXT_STYLES[profile], media)
     for question in quiz.questions:
         add_item(section, quiz, question, profile=profile, scope=scope, text=text)
@@ -165,11 +147,11 @@ def question_bank(quiz: Quiz, *, scope: str = "", media: tuple[MediaFile, ...] =
     Valid against the full QTI 1.2 schema and the CC 1.1 QTI profile.
     """
     root = _document_root(Profile.CANVAS)
-    bank = _sub(root, "objectbank", attrib={"ident": bank_ident(quiz, scope)})
-    _qtimetadata(bank, [("bank_title", quiz.title)])
+    bank = sub(root, "objectbank", attrib={"ident": bank_ident(quiz, scope)})
+    qtimetadata(bank, [("bank_title", quiz.title)])
     text = TextRenderer(TEXT_STYLES[Profile.CANVAS], media)
     for question in quiz.questions:
-        add_item(bank, quiz, question, profile=Profile.CANVAS, scope=scope, text=text)
+        add_item(bank, quiz, question, profile=Profile.CANVAS, scope=scope, form=Form.QTI_BANK, text=text)
     return _serialise(root)
 
 
@@ -200,8 +182,8 @@ def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _sub(parent: etree._Element, local: str, text: str | None = None,
-         attrib: dict[str, str] | None = None) -> etree._Element:
+def sub(parent: etree._Element, local: str, text: str | None = None,
+        attrib: dict[str, str] | None = None) -> etree._Element:
     """Append the QTI element ``local`` to ``parent``, with its text and attributes."""
     element = etree.SubElement(parent, _QTI + local, attrib)
     if text is not None:
@@ -210,38 +192,23 @@ def _sub(parent: etree._Element, local: str, text: str | None = None,
 
 
 # ------------------------------------------------------------------ one item
-class ItemShape(NamedTuple):
-    """What decides which elements an item has. Items of one shape differ only in strings."""
-
-    profile: Profile
-    kind: QuestionKind
-    shuffle: bool
-    #: per choice: is it correct, has it feedback
-    choices: tuple[tuple[bool, bool], ...]
-    explanation: bool
-    correct_feedback: bool
-    incorrect_feedback: bool
-
-
-class ItemValues(NamedTuple):
-    """Every string of an item that its shape does not fix; Markdown already rendered to HTML."""
-
-    ident: str
-    title: str
-    #: the ``fieldentry`` of each of the profile's ``_ITEM_FIELDS``
-    metadata: tuple[str, ...]
-    stem: str
-    #: per choice: its ``response_label`` ident, its text, its feedback
-    labels: tuple[str, ...]
-    choices: tuple[str, ...]
-    choice_feedback: tuple[str, ...]
-    explanation: str
-    correct_feedback: str
-    incorrect_feedback: str
+def add_item(parent: etree._Element, quiz: Quiz, question: Question, *, profile: Profile,
+             scope: str = "", form: Form | None = None, text: TextRenderer | None = None) -> etree._Element | None:
+    """Append ``question``'s ``item`` to ``parent``, as its type writes it; ``None`` when the
+    type says that ``form`` (default: the profile's own) cannot carry it. ``text`` writes the
+    question's texts (default: the profile's style, no image files)."""
+    handler = question_type(question)
+    if isinstance(handler.carry(question, form or FORMS[profile]), Unsupported):
+        return None
+    return handler.qti_item(parent, quiz, question, profile=profile, scope=scope,
+                            text=text or TextRenderer(TEXT_STYLES[profile]))
 
 
-#: the item metadata fields per profile (their entries are ``ItemValues.metadata``)
-_ITEM_FIELDS = {
+#: the form each profile writes for an assessment (the SCORM question bank is ``Form.QTI_BANK``)
+FORMS = {Profile.CANVAS: Form.QTI_CANVAS, Profile.CC: Form.QTI_CC}
+
+#: the item metadata fields per profile (see ``item_metadata``)
+ITEM_FIELDS = {
     # cc_weighting becomes the question's mark in Moodle (integer 0-99);
     # points_possible is what Canvas's standard-cartridge importer reads
     Profile.CC: ("cc_profile", "cc_weighting", "points_possible"),
@@ -249,182 +216,140 @@ _ITEM_FIELDS = {
 }
 
 
-def add_item(parent: etree._Element, quiz: Quiz, question: Question, *, profile: Profile,
-             scope: str = "", text: TextRenderer | None = None) -> etree._Element:
-    """Append one ``item`` to ``parent``: metadata, stem and choices, response processing, feedback.
-
-    ``text`` writes the question's texts (default: the profile's style, no image files).
-    The item is a filled-in copy of the one built first for its shape (``element_template``).
-    """
-    text = text or TextRenderer(TEXT_STYLES[profile])
-    item = _ITEMS.fill(item_shape(quiz, question, profile), item_values(quiz, question, profile, scope, text))
-    parent.append(item)
-    return item
+def item_title(question: Question) -> str:
+    return question_name(question)
 
 
-def item_shape(quiz: Quiz, question: Question, profile: Profile) -> ItemShape:
-    return ItemShape(
-        profile=profile,
-        kind=question.kind,
-        shuffle=quiz.shuffle.choices,
-        choices=tuple((choice.correct, bool(choice.feedback)) for choice in question.choices),
-        explanation=bool(question.explanation),
-        correct_feedback=bool(question.feedback.correct),
-        incorrect_feedback=bool(question.feedback.incorrect),
-    )
-
-
-def item_values(quiz: Quiz, question: Question, profile: Profile, scope: str,
-                text: TextRenderer | None = None) -> ItemValues:
-    text = text or TextRenderer(TEXT_STYLES[profile])
-
-    def html(markdown: str) -> str:
-        return text.inline(markdown, quiz.images)
-
-    labels = choice_labels(question, profile, scope)
+def item_metadata(quiz: Quiz, question: Question, profile: Profile, scope: str, *, canvas_type: str,
+                  cc_profile: str, answer_ids: Sequence[str]) -> tuple[str, ...]:
+    """The ``fieldentry`` of each of the profile's ``ITEM_FIELDS``."""
     points = f"{float(question.points)}"
     if profile is Profile.CC:
-        metadata = (CC_PROFILES[question.kind], str(question.points), points)
-    else:
-        metadata = (
-            CANVAS_QUESTION_TYPES[question.kind],
-            points,
-            ",".join(labels[c.id] for c in question.choices),
-            stable_id("aq_", scope, quiz.id, question.id),
-        )
-    return ItemValues(
-        ident=item_ident(quiz, question, scope),
-        title=question_name(question),
-        metadata=metadata,
-        stem=html(question.stem),
-        labels=tuple(labels[c.id] for c in question.choices),
-        choices=tuple(html(c.text) for c in question.choices),
-        choice_feedback=tuple(html(c.feedback) for c in question.choices),
-        explanation=html(question.explanation),
-        correct_feedback=html(question.feedback.correct),
-        incorrect_feedback=html(question.feedback.incorrect),
-    )
+        return (cc_profile, str(question.points), points)
+    return (canvas_type, points, ",".join(answer_ids), stable_id("aq_", scope, quiz.id, question.id))
 
 
-# ------------------------------------------------------------------ item layout
-# These functions lay an item out from its shape and strings alone: they run once per
-# shape, with markers for strings (see element_template), so they branch on ``shape``
-# only and place strings as they are.
-def layout_item(shape: ItemShape, values: ItemValues, parent: etree._Element | None = None) -> etree._Element:
-    """The ``item`` element, built directly (under ``parent``, or standalone)."""
-    if parent is None:
-        parent = etree.Element(_QTI + "section", nsmap={None: QTI_NS})
-    item = _sub(parent, "item", attrib={"ident": values.ident, "title": values.title})
-    _qtimetadata(_sub(item, "itemmetadata"), zip(_ITEM_FIELDS[shape.profile], values.metadata, strict=True))
-    _presentation(item, shape, values)
-    resprocessing = _sub(item, "resprocessing")
-    _sub(_sub(resprocessing, "outcomes"), "decvar", attrib=_SCORE_VARIABLE)
-    _conditions(resprocessing, shape, values)
-    _item_feedback(item, shape, values)
+# ------------------------------------------------------------ whole questions
+# For the types whose items are built directly (not from a template): the parts below,
+# filled from the question.
+def open_item(parent: etree._Element, quiz: Quiz, question: Question, profile: Profile, scope: str,
+              text: TextRenderer, *, canvas_type: str, answer_ids: Sequence[str], cc_profile: str = "",
+              stem_html: str | None = None) -> tuple[etree._Element, etree._Element]:
+    """The question's ``item`` under ``parent`` with its metadata, and its ``presentation`` holding
+    the stem (``stem_html``, default: the stem rendered by ``text``)."""
+    metadata = item_metadata(quiz, question, profile, scope, canvas_type=canvas_type, cc_profile=cc_profile,
+                             answer_ids=answer_ids)
+    item = item_element(parent, profile, item_ident(quiz, question, scope), item_title(question), metadata)
+    return item, presentation(item, text.inline(question.stem, quiz.images) if stem_html is None else stem_html)
+
+
+def scoring(resprocessing: etree._Element, question: Question, profile: Profile,
+            test: Callable[[etree._Element], None]) -> None:
+    """The one condition that sets SCORE to 100 (``test`` fills its ``conditionvar``), with the
+    question's right and wrong feedback around it as Canvas exports them."""
+    canvas = profile is Profile.CANVAS
+    feedback = CORRECT_FEEDBACK if canvas and question.feedback.correct else None
+    test(condition(resprocessing, "No", score=True, feedback=feedback))
+    if canvas and question.feedback.incorrect:
+        # reached only when the scoring condition above did not stop processing
+        sub(condition(resprocessing, "Yes", feedback=INCORRECT_FEEDBACK), "other")
+
+
+def close_item(item: etree._Element, quiz: Quiz, question: Question, profile: Profile,
+               text: TextRenderer) -> etree._Element:
+    """The question's explanation and right/wrong feedback as ``itemfeedback``s (``question_feedback``)."""
+    question_feedback(item, profile, *(text.inline(markdown, quiz.images) if markdown else None for markdown in (
+        question.explanation, question.feedback.correct, question.feedback.incorrect)))
     return item
 
 
-_ITEMS: TemplateCache[ItemShape, ItemValues] = TemplateCache(layout_item)
+# ------------------------------------------------------------------ item parts
+# The pieces every type's item is made of, in the order QTI wants them: the item with its
+# metadata, the presentation with the stem, the response processing (opening with the
+# explanation's condition), the question-level feedback. Types put their own elements
+# between them. Like the choice layout, these place strings as given and never test them.
+def item_element(parent: etree._Element | None, profile: Profile, ident: str, title: str,
+                 metadata: Sequence[str]) -> etree._Element:
+    """The ``item`` with its metadata, under ``parent`` (or a standalone section)."""
+    if parent is None:
+        parent = etree.Element(_QTI + "section", nsmap={None: QTI_NS})
+    item = sub(parent, "item", attrib={"ident": ident, "title": title})
+    qtimetadata(sub(item, "itemmetadata"), zip(ITEM_FIELDS[profile], metadata, strict=True))
+    return item
 
 
-def _presentation(item: etree._Element, shape: ItemShape, values: ItemValues) -> None:
-    presentation = _sub(item, "presentation")
-    _material(presentation, values.stem)
-    cardinality = "Multiple" if shape.kind is QuestionKind.MULTIPLE else "Single"
-    response = _sub(presentation, "response_lid", attrib={"ident": RESPONSE_IDENT, "rcardinality": cardinality})
-    render_choice = _sub(response, "render_choice", attrib={"shuffle": "Yes" if shape.shuffle else "No"})
-    for label, text in zip(values.labels, values.choices, strict=True):
-        _material(_sub(render_choice, "response_label", attrib={"ident": label}), text)
+def presentation(item: etree._Element, stem_html: str) -> etree._Element:
+    """The item's ``presentation``, holding the stem; the type adds its responses."""
+    element = sub(item, "presentation")
+    material(element, stem_html)
+    return element
 
 
-def _conditions(resprocessing: etree._Element, shape: ItemShape, values: ItemValues) -> None:
-    if shape.explanation:
-        _sub(_condition(resprocessing, "Yes", feedback=GENERAL_FEEDBACK), "other")
-    if shape.profile is Profile.CANVAS:
-        _canvas_conditions(resprocessing, shape, values)
-    else:
-        _cc_conditions(resprocessing, shape, values)
+def resprocessing(item: etree._Element, *, explanation: bool) -> etree._Element:
+    """The ``resprocessing`` with its SCORE variable, then the explanation's condition if any."""
+    element = sub(item, "resprocessing")
+    sub(sub(element, "outcomes"), "decvar", attrib=_SCORE_VARIABLE)
+    if explanation:
+        sub(condition(element, "Yes", feedback=GENERAL_FEEDBACK), "other")
+    return element
 
 
-def _canvas_conditions(resprocessing: etree._Element, shape: ItemShape, values: ItemValues) -> None:
-    """Canvas export order: answer feedback (continue), then the one scoring condition."""
-    for label, (_, has_feedback) in zip(values.labels, shape.choices, strict=True):
-        if has_feedback:
-            _varequal(_condition(resprocessing, "Yes", feedback=feedback_ident(label)), label)
-    scoring = _condition(resprocessing, "No", score=True,
-                         feedback=CORRECT_FEEDBACK if shape.correct_feedback else None)
-    _correct_response(scoring, shape, values)
-    if shape.incorrect_feedback:
-        # reached only when the scoring condition above did not stop processing
-        _sub(_condition(resprocessing, "Yes", feedback=INCORRECT_FEEDBACK), "other")
+def question_feedback(item: etree._Element, profile: Profile, explanation: str | None,
+                      correct: str | None, incorrect: str | None) -> None:
+    """The explanation's ``itemfeedback``; in the Canvas profile also the question-level ones."""
+    if explanation is not None:
+        feedback(item, GENERAL_FEEDBACK, explanation)
+    # Moodle's cartridge importer would merge question-level feedback into an answer's
+    # or the general feedback, so only the Canvas profile carries it
+    if profile is Profile.CANVAS and correct is not None:
+        feedback(item, CORRECT_FEEDBACK, correct)
+    if profile is Profile.CANVAS and incorrect is not None:
+        feedback(item, INCORRECT_FEEDBACK, incorrect)
 
 
-def _cc_conditions(resprocessing: etree._Element, shape: ItemShape, values: ItemValues) -> None:
-    """Moodle-safe order: each answer's score and feedback in one condition."""
-    multiple = shape.kind is QuestionKind.MULTIPLE
-    if multiple:
-        # scoring first and continuing, so that the answer feedback below is still shown
-        _correct_response(_condition(resprocessing, "Yes", score=True), shape, values, case=True)
-    for label, (correct, has_feedback) in zip(values.labels, shape.choices, strict=True):
-        score = correct and not multiple
-        if score or has_feedback:
-            feedback = feedback_ident(label) if has_feedback else None
-            _varequal(_condition(resprocessing, "No", score=score, feedback=feedback), label, case=True)
-
-
-def _correct_response(test: etree._Element, shape: ItemShape, values: ItemValues, *, case: bool = False) -> None:
-    if shape.kind is not QuestionKind.MULTIPLE:
-        (correct,) = (label for label, (right, _) in zip(values.labels, shape.choices, strict=True) if right)
-        _varequal(test, correct, case=case)
-        return
-    # all correct choices selected and no other: the 'and' is needed to be valid CC QTI
-    every = _sub(test, "and")
-    for label, (correct, _) in zip(values.labels, shape.choices, strict=True):
-        _varequal(every if correct else _sub(every, "not"), label, case=case)
-
-
-def _condition(
-    resprocessing: etree._Element, continue_: str, *, score: bool = False, feedback: str | None = None
+def condition(
+    resprocessing: etree._Element, continue_: str, *, score: bool = False, feedback: str | None = None,
+    add: str | None = None,
 ) -> etree._Element:
-    """Append a ``respcondition``; returns its ``conditionvar``, for the caller to add the test to."""
-    condition = _sub(resprocessing, "respcondition", attrib={"continue": continue_})
-    test = _sub(condition, "conditionvar")
+    """Append a ``respcondition``; returns its ``conditionvar``, for the caller to add the test to.
+
+    ``score`` sets SCORE to 100; ``add`` adds that much to it (a part of a question).
+    """
+    element = sub(resprocessing, "respcondition", attrib={"continue": continue_})
+    test = sub(element, "conditionvar")
     if score:
-        _sub(condition, "setvar", "100", _SET_SCORE)
+        sub(element, "setvar", "100", _SET_SCORE)
+    if add is not None:
+        sub(element, "setvar", add, _ADD_SCORE)
     if feedback:
-        _sub(condition, "displayfeedback", attrib={"feedbacktype": "Response", "linkrefid": feedback})
+        sub(element, "displayfeedback", attrib={"feedbacktype": "Response", "linkrefid": feedback})
     return test
 
 
-def _varequal(test: etree._Element, label: str, *, case: bool = False) -> None:
-    _sub(test, "varequal", label, _VAREQUAL_CASE if case else _VAREQUAL)
+def varequal(test: etree._Element, label: str, *, case: bool = False, respident: str = RESPONSE_IDENT) -> None:
+    if respident == RESPONSE_IDENT:
+        sub(test, "varequal", label, _VAREQUAL_CASE if case else _VAREQUAL)
+    else:
+        sub(test, "varequal", label, {"respident": respident, "case": "Yes"} if case else {"respident": respident})
 
 
-def _item_feedback(item: etree._Element, shape: ItemShape, values: ItemValues) -> None:
-    if shape.explanation:
-        _feedback(item, GENERAL_FEEDBACK, values.explanation)
-    # Moodle's cartridge importer would merge question-level feedback into an answer's
-    # or the general feedback, so only the Canvas profile carries it
-    if shape.profile is Profile.CANVAS and shape.correct_feedback:
-        _feedback(item, CORRECT_FEEDBACK, values.correct_feedback)
-    if shape.profile is Profile.CANVAS and shape.incorrect_feedback:
-        _feedback(item, INCORRECT_FEEDBACK, values.incorrect_feedback)
-    for label, html, (_, has_feedback) in zip(values.labels, values.choice_feedback, shape.choices, strict=True):
-        if has_feedback:
-            _feedback(item, feedback_ident(label), html)
+def feedback(item: etree._Element, ident: str, html: str) -> None:
+    """An ``itemfeedback`` holding ``html``."""
+    material(sub(sub(item, "itemfeedback", attrib={"ident": ident}), "flow_mat"), html)
 
 
-def _feedback(item: etree._Element, ident: str, html: str) -> None:
-    _material(_sub(_sub(item, "itemfeedback", attrib={"ident": ident}), "flow_mat"), html)
+def material(parent: etree._Element, html: str) -> None:
+    sub(sub(parent, "material"), "mattext", html, _HTML_TEXT)
 
 
-def _material(parent: etree._Element, html: str) -> None:
-    _sub(_sub(parent, "material"), "mattext", html, _HTML_TEXT)
+def plain_material(parent: etree._Element, text: str) -> None:
+    """Material of plain text (Canvas reads matching answers only as text)."""
+    sub(sub(parent, "material"), "mattext", text)
 
 
-def _qtimetadata(parent: etree._Element, fields: Iterable[tuple[str, str]]) -> None:
-    metadata = _sub(parent, "qtimetadata")
+def qtimetadata(parent: etree._Element, fields: Iterable[tuple[str, str]]) -> None:
+    metadata = sub(parent, "qtimetadata")
     for label, entry in fields:
-        field = _sub(metadata, "qtimetadatafield")
-        _sub(field, "fieldlabel", label)
-        _sub(field, "fieldentry", entry)
+        field = sub(metadata, "qtimetadatafield")
+        sub(field, "fieldlabel", label)
+        sub(field, "fieldentry", entry)

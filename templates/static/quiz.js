@@ -1,9 +1,35 @@
 /*
- * The quiz on the course page: one answer per question, locked once given, with
- * immediate feedback, a live progress line and, after the last question, the score
- * and the recommendation. Every text the learner reads is already in the page
- * (hidden until shown); this script only toggles `hidden`, sets classes and fills
- * numbers into `data-template` texts, so no markup is ever built from strings.
+ * The quiz engine on the course page: one answer per question, locked once given, with
+ * immediate feedback, a live progress line and, after the last question, the score and
+ * the recommendation. Every text the learner reads is already in the page (hidden until
+ * shown); the scripts only toggle `hidden`, set classes and fill numbers into
+ * `data-template` texts, so no markup is ever built from strings.
+ *
+ * What a question looks like and how it is answered belongs to its type: each
+ * assets/questions/<family>.js registers a handler with SrmQuiz.register(kind, handler).
+ * The engine picks the handler by the question's `kind` in the quiz data, never by the
+ * shape of the page, and keeps what is common: order, progress, score, saved state,
+ * reporting to the LMS. Scripts are classic deferred files (no modules: the html target
+ * is opened from file://); the engine starts once they have all run (DOMContentLoaded).
+ *
+ * A handler: {
+ *   setUp(question)                 find its controls in question.element
+ *   wire(question, submit)          call submit(answer) when the learner answers
+ *   score(question, answer)         the share of the points earned, 0 to 1
+ *   reveal(question, answer, showCorrect)   mark the parts right or wrong; lock them
+ *   reset(question)                 back to unanswered
+ *   encode(question, answer)        the answer as short text without "|", "," or "/"
+ *   decode(question, text)          the answer again, or null when the text is not one
+ *   interaction(question, answer, version)  {type, learner, correct}: SCORM formats of the
+ *                                   version ("scorm12"/"scorm2004"); null leaves a field out
+ *   arrangementSize(question)       how many parts an attempt may put in another order (0: none)
+ *   arrangement(question, shuffle)  this attempt's order of them (positions), or null for the page's
+ *   arrange(question, order)        show them in that order (null: the page's order)
+ *                                   (these three may be left out by a type with nothing to arrange)
+ *   firstControl(question)          what gets focus when the quiz starts again
+ *   checked                         true when answered with a Check button (focus then goes to
+ *                                   the feedback, as the button disappears)
+ * }
  *
  * Quiz data comes from <script type="application/json" id="srm-quiz-data">.
  * With a SCORM runtime (assets/scorm-runtime.js) each answer is reported to the LMS
@@ -13,12 +39,8 @@
 (function () {
   "use strict";
 
-  var dataElement = document.getElementById("srm-quiz-data");
-  if (!dataElement) {
-    return;
-  }
-  var data = JSON.parse(dataElement.textContent);
-  var STATE_VERSION = "1";
+  var STATE_VERSION = "2";
+  var types = {};
 
   // ------------------------------------------------------------------ small helpers
   function fill(template, values) {
@@ -44,7 +66,11 @@
     }
   }
 
-  /** A percentage with at most two decimals, as shown and as sent to the LMS. */
+  /** A number with at most two decimals, as shown and as sent to the LMS. */
+  function round2(value) {
+    return Math.round(value * 100) / 100;
+  }
+
   function percentOf(earned, total) {
     if (!total) {
       return 0;
@@ -86,77 +112,108 @@
     return true;
   }
 
-  // ---------------------------------------------------------------------- the model
+  /** Positions as base-36 digits, one character each ("" for none). */
+  function encodeDigits(positions) {
+    return positions.map(function (position) {
+      return position.toString(36);
+    }).join("");
+  }
+
+  function decodeDigits(text) {
+    return String(text).split("").map(function (digit) {
+      return /^[0-9a-z]$/.test(digit) ? parseInt(digit, 36) : NaN;
+    });
+  }
+
+  /** Mark a part of an answer (an element holding [data-mark] spans) right, wrong or neither. */
+  function markPart(container, state) {
+    if (!container) {
+      return;
+    }
+    show(container.querySelector('[data-mark="right"]'), state === "right");
+    show(container.querySelector('[data-mark="wrong"]'), state === "wrong");
+    container.classList.toggle("is-right", state === "right");
+    container.classList.toggle("is-wrong", state === "wrong");
+  }
+
+  /** A type whose parts never change their order needs no arrangement functions. */
+  var UNARRANGED = {
+    arrangementSize: function () {
+      return 0;
+    },
+    arrangement: function () {
+      return null;
+    },
+    arrange: function () {},
+  };
+
+  /** What the question types share: registration and the helpers above. */
+  window.SrmQuiz = {
+    register: function (kind, handler) {
+      Object.keys(UNARRANGED).forEach(function (name) {
+        if (!handler[name]) {
+          handler[name] = UNARRANGED[name];
+        }
+      });
+      types[kind] = handler;
+    },
+    show: show,
+    fill: setTemplateText,
+    shuffled: shuffled,
+    range: range,
+    isPermutation: isPermutation,
+    encodeDigits: encodeDigits,
+    decodeDigits: decodeDigits,
+    markPart: markPart,
+  };
+
+  // ------------------------------------------------------------------------ the model
+  var data = null;
   var quizzes = [];
   var questions = []; // every question of the course, in source order (state index)
 
-  data.quizzes.forEach(function (quizData) {
-    var element = document.getElementById(quizData.element);
-    if (!element) {
-      return;
-    }
-    var quiz = {
-      data: quizData,
-      element: element,
-      list: element.querySelector(".questions"),
-      progress: element.querySelector("[data-progress]"),
-      result: element.querySelector("[data-result]"),
-      questions: [],
-      order: range(quizData.questions.length),
-      points: 0,
-    };
-    quizData.questions.forEach(function (questionData) {
-      var questionElement = document.getElementById(questionData.element);
-      if (!questionElement) {
+  function build() {
+    quizzes = [];
+    questions = [];
+    data.quizzes.forEach(function (quizData) {
+      var element = document.getElementById(quizData.element);
+      if (!element) {
         return;
       }
-      var question = {
-        data: questionData,
-        quiz: quiz,
-        index: questions.length,
-        element: questionElement,
-        feedback: questionElement.querySelector("[data-feedback]"),
-        checkButton: questionElement.querySelector("[data-check]"),
-        choices: [],
-        order: range(questionData.choices.length),
-        answer: null, // positions (source order) of the chosen choices
-        arrowPending: false,
+      var quiz = {
+        data: quizData,
+        element: element,
+        list: element.querySelector(".questions"),
+        progress: element.querySelector("[data-progress]"),
+        result: element.querySelector("[data-result]"),
+        questions: [],
+        order: range(quizData.questions.length),
+        points: 0,
       };
-      var inputs = questionElement.querySelectorAll("input[data-choice]");
-      questionData.choices.forEach(function (choiceData, position) {
-        var input = null;
-        for (var i = 0; i < inputs.length; i += 1) {
-          if (inputs[i].getAttribute("data-choice") === choiceData.id) {
-            input = inputs[i];
-          }
+      quizData.questions.forEach(function (questionData) {
+        var questionElement = document.getElementById(questionData.element);
+        var handler = types[questionData.kind];
+        if (!questionElement || !handler) {
+          return;
         }
-        question.choices.push({
-          data: choiceData,
-          position: position,
-          input: input,
-          row: input ? input.closest(".choice") : null,
-        });
+        var question = {
+          data: questionData,
+          handler: handler,
+          quiz: quiz,
+          index: questions.length,
+          element: questionElement,
+          feedback: questionElement.querySelector("[data-feedback]"),
+          checkButton: questionElement.querySelector("[data-check]"),
+          order: null, // this attempt's arrangement of the type's parts (null: the page's)
+          answer: null,
+          fraction: 0, // the share of the points the answer earned
+        };
+        handler.setUp(question);
+        quiz.points += questionData.points;
+        quiz.questions.push(question);
+        questions.push(question);
       });
-      quiz.points += questionData.points;
-      quiz.questions.push(question);
-      questions.push(question);
-    });
-    quizzes.push(quiz);
-  });
-
-  function isCorrect(question, positions) {
-    var wanted = question.choices
-      .filter(function (choice) {
-        return choice.data.correct;
-      })
-      .map(function (choice) {
-        return choice.position;
-      });
-    if (wanted.length !== positions.length) {
-      return false;
-    }
-    return wanted.every(function (position) {
-      return positions.indexOf(position) >= 0;
+      quizzes.push(quiz);
     });
   }
 
@@ -164,14 +221,15 @@
     var result = { answered: 0, correct: 0, earned: 0, total: 0 };
     list.forEach(function (question) {
       result.total += question.data.points;
-      if (question.answer) {
+      if (question.answer !== null) {
         result.answered += 1;
-        if (isCorrect(question, question.answer)) {
+        result.earned += question.fraction * question.data.points;
+        if (question.fraction >= 1) {
           result.correct += 1;
-          result.earned += question.data.points;
         }
       }
     });
+    result.earned = round2(result.earned);
     result.percent = percentOf(result.earned, result.total);
     result.complete = result.answered === list.length;
     return result;
@@ -180,37 +238,23 @@
   // ------------------------------------------------------------------- saved state
   /*
    * suspend_data is small: SCORM 1.2 allows 4096 characters. Format:
-   *   1|<fingerprint>|<answers>|<question orders>|<choice orders>
-   * answers: per question (source order) the chosen choice positions in base 36,
-   * "" when unanswered, joined by ","; question orders: per quiz the shuffled
-   * indexes joined by ".", quizzes joined by "/" ("" = not shuffled); choice orders:
-   * per question the positions in base 36 ("" = not shuffled), joined by ",".
+   *   2|<fingerprint>|<answers>|<question orders>|<arrangements>
+   * answers: per question (source order) its type's encoding ("" when unanswered),
+   * joined by ","; question orders: per quiz the shuffled indexes joined by ".",
+   * quizzes joined by "/" ("" = not shuffled); arrangements: per question the order of
+   * its parts in base 36 ("" = the page's order), joined by ",".
    */
   function encodeState() {
     var answers = questions.map(function (q) {
-      return q.answer
-        ? q.answer.map(function (p) {
-            return p.toString(36);
-          }).join("")
-        : "";
+      return q.answer === null ? "" : q.handler.encode(q, q.answer);
     });
     var questionOrders = quizzes.map(function (quiz) {
       return quiz.data.shuffleQuestions ? quiz.order.join(".") : "";
     });
-    var choiceOrders = questions.map(function (q) {
-      return q.quiz.data.shuffleChoices
-        ? q.order.map(function (p) {
-            return p.toString(36);
-          }).join("")
-        : "";
+    var arrangements = questions.map(function (q) {
+      return q.order ? encodeDigits(q.order) : "";
     });
-    return [STATE_VERSION, data.fingerprint, answers.join(","), questionOrders.join("/"), choiceOrders.join(",")].join("|");
-  }
-
-  function decodeDigits(text) {
-    return text.split("").map(function (digit) {
-      return parseInt(digit, 36);
-    });
+    return [STATE_VERSION, data.fingerprint, answers.join(","), questionOrders.join("/"), arrangements.join(",")].join("|");
   }
 
   /** The saved state, or null when it is missing, damaged or from another version of the course. */
@@ -221,34 +265,31 @@
     }
     var answers = parts[2].split(",");
     var questionOrders = parts[3].split("/");
-    var choiceOrders = parts[4].split(",");
+    var arrangements = parts[4].split(",");
     if (answers.length !== questions.length || questionOrders.length !== quizzes.length ||
-        choiceOrders.length !== questions.length) {
+        arrangements.length !== questions.length) {
       return null;
     }
-    var state = { answers: [], questionOrders: [], choiceOrders: [] };
+    var state = { answers: [], questionOrders: [], arrangements: [] };
     for (var i = 0; i < questions.length; i += 1) {
       var question = questions[i];
-      var count = question.choices.length;
-      var answer = answers[i] ? decodeDigits(answers[i]) : null;
-      if (answer && (answer.length > count || !answer.every(function (p) {
-        return !isNaN(p) && p >= 0 && p < count;
-      }))) {
+      var answer = answers[i] ? question.handler.decode(question, answers[i]) : null;
+      if (answers[i] && answer === null) {
         return null;
       }
       state.answers.push(answer);
-      var choiceOrder = choiceOrders[i] ? decodeDigits(choiceOrders[i]) : null;
-      if (choiceOrder && !isPermutation(choiceOrder, count)) {
+      var order = arrangements[i] ? decodeDigits(arrangements[i]) : null;
+      if (order && !isPermutation(order, question.handler.arrangementSize(question))) {
         return null;
       }
-      state.choiceOrders.push(choiceOrder);
+      state.arrangements.push(order);
     }
     for (var k = 0; k < quizzes.length; k += 1) {
-      var order = questionOrders[k] ? questionOrders[k].split(".").map(Number) : null;
-      if (order && !isPermutation(order, quizzes[k].questions.length)) {
+      var questionOrder = questionOrders[k] ? questionOrders[k].split(".").map(Number) : null;
+      if (questionOrder && !isPermutation(questionOrder, quizzes[k].questions.length)) {
         return null;
       }
-      state.questionOrders.push(order);
+      state.questionOrders.push(questionOrder);
     }
     return state;
   }
@@ -259,7 +300,7 @@
       var quiz = quizzes[k];
       for (var i = 0; i < quiz.order.length; i += 1) {
         var question = quiz.questions[quiz.order[i]];
-        if (!question.answer) {
+        if (question.answer === null) {
           return question.element.id;
         }
       }
@@ -272,11 +313,11 @@
   function newOrders(quiz) {
     quiz.order = quiz.data.shuffleQuestions ? shuffled(range(quiz.questions.length)) : range(quiz.questions.length);
     quiz.questions.forEach(function (question) {
-      question.order = quiz.data.shuffleChoices ? shuffled(range(question.choices.length)) : range(question.choices.length);
+      question.order = question.handler.arrangement(question, quiz.data.shuffleChoices);
     });
   }
 
-  /** Put questions and choices in their attempt's order and renumber the questions. */
+  /** Put questions and their parts in their attempt's order and renumber the questions. */
   function applyOrder(quiz) {
     var total = quiz.order.length;
     quiz.order.forEach(function (index, shownIndex) {
@@ -288,44 +329,22 @@
         number: shownIndex + 1,
         total: total,
       });
-      var container = question.element.querySelector("[data-choices]");
-      question.order.forEach(function (position) {
-        var row = question.choices[position].row;
-        if (container && row) {
-          container.appendChild(row);
-        }
-      });
+      question.handler.arrange(question, question.order);
     });
   }
 
   // ---------------------------------------------------------------- showing answers
-  function setMark(choice, name, visible) {
-    if (choice.row) {
-      show(choice.row.querySelector(".mark-" + name), visible);
+  function verdictOf(question) {
+    if (question.fraction >= 1) {
+      return "correct";
     }
+    return question.fraction > 0 && question.data.partialCredit ? "partial" : "incorrect";
   }
 
   function reveal(question) {
-    var positions = question.answer;
-    var correct = isCorrect(question, positions);
-    var showCorrect = question.quiz.data.showCorrectAnswers;
-    question.element.classList.add("is-answered", correct ? "is-correct" : "is-incorrect");
-    question.choices.forEach(function (choice) {
-      var chosen = positions.indexOf(choice.position) >= 0;
-      if (choice.input) {
-        choice.input.checked = chosen;
-        // the chosen radio stays focusable so keyboard focus is not lost; nothing else can change
-        choice.input.disabled = !(chosen && choice.input.type === "radio");
-      }
-      if (choice.row) {
-        choice.row.classList.toggle("is-chosen", chosen);
-        choice.row.classList.toggle("is-right", choice.data.correct && (chosen || showCorrect));
-        choice.row.classList.toggle("is-wrong", chosen && !choice.data.correct);
-      }
-      setMark(choice, "chosen-correct", chosen && choice.data.correct);
-      setMark(choice, "chosen-incorrect", chosen && !choice.data.correct);
-      setMark(choice, "missed", !chosen && choice.data.correct && showCorrect);
-    });
+    var verdict = verdictOf(question);
+    question.element.classList.add("is-answered", "is-" + verdict);
+    question.handler.reveal(question, question.answer, question.quiz.data.showCorrectAnswers);
     if (question.checkButton) {
       question.checkButton.disabled = true;
       question.checkButton.hidden = true;
@@ -333,44 +352,35 @@
     var feedback = question.feedback;
     if (feedback) {
       show(feedback.querySelector("[data-need-choice]"), false);
-      show(feedback.querySelector('[data-verdict="correct"]'), correct);
-      show(feedback.querySelector('[data-verdict="incorrect"]'), !correct);
-      show(feedback.querySelector('[data-question-feedback="correct"]'), correct);
-      show(feedback.querySelector('[data-question-feedback="incorrect"]'), !correct);
-      feedback.querySelectorAll("[data-feedback-for]").forEach(function (item) {
-        var choice = question.choices.filter(function (c) {
-          return c.data.id === item.getAttribute("data-feedback-for");
-        })[0];
-        show(item, Boolean(choice) && positions.indexOf(choice.position) >= 0);
+      show(feedback.querySelector("[data-need-answer]"), false);
+      ["correct", "partial", "incorrect"].forEach(function (name) {
+        show(feedback.querySelector('[data-verdict="' + name + '"]'), verdict === name);
       });
+      setTemplateText(feedback.querySelector('[data-verdict="partial"]'), {
+        earned: round2(question.fraction * question.data.points),
+        points: question.data.points,
+      });
+      show(feedback.querySelector('[data-question-feedback="correct"]'), verdict === "correct");
+      show(feedback.querySelector('[data-question-feedback="incorrect"]'), verdict !== "correct");
       show(feedback.querySelector("[data-explanation]"), true);
     }
   }
 
   function unreveal(question) {
     question.answer = null;
-    question.element.classList.remove("is-answered", "is-correct", "is-incorrect");
-    question.choices.forEach(function (choice) {
-      if (choice.input) {
-        choice.input.checked = false;
-        choice.input.disabled = false;
-      }
-      if (choice.row) {
-        choice.row.classList.remove("is-chosen", "is-right", "is-wrong");
-      }
-      ["chosen-correct", "chosen-incorrect", "missed"].forEach(function (name) {
-        setMark(choice, name, false);
-      });
-    });
+    question.fraction = 0;
+    question.element.classList.remove("is-answered", "is-correct", "is-partial", "is-incorrect");
+    question.handler.reset(question);
     if (question.checkButton) {
       question.checkButton.disabled = false;
       question.checkButton.hidden = false;
     }
     if (question.feedback) {
-      question.feedback.querySelectorAll("[data-verdict], [data-question-feedback], [data-feedback-for], [data-explanation], [data-need-choice]")
-        .forEach(function (item) {
-          item.hidden = true;
-        });
+      question.feedback.querySelectorAll(
+        "[data-verdict], [data-question-feedback], [data-feedback-for], [data-explanation], [data-need-choice], [data-need-answer]"
+      ).forEach(function (item) {
+        item.hidden = true;
+      });
     }
   }
 
@@ -411,7 +421,7 @@
     }
     var missed = {};
     quiz.questions.forEach(function (question) {
-      if (question.answer && !isCorrect(question, question.answer)) {
+      if (question.answer !== null && question.fraction < 1) {
         missed[question.data.section] = true;
       }
     });
@@ -435,7 +445,7 @@
   }
 
   // ------------------------------------------------------------------- the course
-  var lmsStatus = document.getElementById("srm-lms-status");
+  var lmsStatus = null;
   var recorder = null; // the SCORM adapter while it is connected
   var lmsPassMark = null;
   var lastAnswerAt = Date.now();
@@ -522,28 +532,13 @@
       return;
     }
     var now = new Date();
-    var chosen = question.answer;
-    var correctChoices = question.choices.filter(function (c) {
-      return c.data.correct;
-    });
-    var chosenChoices = question.choices.filter(function (c) {
-      return chosen.indexOf(c.position) >= 0;
-    });
+    var formats = question.handler.interaction(question, question.answer, data.runtime);
     recorder.recordInteraction({
       id: question.data.interaction,
-      responses12: chosenChoices.map(function (c) {
-        return c.data.response12;
-      }),
-      responses2004: chosenChoices.map(function (c) {
-        return c.data.response2004;
-      }),
-      correct12: correctChoices.map(function (c) {
-        return c.data.response12;
-      }),
-      correct2004: correctChoices.map(function (c) {
-        return c.data.response2004;
-      }),
-      correct: isCorrect(question, chosen),
+      type: formats.type,
+      learner: formats.learner,
+      correctPattern: formats.correct,
+      correct: question.fraction >= 1,
       weighting: question.data.points,
       description: question.data.description,
       answeredAt: now,
@@ -560,13 +555,12 @@
     }
   }
 
-  function answer(question, positions, fromLearner) {
-    if (question.answer) {
+  function answer(question, given, fromLearner) {
+    if (question.answer !== null) {
       return;
     }
-    question.answer = positions.slice().sort(function (a, b) {
-      return a - b;
-    });
+    question.answer = given;
+    question.fraction = question.handler.score(question, given);
     reveal(question);
     var counts = updateProgress(question.quiz);
     var verdict = tally(questions).complete ? showCourseVerdict() : null;
@@ -580,65 +574,9 @@
       if (fromLearner && question.quiz.result) {
         question.quiz.result.focus();
       }
-    } else if (fromLearner && question.checkButton && question.feedback) {
+    } else if (fromLearner && question.handler.checked && question.feedback) {
       question.feedback.focus(); // the Check button is gone; keep focus next to the feedback
     }
-  }
-
-  // ------------------------------------------------------------------- interaction
-  var NAVIGATION_KEYS = ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Up", "Down", "Left", "Right", "Home", "End"];
-
-  function chosenPositions(question) {
-    return question.choices
-      .filter(function (choice) {
-        return choice.input && choice.input.checked;
-      })
-      .map(function (choice) {
-        return choice.position;
-      });
-  }
-
-  function wire(question) {
-    var fieldset = question.element.querySelector("fieldset") || question.element;
-    if (question.checkButton) {
-      question.checkButton.addEventListener("click", function () {
-        var positions = chosenPositions(question);
-        if (!positions.length) {
-          var hint = question.feedback && question.feedback.querySelector("[data-need-choice]");
-          show(hint, true);
-          return;
-        }
-        answer(question, positions, true);
-      });
-      return;
-    }
-    // Radios: a click or Space answers at once. Arrow keys only move the selection,
-    // so a keyboard user can reach the intended choice before answering with Space/Enter.
-    fieldset.addEventListener("keydown", function (event) {
-      if (NAVIGATION_KEYS.indexOf(event.key) >= 0) {
-        question.arrowPending = true;
-        return;
-      }
-      var target = event.target;
-      var confirmKey = event.key === "Enter" || event.key === " " || event.key === "Spacebar";
-      if (confirmKey && target && target.matches && target.matches("input[data-choice]") && target.checked) {
-        event.preventDefault();
-        answer(question, chosenPositions(question), true);
-      }
-    });
-    fieldset.addEventListener("keyup", function () {
-      question.arrowPending = false;
-    });
-    fieldset.addEventListener("change", function (event) {
-      if (!event.target || !event.target.matches("input[data-choice]")) {
-        return;
-      }
-      if (question.arrowPending) {
-        question.arrowPending = false;
-        return;
-      }
-      answer(question, chosenPositions(question), true);
-    });
   }
 
   function retry(quiz) {
@@ -648,9 +586,9 @@
     updateProgress(quiz);
     hideResult(quiz);
     var first = quiz.questions[quiz.order[0]];
-    var firstInput = first && first.element.querySelector("input[data-choice]");
-    if (firstInput) {
-      firstInput.focus();
+    var control = first && first.handler.firstControl(first);
+    if (control) {
+      control.focus();
     }
   }
 
@@ -687,11 +625,11 @@
       quiz.order = state.questionOrders[k] || range(quiz.questions.length);
     });
     questions.forEach(function (question, i) {
-      question.order = state.choiceOrders[i] || range(question.choices.length);
+      question.order = state.arrangements[i];
     });
     quizzes.forEach(applyOrder);
     questions.forEach(function (question, i) {
-      if (state.answers[i]) {
+      if (state.answers[i] !== null) {
         answer(question, state.answers[i], false);
       }
     });
@@ -712,12 +650,21 @@
   }
 
   function start() {
+    var dataElement = document.getElementById("srm-quiz-data");
+    if (!dataElement) {
+      return;
+    }
+    data = JSON.parse(dataElement.textContent);
+    lmsStatus = document.getElementById("srm-lms-status");
+    build();
     recorder = safely(connect) || null;
     var info = recorder ? recorder.info : null;
     var saved = info && info.entry !== "ab-initio" ? decodeState(info.suspendData) : null;
     if (saved) {
       restore(saved);
-      if (saved.answers.some(Boolean)) {
+      if (saved.answers.some(function (given) {
+        return given !== null;
+      })) {
         showResumeNote(info.location);
       }
     } else {
@@ -741,7 +688,11 @@
         recorder.save(tally(questions).complete);
       }
     });
-    questions.forEach(wire);
+    questions.forEach(function (question) {
+      question.handler.wire(question, function (given) {
+        answer(question, given, true);
+      });
+    });
     quizzes.forEach(function (quiz) {
       var retryButton = quiz.result && quiz.result.querySelector("[data-retry]");
       if (retryButton) {
@@ -776,5 +727,11 @@
     document.documentElement.classList.add("quiz-ready");
   }
 
-  start();
+  // deferred scripts (this one, then the question types') have all run by DOMContentLoaded;
+  // they run while readyState is already "interactive", so that is no sign to start
+  if (document.readyState === "complete") {
+    start();
+  } else {
+    document.addEventListener("DOMContentLoaded", start);
+  }
 })();

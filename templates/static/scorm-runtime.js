@@ -406,30 +406,30 @@
 
   /**
    * Record one answered question as the next interaction, in the order Moodle
-   * checks (id, type, pattern, response, result...). answer = {id, responses12,
-   * responses2004, correct12, correct2004, correct, weighting, description,
-   * answeredAt (Date), latencyMs}.
+   * checks (id, type, pattern, response, result...). answer = {id, type (SCORM's
+   * interaction type), learner and correctPattern (already in this version's format;
+   * null leaves the field out), correct, weighting, description, answeredAt (Date),
+   * latencyMs}. The question types format the responses (assets/questions/*.js).
    */
   Adapter.prototype.recordInteraction = function (answer) {
     var n = this.nextInteraction;
     var prefix = "cmi.interactions." + n + ".";
     this.nextInteraction = n + 1;
-    if (this.version === "scorm12") {
-      this.set(prefix + "id", answer.id);
-      this.set(prefix + "type", "choice");
-      this.set(prefix + "correct_responses.0.pattern", answer.correct12.join(","));
-      this.set(prefix + "student_response", answer.responses12.join(","));
-      this.set(prefix + "result", answer.correct ? "correct" : "wrong");
-      this.set(prefix + "weighting", String(answer.weighting));
+    var v12 = this.version === "scorm12";
+    this.set(prefix + "id", answer.id);
+    this.set(prefix + "type", answer.type);
+    if (answer.correctPattern !== null && answer.correctPattern !== undefined) {
+      this.set(prefix + "correct_responses.0.pattern", answer.correctPattern);
+    }
+    if (answer.learner !== null && answer.learner !== undefined) {
+      this.set(prefix + (v12 ? "student_response" : "learner_response"), answer.learner);
+    }
+    this.set(prefix + "result", answer.correct ? "correct" : v12 ? "wrong" : "incorrect");
+    this.set(prefix + "weighting", String(answer.weighting));
+    if (v12) {
       this.set(prefix + "time", clock12(answer.answeredAt));
       this.set(prefix + "latency", timespan12(answer.latencyMs));
     } else {
-      this.set(prefix + "id", answer.id);
-      this.set(prefix + "type", "choice");
-      this.set(prefix + "correct_responses.0.pattern", answer.correct2004.join("[,]"));
-      this.set(prefix + "learner_response", answer.responses2004.join("[,]"));
-      this.set(prefix + "result", answer.correct ? "correct" : "incorrect");
-      this.set(prefix + "weighting", String(answer.weighting));
       if (answer.description) {
         this.set(prefix + "description", answer.description);
       }

@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from srm_package import model
 from srm_package.cli import main
 from srm_package.loader import load_course
+from srm_package.questions import QUESTION_TYPES
+from srm_package.questions.choice import TYPE as CHOICE
 from srm_package.targets import TARGETS
 from tests.conftest import ROOT
 
@@ -107,8 +109,9 @@ def test_starter_course_shows_every_part_of_the_format(tmp_path: Path) -> None:
     assert kinds >= set(model.CALLOUT_TITLES)
     assert any(isinstance(b, model.Callout) and b.title for b in blocks)  # a call-out with its own title
     questions = course.questions
-    assert {question.kind for question in questions} == set(model.QuestionKind)
-    assert any(choice.feedback for question in questions for choice in question.choices)
+    assert {question.kind for question in questions} == set(QUESTION_TYPES)  # every question type
+    assert any(choice.feedback for question in questions if question.kind in CHOICE.kinds
+               for choice in question.response.choices)
     assert any(question.explanation for question in questions)
     assert any(question.feedback.incorrect for question in questions)
     quiz = course.lessons[0].quiz
