@@ -48,7 +48,7 @@ from srm_package.model import (
     Table,
 )
 from srm_package.package_files import Entry, FileSource
-from srm_package.questions import FAMILIES, question_type
+from srm_package.questions import QUESTION_TYPES, question_type
 from srm_package.questions.base import QuestionType
 from srm_package.rich_text import TextRenderer, TextStyle, renderer_for
 from srm_package.rounds import KeptFromLastRound
@@ -77,7 +77,7 @@ STYLESHEET = "assets/site.css"
 QUIZ_SCRIPT = "assets/quiz.js"
 RUNTIME_SCRIPT = "assets/scorm-runtime.js"
 #: each question family's page script (``templates/static/questions/<family>.js``)
-QUESTION_SCRIPTS = {family.family: f"assets/questions/{family.family}.js" for family in FAMILIES}
+QUESTION_SCRIPTS = {family: f"assets/questions/{family}.js" for family in QUESTION_TYPES}
 _ASSET_SOURCES = {
     STYLESHEET: "site.css",
     QUIZ_SCRIPT: "quiz.js",

@@ -29,7 +29,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from srm_package import formulas
 from srm_package.errors import BuildError
-from srm_package.markup import inline_html
+from srm_package.markup import inline_html, walk_inline
 from srm_package.model import Course, ImageRef, MediaFile
 
 #: the class that marks an image as decorative: ``![](border.png){.decorative}``
@@ -52,6 +52,12 @@ PARSER = use_rich_syntax(MarkdownIt("commonmark", {"html": False, "typographer":
 def may_be_rich(markdown: str) -> bool:
     """Whether ``markdown`` could hold an image or a formula (else it is plain Markdown)."""
     return "$" in markdown or "![" in markdown
+
+
+def has_formula(markdown: str) -> bool:
+    """Whether ``markdown`` shows a formula (for texts shown as plain text, which cannot)."""
+    return "$" in markdown and any(token.type in ("math_inline", "math_inline_double")
+                                   for token in walk_inline(PARSER.parseInline(markdown)))
 
 
 def image_alt(token: Token) -> str:

@@ -9,6 +9,7 @@ so that a test comparing its result with the source catches the loss.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -39,7 +40,7 @@ class ReadChoice:
 @dataclass
 class ReadQuestion:
     ident: str
-    #: "single", "multiple" or "true_false"
+    #: "single", "multiple", "true_false", "matching", "fill_in", "numeric" or "ordering"
     kind: str
     name: str
     stem: str
@@ -49,6 +50,18 @@ class ReadQuestion:
     correct_feedback: str = ""
     incorrect_feedback: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    #: matching: (prompt, its right match) in order, and every match offered (distractors too)
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    matches: list[str] = field(default_factory=list)
+    #: fill-in: the accepted answers of each blank, by the blank's name in the LMS
+    blanks: dict[str, list[str]] = field(default_factory=dict)
+    case_sensitive: bool = False
+    #: per blank (cloze) the marks it is worth
+    blank_marks: dict[str, float] = field(default_factory=dict)
+    #: numeric: the answer and the lowest and highest number accepted
+    numeric: tuple[float, float, float] | None = None
+    #: ordering: the items in their right order
+    order: list[str] = field(default_factory=list)
 
 
 # ===================================================================== Canvas QTI
@@ -94,6 +107,9 @@ def read_canvas_bank(document: bytes) -> list[ReadQuestion]:
 
 def _canvas_item(item: etree._Element) -> ReadQuestion:
     meta = _fields(item.xpath("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", namespaces=NS))
+    reader = _CANVAS_READERS.get(meta.get("question_type", ""))
+    if reader is not None:
+        return reader(item, meta)
     labels = item.xpath(
         "q:presentation/q:response_lid/q:render_choice/q:response_label", namespaces=NS
     )
@@ -153,6 +169,102 @@ def _canvas_item(item: etree._Element) -> ReadQuestion:
     )
 
 
+# Canvas's QTI import of the other types, as gems/plugins/qti_exporter reads Canvas's own export
+# (Qti::AssociateInteraction "canvas_matching", FillInTheBlank#process_canvas, NumericInteraction,
+# the short-answer conditions): what each keeps of an item.
+def _canvas_base(item: etree._Element, meta: dict[str, str], kind: str, **parts) -> ReadQuestion:
+    feedback = _feedback_texts(item)
+    return ReadQuestion(
+        ident=item.get("ident"),
+        kind=kind,
+        name=item.get("title", ""),
+        stem=_text(item, "q:presentation/q:material/q:mattext"),
+        points=max(0.0, float(meta.get("points_possible", "1"))),
+        choices=[],
+        general_feedback=feedback.get("general_fb", ""),
+        correct_feedback=feedback.get("correct_fb", ""),
+        incorrect_feedback=feedback.get("general_incorrect_fb", ""),
+        **parts,
+    )
+
+
+def _scored_tests(item: etree._Element, *, adding: bool) -> list[etree._Element]:
+    """The varequal tests of the conditions that add to SCORE (``adding``) or set it to more than 0."""
+    action = "Add" if adding else "Set"
+    found = []
+    for condition in item.xpath("q:resprocessing/q:respcondition", namespaces=NS):
+        setvars = condition.xpath(f"q:setvar[@action='{action}']", namespaces=NS)
+        if setvars and float(setvars[0].text or "0") > 0:
+            found += condition.xpath("q:conditionvar/q:varequal", namespaces=NS)
+    return found
+
+
+def _canvas_matching(item: etree._Element, meta: dict[str, str]) -> ReadQuestion:
+    """A response_lid per prompt ("response_<answer id>"), the matches as its labels (plain
+    text, numeric ids kept), the right match: the varequal of a condition adding to SCORE."""
+    original_ids = [x for x in meta.get("original_answer_ids", "").split(",") if x]
+    lids = item.xpath("q:presentation/q:response_lid", namespaces=NS)
+    matches: dict[str, str] = {}
+    for label in lids[0].xpath("q:render_choice/q:response_label", namespaces=NS) if lids else []:
+        if not label.get("ident", "").isdigit():
+            raise ImportFailure(f"match ident {label.get('ident')!r} is not numeric: Canvas makes up another")
+        matches[label.get("ident")] = " ".join(_text(label, "q:material/q:mattext").split())
+    right = {test.get("respident"): test.text for test in _scored_tests(item, adding=True)}
+    pairs = []
+    for lid in lids:
+        answer_id = lid.get("ident", "").removeprefix("response_")
+        if answer_id not in original_ids:
+            raise ImportFailure(f"prompt {lid.get('ident')!r} is not one of the original answer ids")
+        if lid.get("ident") not in right or right[lid.get("ident")] not in matches:
+            raise ImportFailure(f"prompt {lid.get('ident')!r} has no right match")
+        pairs.append((_text(lid, "q:material/q:mattext"), matches[right[lid.get("ident")]]))
+    return _canvas_base(item, meta, "matching", pairs=pairs, matches=list(matches.values()))
+
+
+def _canvas_short_answer(item: etree._Element, meta: dict[str, str]) -> ReadQuestion:
+    answers = [test.text or "" for test in _scored_tests(item, adding=False)]
+    if not answers:
+        raise ImportFailure("a short answer question without accepted answers")
+    # Canvas compares answers trimmed and lower-cased (Quizzes::QuizQuestion::ShortAnswerQuestion)
+    return _canvas_base(item, meta, "fill_in", blanks={"": answers})
+
+
+def _canvas_fill_in_blanks(item: etree._Element, meta: dict[str, str]) -> ReadQuestion:
+    """Every label of a blank's response_lid is an accepted answer (weight 100), whatever the conditions."""
+    blanks = {}
+    for lid in item.xpath("q:presentation/q:response_lid", namespaces=NS):
+        blank = lid.get("ident", "").removeprefix("response_")
+        blanks[blank] = [_text(label, "q:material/q:mattext")
+                         for label in lid.xpath("q:render_choice/q:response_label", namespaces=NS)]
+    question = _canvas_base(item, meta, "fill_in", blanks=blanks)
+    for blank in blanks:
+        if f"[{blank}]" not in question.stem:
+            raise ImportFailure(f"blank [{blank}] is not in the question text")
+    return question
+
+
+def _canvas_numerical(item: etree._Element, meta: dict[str, str]) -> ReadQuestion:
+    """An exact answer (varequal under or) with a margin (varlte minus it), as NumericInteraction reads it."""
+    exact = item.xpath("q:resprocessing/q:respcondition/q:conditionvar/q:or/q:varequal", namespaces=NS)
+    upper = item.xpath("q:resprocessing/q:respcondition/q:conditionvar/q:or/q:and/q:varlte", namespaces=NS)
+    lower = item.xpath("q:resprocessing/q:respcondition/q:conditionvar/q:or/q:and/q:vargte", namespaces=NS)
+    if not exact:
+        raise ImportFailure("a numerical question without an exact answer")
+    answer = float(exact[0].text)
+    margin = float(upper[0].text) - answer if upper else 0.0
+    if lower and abs((answer - float(lower[0].text)) - margin) > 1e-9:
+        raise ImportFailure("Canvas keeps one margin: the range must be the same on both sides")
+    return _canvas_base(item, meta, "numeric", numeric=(answer, answer - margin, answer + margin))
+
+
+_CANVAS_READERS = {
+    "matching_question": _canvas_matching,
+    "short_answer_question": _canvas_short_answer,
+    "fill_in_multiple_blanks_question": _canvas_fill_in_blanks,
+    "numerical_question": _canvas_numerical,
+}
+
+
 def _canvas_correct_idents(item: etree._Element) -> set[str]:
     """Idents selected by a ``continue="No"`` condition that sets a positive SCORE."""
     correct: set[str] = set()
@@ -208,6 +320,8 @@ def _moodle_cc_item(root: etree._Element, item: etree._Element) -> ReadQuestion 
     for f in item.xpath("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", namespaces=NS):
         if _text(f, "q:fieldlabel") == "cc_profile":
             profile = _text(f, "q:fieldentry")
+    if profile == "cc.fib.v0p1":
+        return _moodle_cc_fib(item)
     kind = _CC_KINDS.get(profile)
     if kind is None:
         return None  # an item without a known cc_profile is silently dropped
@@ -265,6 +379,24 @@ def _moodle_cc_item(root: etree._Element, item: etree._Element) -> ReadQuestion 
         points=float(grade),
         choices=choices,
         general_feedback="".join(_moodle_feedback_text(item, f) for f in general),
+    )
+
+
+def _moodle_cc_fib(item: etree._Element) -> ReadQuestion:
+    """cc.fib → Moodle shortanswer: the direct varequal children of the first condition setting
+    SCORE to 100 are the right answers, compared ignoring case (entity11.quiz get_answers_fib)."""
+    scoring = item.xpath("q:resprocessing/q:respcondition[q:setvar[.='100']]", namespaces=NS)
+    answers = [v.text or "" for v in scoring[0].xpath("q:conditionvar/q:varequal", namespaces=NS)] if scoring else []
+    weights = item.xpath(".//q:qtimetadatafield[q:fieldlabel='cc_weighting']/q:fieldentry", namespaces=NS)
+    return ReadQuestion(
+        ident=item.get("ident", ""),
+        kind="fill_in",
+        name=item.get("title", ""),
+        stem=_text(item, "q:presentation/q:material/q:mattext"),
+        points=float(_php_int(weights[0].text or "")) if weights else 1.0,
+        choices=[],
+        blanks={"": [a for a in answers if a]},
+        case_sensitive=False,
     )
 
 
@@ -331,12 +463,10 @@ def read_moodle_xml(document: bytes) -> MoodleXmlFile:
             continue
         if node.find("name/text") is None:
             raise ImportFailure("question without a name")
-        if qtype == "multichoice":
-            questions.append((category, _moodle_multichoice(node)))
-        elif qtype == "truefalse":
-            questions.append((category, _moodle_truefalse(node)))
-        else:
+        reader = _MOODLE_READERS.get(qtype)
+        if reader is None:
             raise ImportFailure(f"unexpected question type {qtype!r}")
+        questions.append((category, reader(node)))
     return MoodleXmlFile(categories=categories, questions=questions)
 
 
@@ -398,6 +528,88 @@ def _moodle_truefalse(node: etree._Element) -> ReadQuestion:
             )
         )
     return _moodle_common(node, "true_false", choices)
+
+
+def _moodle_matching(node: etree._Element) -> ReadQuestion:
+    """Subquestions with text are the prompts, each with its answer; those without text add
+    a wrong answer (import_match). Answers are plain text; Moodle offers each once."""
+    pairs, matches = [], []
+    for sub in node.findall("subquestion"):
+        prompt, match = sub.findtext("text", ""), sub.findtext("answer/text", "")
+        if prompt:
+            pairs.append((prompt, match))
+        if match not in matches:
+            matches.append(match)
+    if len(pairs) < 2:
+        raise ImportFailure("a matching question needs at least two subquestions with text")
+    question = _moodle_common(node, "matching", [])
+    question.pairs, question.matches = pairs, matches
+    return question
+
+
+def _moodle_shortanswer(node: etree._Element) -> ReadQuestion:
+    answers = [a.findtext("text", "").replace("\\*", "*") for a in node.findall("answer")
+               if float(a.get("fraction", "0")) == 100]
+    question = _moodle_common(node, "fill_in", [])
+    question.blanks = {"": answers}
+    question.case_sensitive = moodle_bool(node.findtext("usecase", "0"))
+    return question
+
+
+#: a SHORTANSWER cloze code as qtype_multianswer's ANSWER_REGEX reads it (answers end at an
+#: unescaped ~ # or }, an "&" of a numeric reference does not end one)
+_CLOZE_CODE = re.compile(r"\{([0-9]*):(SHORTANSWER|SA|MW|SHORTANSWER_C|SAC|MWC):((?:[^}\\]|\\.)*)\}")
+
+
+def _moodle_multianswer(node: etree._Element) -> ReadQuestion:
+    """Cloze: each code is a blank worth its number of marks; the question is worth their sum."""
+    text = node.findtext("questiontext/text", "")
+    blanks, marks, cases = {}, {}, set()
+    for number, match in enumerate(_CLOZE_CODE.finditer(text), 1):
+        weight, kind, body = match.groups()
+        answers = []
+        for alternative in re.split(r"(?<![\\&])~", body):
+            if alternative.startswith("="):
+                answer = html.unescape(alternative[1:]).replace("\\}", "}").replace("\\#", "#")
+                answers.append(answer.replace("\\*", "*"))
+        blanks[str(number)] = answers
+        marks[str(number)] = float(weight or "1")
+        cases.add(kind in ("SHORTANSWER_C", "SAC", "MWC"))
+    if not blanks:
+        raise ImportFailure("a cloze question without answer codes")
+    question = _moodle_common(node, "fill_in", [])
+    question.blanks, question.blank_marks = blanks, marks
+    question.case_sensitive = cases == {True}
+    question.points = sum(marks.values())  # import_multianswer reads no defaultgrade
+    return question
+
+
+def _moodle_numerical(node: etree._Element) -> ReadQuestion:
+    (answer,) = [a for a in node.findall("answer") if float(a.get("fraction", "0")) == 100]
+    value, tolerance = float(answer.findtext("text", "")), float(answer.findtext("tolerance", "0"))
+    question = _moodle_common(node, "numeric", [])
+    question.numeric = (value, value - tolerance, value + tolerance)
+    return question
+
+
+def _moodle_ordering(node: etree._Element) -> ReadQuestion:
+    """The answers in the file's order are the right order (qtype_ordering import_from_xml)."""
+    question = _moodle_common(node, "ordering", [])
+    question.order = [a.findtext("text", "") for a in node.findall("answer")]
+    question.extra["gradingtype"] = node.findtext("gradingtype", "RELATIVE")
+    question.extra["selecttype"] = node.findtext("selecttype", "RANDOM")
+    return question
+
+
+_MOODLE_READERS = {
+    "multichoice": _moodle_multichoice,
+    "truefalse": _moodle_truefalse,
+    "matching": _moodle_matching,
+    "shortanswer": _moodle_shortanswer,
+    "multianswer": _moodle_multianswer,
+    "numerical": _moodle_numerical,
+    "ordering": _moodle_ordering,
+}
 
 
 # ====================================================================== helpers

@@ -2,8 +2,10 @@
 
 Renders the seed course, opens it in headless Debian Chromium at 1280 px (and 360 px for the
 phone view), answers the quiz with one mistake in two, and saves PNGs; then the lesson of
-tests/roots/media (a figure, formulas, highlighted code) at 1280 and 390 px. Not a test: run it
-after changing the templates, then look at the pictures.
+tests/roots/media (a figure, formulas, highlighted code) at 1280 and 390 px; then each question
+type of tests/roots/all-types answered (partly right where it can be), at 1280 and 390 px
+(``question-<type>.png``, ``question-<type>-phone.png``). Not a test: run it after changing the
+templates, then look at the pictures.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from srm_package.loader import load_course
+from tests.questions.drivers import answer
 from tests.quiz_pages import answer_all, write_site
 from tests.support.browser import CHROMIUM_ARGS
 from tests.support.paths import CHROMIUM, ROOT
@@ -22,6 +25,14 @@ from tests.support.paths import CHROMIUM, ROOT
 OUT = ROOT / "docs" / "screenshots"
 MEDIA_COURSE = ROOT / "tests" / "roots" / "media"
 MIXED = [True, False, True, True, False]
+ALL_TYPES = ROOT / "tests" / "roots" / "all-types"
+#: per widget, the question shown and how it is answered
+WIDGETS = {
+    "matching": ("match-layers", "partial"),
+    "fill-in": ("fill-of-in", "partial"),
+    "numeric": ("half-life", "wrong"),
+    "ordering": ("order-stack", "partial"),
+}
 
 
 def _shoot_at(page: Page, selector: str, path: Path, above: int = 24) -> None:
@@ -62,6 +73,22 @@ def main() -> int:
             view.goto((media / "index.html").as_uri())
             _shoot_at(view, "#layers", OUT / name)
             _shoot_at(view, "#sizing", OUT / name.replace(".png", "-2.png"))
+
+        every_type = load_course(ALL_TYPES).course
+        types_site = write_site(every_type, "none", Path(tmp) / "types")
+        for width, scale, suffix in ((1280, 1, ""), (390, 2, "-phone")):
+            page = browser.new_page(viewport={"width": width, "height": 900}, device_scale_factor=scale)
+            page.emulate_media(reduced_motion="reduce")
+            page.goto((types_site / "index.html").as_uri())
+            for name, (question_id, how) in WIDGETS.items():
+                question = next(q for q in every_type.questions if q.id == question_id)
+                answer(page, question, how)
+                box = page.locator(f"#q-{question_id}")
+                box.scroll_into_view_if_needed()
+                page.mouse.move(0, 0)  # no hover effects in the picture
+                box.screenshot(path=str(OUT / f"question-{name}{suffix}.png"))
+            page.close()
+
         browser.close()
     for path in sorted(OUT.glob("*.png")):
         print(path.relative_to(ROOT))

@@ -219,7 +219,7 @@ BAD_INPUTS = [
        "starting with a letter, at most 64 characters")]),
     ("unknown question type", {QUIZ_FILE: _quiz("type: true_false", "type: truefalse")},
      [(QUIZ_FILE, 22, "questions[1].type", "unknown question type 'truefalse' (did you mean 'true_false'?); "
-       "use one of: single, multiple, true_false")]),
+       "use one of: single, multiple, true_false, matching, fill_in, numeric, ordering")]),
     ("true_false with other ids", {QUIZ_FILE: _quiz('      - id: "false"', "      - id: nope\n        text: Nope")},
      [(QUIZ_FILE, 26, "questions[1].choices", "a true_false question has exactly two choices with ids "
        "'true' and 'false'")]),
@@ -528,7 +528,9 @@ def test_the_examples_of_the_format_documentation_load(tmp_path: Path) -> None:
     doc = (Path(__file__).parent.parent / "docs" / "source-format.md").read_text(encoding="utf-8")
     blocks = [(info, textwrap.dedent(body)) for info, body in
               re.findall(r"^ *```(\w+)\n(.*?)^ *```$", doc, flags=re.MULTILINE | re.DOTALL)]
-    course, quiz = (body for info, body in blocks if info == "yaml")
+    course, quiz, *questions = (body for info, body in blocks if info == "yaml")
+    # each question type's example is a question of the quiz
+    quiz += "".join(textwrap.indent(textwrap.dedent(question), "  ") for question in questions)
     lesson, *snippets = (body for info, body in blocks if info == "markdown")
     # the quiz example points at a section of the full lesson that the lesson example leaves out
     lesson += "\n## Customer Responsibility {#customer-responsibility}\n\n" + "\n".join(snippets)
@@ -547,3 +549,4 @@ def test_the_examples_of_the_format_documentation_load(tmp_path: Path) -> None:
     assert [type(b).__name__ for b in blocks_of_last] == [
         "Callout", "Callout", "Comparison", "Paragraph", "Paragraph", "Figure", "Paragraph", "MathBlock"]
     assert only.quiz is not None and only.quiz.max_attempts == 2
+    assert [q.kind for q in only.quiz.questions] == ["single", "matching", "fill_in", "numeric", "ordering"]

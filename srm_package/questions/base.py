@@ -14,8 +14,9 @@ also what ``build`` and ``check`` report per target (``srm_package.questions.par
 so the report cannot disagree with what was written.
 
 The type modules import no XML library when they are loaded (the loader and
-``check`` need none): the functions that write QTI or Moodle XML import the writer's
-helpers when they first run.
+``check`` need none): the functions that write QTI or Moodle XML reach the writers'
+helpers through ``qti_writer()`` and ``moodle_writer()``, which import them on first use
+(an import statement in a function that runs per question costs microseconds each time).
 """
 
 from __future__ import annotations
@@ -99,6 +100,9 @@ def backup_writer() -> ModuleType:
 
 #: carried exactly as written
 AS_WRITTEN = Carried()
+#: what a type without a Moodle backup form answers for ``Form.MOODLE_BACKUP``
+NOT_IN_BACKUP = Unsupported("the Moodle backup writes choice questions only so far; the Moodle XML file "
+                            "carries this question")
 Carry = Carried | Unsupported
 
 
@@ -169,13 +173,33 @@ class QuestionType(ABC):
         """Append the question's Moodle XML ``question`` to ``root``; every text goes through
         ``text``, which also names the images to embed beside it."""
 
-    @abstractmethod
     def moodle_backup_entry(self, entries: etree._Element, course: Course, lesson: Lesson, quiz: Quiz,
                             question: Question, ids: BackupIds, time: int, files: BackupFiles,
                             text: TextRenderer) -> etree._Element:
         """Append the question's bank entry to a Moodle backup's ``question_bank_entries``; every
         text goes through ``text`` (the Moodle XML style, knowing the course's images), and the
-        images each shows go into ``files``, in the file areas Moodle keeps that text's in."""
+        images each shows go into ``files``, in the file areas Moodle keeps that text's in.
+
+        Only called when ``carry(question, Form.MOODLE_BACKUP)`` carries it: a type that
+        has no backup form yet says so there (``NOT_IN_BACKUP``) and keeps this default."""
+        raise NotImplementedError(f"{self.family} questions have no Moodle backup form")
+
+
+# ------------------------------------------------------------- the writers
+@cache
+def qti_writer() -> ModuleType:
+    """``srm_package.targets.qti``, imported when the first QTI item is written."""
+    from srm_package.targets import qti
+
+    return qti
+
+
+@cache
+def moodle_writer() -> ModuleType:
+    """``srm_package.targets.moodle_xml``, imported when the first Moodle question is written."""
+    from srm_package.targets import moodle_xml
+
+    return moodle_xml
 
 
 # ------------------------------------------------------------- reading helpers

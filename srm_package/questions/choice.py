@@ -27,9 +27,12 @@ from srm_package.questions.base import (
     Form,
     QuestionType,
     backup_writer,
+    moodle_writer,
+    qti_writer,
     read_flag,
 )
 from srm_package.questions.scorm import identifier_2004, letter_12, too_many_for_12
+from srm_package.targets.identifiers import answer_numbers
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -250,11 +253,8 @@ def choice_labels(question: Question, profile: Profile, scope: str = "") -> dict
     question-level feedback); ``true``/``false`` for a CC true/false item, as
     Moodle's cartridge importer requires.
     """
-    from srm_package.targets.identifiers import answer_numbers
-    from srm_package.targets.qti import Profile
-
     choices = question.response.choices
-    if profile is Profile.CC and question.kind == TRUE_FALSE:
+    if profile is qti_writer().Profile.CC and question.kind == TRUE_FALSE:
         return {choice.id: choice.id for choice in choices}
     numbers = answer_numbers(scope, question.id, [choice.id for choice in choices])
     return {cid: str(n) for cid, n in numbers.items()}
@@ -305,7 +305,7 @@ def item_shape(quiz: Quiz, question: Question, profile: Profile) -> ItemShape:
 def item_values(quiz: Quiz, question: Question, profile: Profile, scope: str,
                 text: TextRenderer | None = None) -> ItemValues:
     """The item's strings; ``text`` renders its texts (default: the profile's style, no image files)."""
-    from srm_package.targets import qti
+    qti = qti_writer()
 
     renderer = text or qti.TextRenderer(qti.TEXT_STYLES[profile])
 
@@ -336,7 +336,7 @@ def item_values(quiz: Quiz, question: Question, profile: Profile, scope: str,
 # only and place strings as they are.
 def layout_item(shape: ItemShape, values: ItemValues, parent: etree._Element | None = None) -> etree._Element:
     """The ``item`` element, built directly (under ``parent``, or standalone)."""
-    from srm_package.targets import qti
+    qti = qti_writer()
 
     item = qti.item_element(parent, shape.profile, values.ident, values.title, values.metadata)
     presentation = qti.presentation(item, values.stem)
@@ -369,7 +369,7 @@ def _qti_items() -> TemplateCache[ItemShape, ItemValues]:
 
 def _canvas_conditions(resprocessing: etree._Element, shape: ItemShape, values: ItemValues) -> None:
     """Canvas export order: answer feedback (continue), then the one scoring condition."""
-    from srm_package.targets import qti
+    qti = qti_writer()
 
     for label, (_, has_feedback) in zip(values.labels, shape.choices, strict=True):
         if has_feedback:
@@ -384,7 +384,7 @@ def _canvas_conditions(resprocessing: etree._Element, shape: ItemShape, values: 
 
 def _cc_conditions(resprocessing: etree._Element, shape: ItemShape, values: ItemValues) -> None:
     """Moodle-safe order: each answer's score and feedback in one condition."""
-    from srm_package.targets import qti
+    qti = qti_writer()
 
     multiple = shape.kind == MULTIPLE
     if multiple:
@@ -398,7 +398,7 @@ def _cc_conditions(resprocessing: etree._Element, shape: ItemShape, values: Item
 
 
 def _correct_response(test: etree._Element, shape: ItemShape, values: ItemValues, *, case: bool = False) -> None:
-    from srm_package.targets import qti
+    qti = qti_writer()
 
     if shape.kind != MULTIPLE:
         (correct,) = (label for label, (right, _) in zip(values.labels, shape.choices, strict=True) if right)
@@ -447,7 +447,7 @@ class MoodleValues(NamedTuple):
 def moodle_values(quiz: Quiz, question: Question, text: Texts | None = None
                   ) -> tuple[MoodleValues, tuple[int, ...]]:
     """The strings of ``question``, and how many images each of its texts embeds."""
-    from srm_package.targets import moodle_xml
+    moodle_xml = moodle_writer()
 
     text = text or moodle_xml.Texts()
     response: Choices = question.response
@@ -495,7 +495,7 @@ def moodle_values(quiz: Quiz, question: Question, text: Texts | None = None
 def layout_moodle(shape: MoodleShape, values: MoodleValues, parent: etree._Element | None = None
                   ) -> etree._Element:
     """The ``question`` element, built directly from its shape and strings (under ``parent``)."""
-    from srm_package.targets import moodle_xml
+    moodle_xml = moodle_writer()
 
     true_false = shape.kind == TRUE_FALSE
     files = moodle_xml.FileSlots(shape.files, values.file_names)
@@ -569,11 +569,9 @@ def entry_values(course: Course, lesson: Lesson, quiz: Quiz, question: Question,
     """The strings of ``question``'s entry; texts and fractions are the Moodle XML form's
     (images as ``@@PLUGINFILE@@/<name>``, see ``add_question_files``; formulas as LaTeX for
     Moodle's MathJax filter). ``text``: the course's renderer in Moodle XML's style."""
-    from srm_package.targets import moodle_xml
-
     backup = backup_writer()
     decimal = backup.decimal
-    values, _ = moodle_values(quiz, question, moodle_xml.Texts(text))
+    values, _ = moodle_values(quiz, question, moodle_writer().Texts(text))
     choices = question.response.choices
     answer_ids = {c.id: str(ids("question_answers", question.id, c.id)) for c in choices}
     true_false = question.kind == TRUE_FALSE

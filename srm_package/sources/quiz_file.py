@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from yaml.nodes import MappingNode, ScalarNode
 
 from srm_package import model
-from srm_package.questions import DEFAULT_KIND, QUESTION_TYPES
-from srm_package.questions.base import QuestionType
+from srm_package.questions import DEFAULT_KIND, KINDS, families, handler_of
 from srm_package.sources.rich_check import TextChecker
 from srm_package.sources.yamlfields import Located, did_you_mean
+
+if TYPE_CHECKING:
+    from srm_package.questions.base import QuestionType
 
 _QUIZ_FIELDS = ("id", "title", "instructions", "shuffle", "max_attempts", "show_correct_answers",
                 "feedback", "recommendation", "questions")
@@ -22,9 +25,6 @@ _MAX_POINTS = 99
 _NULL = "tag:yaml.org,2002:null"
 #: the fields of every question; each type adds its own (``QuestionType.fields``)
 _QUESTION_FIELDS = ("id", "type", "section", "points", "stem", "explanation", "feedback")
-#: every field of any type: allowed while the type itself is in error, so only that is reported
-_ANY_TYPE_FIELDS = tuple(dict.fromkeys(
-    key for kind, handler in QUESTION_TYPES.items() for key in handler.fields(kind)))
 
 
 def read_quiz(root: Located, lesson: model.Lesson, section_lines: dict[str, int] | None,
@@ -170,7 +170,7 @@ def _question(
     default_feedback: model.QuestionFeedback, read_text: TextReader,
 ) -> model.Question | None:
     handler, kind = _type_of(item)
-    fields = item.as_mapping(_QUESTION_FIELDS + (handler.fields(kind) if handler else _ANY_TYPE_FIELDS))
+    fields = item.as_mapping(_QUESTION_FIELDS + (handler.fields(kind) if handler else _any_type_fields()))
     if fields is None:
         return None
     question_id = fields.read("id", Located.identifier, required=True)
@@ -206,8 +206,15 @@ def _type_of(item: Located) -> tuple[QuestionType | None, str]:
             if isinstance(value, ScalarNode) and value.tag == _NULL:  # left empty: as if left out
                 break
             kind = value.value.strip() if isinstance(value, ScalarNode) and isinstance(value.value, str) else ""
-            return QUESTION_TYPES.get(kind), kind
-    return QUESTION_TYPES[DEFAULT_KIND], DEFAULT_KIND
+            return (handler_of(kind) if kind in KINDS else None), kind
+    return handler_of(DEFAULT_KIND), DEFAULT_KIND
+
+
+def _any_type_fields() -> tuple[str, ...]:
+    """Every field of any type: allowed while the type itself is in error, so that only the type
+    is reported (this loads every family, which only a mistake needs)."""
+    return tuple(dict.fromkeys(key for handler in families() for kind in handler.kinds
+                               for key in handler.fields(kind)))
 
 
 def _report_type(found: Located | None) -> None:
@@ -216,5 +223,5 @@ def _report_type(found: Located | None) -> None:
         return
     value = found.text()
     if value is not None:
-        found.error(f"unknown question type {value!r}{did_you_mean(value, list(QUESTION_TYPES))}; "
-                    f"use one of: {', '.join(QUESTION_TYPES)}")
+        found.error(f"unknown question type {value!r}{did_you_mean(value, list(KINDS))}; "
+                    f"use one of: {', '.join(KINDS)}")

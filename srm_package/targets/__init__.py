@@ -25,6 +25,18 @@ TARGETS: dict[str, str] = {
 }
 
 
+#: the forms each target writes questions in (``questions.base.Form`` values); each question
+#: type answers for each of them, and ``questions.parity`` reports what they leave out
+QUESTION_FORMS: dict[str, tuple[str, ...]] = {
+    "scorm12": ("page", "qti-bank"),
+    "scorm2004": ("page", "qti-bank"),
+    "canvas-qti": ("qti-canvas",),
+    "cc": ("qti-cc", "qti-canvas"),
+    "moodle-xml": ("moodle-xml",),
+    "moodle-backup": ("moodle-backup",),
+    "html": ("page",),
+}
+
 #: targets whose packages hold the quizzes and nothing of the lesson pages: a build of
 #: these alone reads each lesson only as far as its front matter
 QUIZ_ONLY = frozenset({"canvas-qti", "moodle-xml"})

@@ -1,5 +1,9 @@
 """QTI 1.2 choice items as Canvas's and Moodle's importers read them (lms-targets §1.3, §2.1).
 
+Items with several ``response_lid`` (Canvas's matching and fill-in-multiple-blanks
+questions: one per prompt or blank) are checked per response: its answers, and that
+some condition scores one of them.
+
 Canvas: an answer is correct when a ``respcondition`` matching it sets SCORE above
 zero; none → "couldn't determine the correct answers"; answer idents holding
 "correct", "wrong" or "general_" are taken for question-level feedback. Moodle's
@@ -48,9 +52,16 @@ class Condition:
     """One ``respcondition``: the answers it tests and whether it awards points."""
 
     element: etree._Element
-    #: varequal values in document order, except those under <not>
-    answers: tuple[str, ...]
+    #: (respident, value) of its varequal tests in document order, except those under <not>
+    tests: tuple[tuple[str, str], ...]
     scores: bool
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        return tuple(value for _, value in self.tests)
+
+    def answers_for(self, respident: str) -> tuple[str, ...]:
+        return tuple(value for response, value in self.tests if response == respident)
 
 
 def check_qti(ctx: PackageCheck, member: str | None, tree: etree._ElementTree, flavour: Flavour) -> list[str]:
@@ -85,29 +96,23 @@ def _check_item(ctx: PackageCheck, member: str | None, item: etree._Element, fla
     lids = descendants(item, "response_lid")
     if not lids:
         return
-    labels = [label.get("ident", "") for label in descendants(item, "response_label")]
-    if not labels:
-        ctx.report("qti.no-choices", f"{name} has a response_lid but no answers", member, item.sourceline)
-        return
-    duplicates = sorted({label for label in labels if labels.count(label) > 1})
-    if duplicates:
-        ctx.report("qti.duplicate-ident", f"{name}: answer ident {duplicates[0]!r} is used twice", member,
-                   item.sourceline)
     conditions = _conditions(item)
-    for condition in conditions:
-        for answer in condition.answers:
-            if answer not in labels:
-                ctx.report("qti.unknown-choice", f"{name}: condition tests answer {answer!r}, which the item "
-                                                 "does not offer", member, condition.element.sourceline)
-    correct = {answer for c in conditions if c.scores for answer in c.answers if answer in labels}
-    if not correct:
-        ctx.report("qti.no-correct-answer", f"{name}: no condition gives any answer a score; Canvas refuses it "
-                                            "(\"couldn't determine the correct answers\")", member,
-                   item.sourceline)
-    single = any((lid.get("rcardinality") or "Single") == "Single" for lid in lids)
-    if single and len(correct) > 1:
-        ctx.report("qti.several-correct", f"{name}: single-answer item with {len(correct)} correct answers "
-                                          f"({', '.join(sorted(correct))})", member, item.sourceline)
+    several = len(lids) > 1
+    for lid in lids:
+        labels = _check_response(ctx, member, item, lid, conditions, several)
+        if labels is None or several:
+            continue
+        correct = {answer for c in conditions if c.scores for answer in c.answers if answer in labels}
+        single = (lid.get("rcardinality") or "Single") == "Single"
+        if single and len(correct) > 1:
+            ctx.report("qti.several-correct", f"{name}: single-answer item with {len(correct)} correct answers "
+                                              f"({', '.join(sorted(correct))})", member, item.sourceline)
+        if flavour is Flavour.CC and single:
+            _check_cc_scoring(ctx, member, name, labels, conditions)
+            if profile == "cc.true_false.v0p1" and sorted(labels) != ["false", "true"]:
+                ctx.report("cc.true-false-idents", f"{name}: true/false answers must have idents 'true' and "
+                                                   f"'false' for Moodle, not {', '.join(labels)}", member,
+                           item.sourceline)
     if flavour is Flavour.CANVAS:
         for label in descendants(item, "response_label"):
             if _CANVAS_FEEDBACK_WORDS.search(label.get("ident", "")):
@@ -115,12 +120,34 @@ def _check_item(ctx: PackageCheck, member: str | None, item: etree._Element, fla
                            f"{name}: answer ident {label.get('ident')!r} contains 'correct', 'wrong' or "
                            "'general_'; Canvas takes its feedback for question-level feedback", member,
                            label.sourceline)
-    if flavour is Flavour.CC and single:
-        _check_cc_scoring(ctx, member, name, labels, conditions)
-        if profile == "cc.true_false.v0p1" and sorted(labels) != ["false", "true"]:
-            ctx.report("cc.true-false-idents", f"{name}: true/false answers must have idents 'true' and "
-                                               f"'false' for Moodle, not {', '.join(labels)}", member,
-                       item.sourceline)
+
+
+def _check_response(ctx: PackageCheck, member: str | None, item: etree._Element, lid: etree._Element,
+                    conditions: list[Condition], several: bool) -> list[str] | None:
+    """The checks of one ``response_lid``: answers offered, tested, scored; returns its answer idents."""
+    name = f"item {item.get('ident', '')!r}"
+    if several:
+        name += f" (response {lid.get('ident', '')!r})"
+    labels = [label.get("ident", "") for label in descendants(lid, "response_label")]
+    if not labels:
+        ctx.report("qti.no-choices", f"{name} has a response_lid but no answers", member, item.sourceline)
+        return None
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        ctx.report("qti.duplicate-ident", f"{name}: answer ident {duplicates[0]!r} is used twice", member,
+                   item.sourceline)
+    # an item with one response may leave respident out of its tests
+    respident = lid.get("ident", "")
+    tested = [(c, c.answers_for(respident) if several else c.answers) for c in conditions]
+    for condition, answers in tested:
+        for answer in answers:
+            if answer not in labels:
+                ctx.report("qti.unknown-choice", f"{name}: condition tests answer {answer!r}, which the item "
+                                                 "does not offer", member, condition.element.sourceline)
+    if not any(condition.scores and answer in labels for condition, answers in tested for answer in answers):
+        ctx.report("qti.no-correct-answer", f"{name}: no condition gives any answer a score; Canvas refuses it "
+                                            "(\"couldn't determine the correct answers\")", member, item.sourceline)
+    return labels
 
 
 def _metadata(item: etree._Element) -> dict[str, str]:
@@ -154,11 +181,11 @@ def _conditions(item: etree._Element) -> list[Condition]:
     for processing in children(item, "resprocessing"):
         for condition in children(processing, "respcondition"):
             conditionvar = child(condition, "conditionvar")
-            answers = tuple(
-                (v.text or "").strip()
+            tests = tuple(
+                (v.get("respident", ""), (v.text or "").strip())
                 for v in (descendants(conditionvar, "varequal") if conditionvar is not None else [])
                 if not any(local_name(a) == "not" for a in v.iterancestors() if a is not conditionvar))
-            found.append(Condition(condition, answers, _awards_points(condition)))
+            found.append(Condition(condition, tests, _awards_points(condition)))
     return found
 
 

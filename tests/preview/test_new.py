@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from srm_package import model
 from srm_package.cli import main
 from srm_package.loader import load_course
-from srm_package.questions import QUESTION_TYPES
+from srm_package.questions import KINDS
 from srm_package.questions.choice import TYPE as CHOICE
 from srm_package.targets import TARGETS
 from tests.conftest import ROOT
@@ -109,7 +109,7 @@ def test_starter_course_shows_every_part_of_the_format(tmp_path: Path) -> None:
     assert kinds >= set(model.CALLOUT_TITLES)
     assert any(isinstance(b, model.Callout) and b.title for b in blocks)  # a call-out with its own title
     questions = course.questions
-    assert {question.kind for question in questions} == set(QUESTION_TYPES)  # every question type
+    assert {question.kind for question in questions} == set(KINDS)  # every question type
     assert any(choice.feedback for question in questions if question.kind in CHOICE.kinds
                for choice in question.response.choices)
     assert any(question.explanation for question in questions)

@@ -15,6 +15,21 @@
   const IDENTIFIER_12 = /^[\x21-\x7E]{1,255}$/;
   // 1.2 choice responses: single characters 0-9 / a-z, several separated by commas.
   const CHOICE_RESPONSE_12 = /^[0-9a-z](,[0-9a-z])*$/;
+  // The SCORM 1.2 RTE's formats of the other interaction types (3.4.4, "student_response"):
+  // matching pairs of single characters "a.b", sequencing single characters, numeric a decimal,
+  // fill-in a string of at most 255 characters.
+  const RESPONSES_12 = {
+    matching: [/^[0-9a-z]\.[0-9a-z](,[0-9a-z]\.[0-9a-z])*$/, "pairs of single characters 0-9/a-z, such as a.b,b.c"],
+    sequencing: [/^[0-9a-z](,[0-9a-z])*$/, "single characters 0-9/a-z separated by commas"],
+    numeric: [/^-?\d+(\.\d+)?$/, "a decimal number"],
+    "fill-in": [/^.{0,255}$/, "a string of at most 255 characters"],
+  };
+  // Moodle's 2004 formats (datamodels/scorm_13.js): short identifiers of matching and
+  // sequencing, its decimal (at most 5 digits before the point), its fill-in strings.
+  const SHORT_ID_2004 = /^[\w.]{1,250}$/;
+  const DECIMAL_2004 = /^-?([0-9]{1,5})(\.[0-9]{1,18})?$/;
+  const LANG_STRING_2004 = /^(\{lang=([a-zA-Z]{2,3}|i|x)(-[a-zA-Z0-9-]{2,8})?\})?([^{].{0,250})?$/;
+  const PREFIX_2004 = /^\{(lang|case_matters|order_matters)=([^}]*)\}/;
   // Moodle's 2004 choice ids: letters, digits, underscore and dot (no hyphen, no space).
   const CHOICE_ID_2004 = /^[A-Za-z0-9_.]+$/;
   const CHOICE_IDS_MAX_2004 = 36;
@@ -75,6 +90,51 @@
     if (isResponse && interactionTypes.get(index) === "choice" && !CHOICE_RESPONSE_12.test(text)) {
       return "1.2 choice responses are single characters 0-9/a-z separated by commas";
     }
+    const rule = isResponse ? RESPONSES_12[interactionTypes.get(index)] : undefined;
+    if (rule && !rule[0].test(text)) {
+      return `1.2 ${interactionTypes.get(index)} responses are ${rule[1]}`;
+    }
+    return null;
+  }
+
+  /** Moodle's 2004 check of a response or correct pattern of the types besides choice; null when it passes. */
+  function checkResponse2004(type, text, correct) {
+    if (type === "numeric") {
+      const nodes = correct ? text.split("[:]") : [text];
+      if (nodes.length > 2 || nodes.some((node) => node !== "" && !DECIMAL_2004.test(node))) {
+        return "2004 numeric values are decimals with at most 5 digits before the point (Moodle answers 406)";
+      }
+      if (nodes.length === 2 && nodes[0] !== "" && nodes[1] !== "" && Number(nodes[0]) > Number(nodes[1])) {
+        return "2004 numeric ranges go from low to high";
+      }
+      return null;
+    }
+    let rest = text;
+    if (correct) {
+      for (let prefix = PREFIX_2004.exec(rest); prefix; prefix = PREFIX_2004.exec(rest)) {
+        if (prefix[1] !== "lang" && !/^(true|false)$/.test(prefix[2])) {
+          return `2004 {${prefix[1]}=...} must be true or false`;
+        }
+        rest = rest.slice(prefix[0].length);
+      }
+    }
+    const nodes = rest.split("[,]");
+    if (type === "fill-in") {
+      if (nodes.length > 10 || nodes.some((node) => node.length > 250 || (!correct && !LANG_STRING_2004.test(node)))) {
+        return "2004 fill-in values are at most 10 strings of at most 250 characters, none starting with {";
+      }
+    } else if (type === "matching") {
+      if (nodes.length > 36 || nodes.some((pair) => {
+        const sides = pair.split("[.]");
+        return sides.length !== 2 || !SHORT_ID_2004.test(sides[0]) || !SHORT_ID_2004.test(sides[1]);
+      })) {
+        return "2004 matching responses are at most 36 pairs source[.]target of ids made of letters, digits, _ and .";
+      }
+    } else if (type === "sequencing") {
+      if (nodes.length > 36 || nodes.some((node) => !SHORT_ID_2004.test(node))) {
+        return "2004 sequencing responses are at most 36 ids made of letters, digits, _ and .";
+      }
+    }
     return null;
   }
 
@@ -102,6 +162,9 @@
       if (new Set(ids).size !== ids.length || ids.length > CHOICE_IDS_MAX_2004) {
         return `2004 choice responses need distinct ids, at most ${CHOICE_IDS_MAX_2004}`;
       }
+    }
+    if (isResponse && interactionTypes.get(index) !== "choice") {
+      return checkResponse2004(interactionTypes.get(index), text, field !== "learner_response");
     }
     return null;
   }
