@@ -2,6 +2,9 @@
 
 Each package is written out as soon as its target has built it, so memory holds one
 package at a time; large courses build their targets in parallel worker processes.
+Each written package carries its target's parity notes (questions left out or
+changed, ``questions.parity``); with ``strict`` any note stops the build before
+anything is written.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from srm_package.targets import TARGETS, builder, needs_lesson_bodies
 if TYPE_CHECKING:
     from srm_package.errors import Problem
     from srm_package.model import Course
+    from srm_package.questions.parity import Note
 
 #: from this many lessons or questions, targets are built in parallel
 _PARALLEL_LESSONS = 8
@@ -39,22 +43,27 @@ class Written:
     size: int
     #: what was written (its ``entries`` are not kept: they are on disk)
     artifact: Artifact
+    target: str = ""
+    #: the questions this target left out or wrote differently
+    notes: tuple[Note, ...] = ()
 
 
-def build(source_dir: Path, out_dir: Path, targets: list[str] | None = None) -> tuple[list[Written], tuple[Problem, ...]]:
+def build(source_dir: Path, out_dir: Path, targets: list[str] | None = None, *, strict: bool = False,
+          ) -> tuple[list[Written], tuple[Problem, ...]]:
     """Build ``targets`` (default: all) from ``source_dir`` into ``out_dir``.
 
-    Raises ``SourceError`` for mistakes in the sources (nothing is written then).
-    Returns what was written and the loader's warnings.
+    Raises ``SourceError`` for mistakes in the sources, and with ``strict`` for any question
+    a target would leave out or change (nothing is written then). Returns what was written
+    (with each target's notes) and the loader's warnings.
     """
     landing = Landing()
     try:
-        return _build(source_dir, out_dir, targets or list(TARGETS), landing)
+        return _build(source_dir, out_dir, targets or list(TARGETS), landing, strict)
     finally:
         landing.end()
 
 
-def _build(source_dir: Path, out_dir: Path, names: list[str], landing: Landing,
+def _build(source_dir: Path, out_dir: Path, names: list[str], landing: Landing, strict: bool = False,
            ) -> tuple[list[Written], tuple[Problem, ...]]:
     ahead = _early_targets(names, source_dir)
     if ahead:  # what both processes use, imported once before the fork
@@ -67,6 +76,7 @@ def _build(source_dir: Path, out_dir: Path, names: list[str], landing: Landing,
 
         loaded = load_course(source_dir, lesson_bodies=needs_lesson_bodies(names))
         course = loaded.course
+        notes = _notes(course, names, strict)
         with Staging(out_dir, build_timestamp(course)) as staging:
             if early.forked:
                 early.submit(_Group(staging, course, ahead))
@@ -89,8 +99,20 @@ def _build(source_dir: Path, out_dir: Path, names: list[str], landing: Landing,
             built = [by_name[name] for name in names]
             landing.begin()  # from here on the build completes, Ctrl-C or not
             paths = staging.commit([staged for staged, _ in built])
-    written = [Written(path, _size(path), artifact) for path, (_, artifact) in zip(paths, built, strict=True)]
+    written = [Written(path, _size(path), artifact, name, tuple(n for n in notes if n.target == name))
+               for name, path, (_, artifact) in zip(names, paths, built, strict=True)]
     return written, loaded.warnings
+
+
+def _notes(course: Course, names: list[str], strict: bool) -> list[Note]:
+    """The parity notes of the targets; with ``strict``, a ``SourceError`` if there are any."""
+    from srm_package.errors import SourceError
+    from srm_package.questions.parity import notes
+
+    found = notes(course, names)
+    if strict and found:
+        raise SourceError([note.as_problem("error") for note in found])
+    return found
 
 
 @dataclass(frozen=True)

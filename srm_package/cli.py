@@ -66,14 +66,39 @@ def _report_problems(problems: tuple[Problem, ...]) -> None:
         click.echo(str(problem), err=True)
 
 
+def _check_targets(targets: tuple[str, ...]) -> list[str]:
+    """The targets named with ``--target`` (default: all), refusing unknown ones (exit 2)."""
+    from srm_package.targets import TARGETS
+
+    unknown = [t for t in targets if t not in TARGETS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown target {unknown[0]!r}; choose from {', '.join(TARGETS)}", param_hint="--target"
+        )
+    return list(dict.fromkeys(targets)) or list(TARGETS)
+
+
+_TARGET_OPTION = click.option("-t", "--target", "targets", multiple=True, metavar="TARGET",
+                              help="Also list what this target (repeatable; 'all' for every one) would leave "
+                                   "out or change of the questions. See build --list-targets.")
+
+
 @main.command()
 @click.argument("source_dir", type=_SOURCE_DIR, default="source")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json prints one object for CI tools.")
-def check(source_dir: Path, output_format: str) -> None:
-    """Load and validate the course in SOURCE_DIR (default: source/) without building."""
-    from srm_package.loader import load_course
+@_TARGET_OPTION
+def check(source_dir: Path, output_format: str, targets: tuple[str, ...]) -> None:
+    """Load and validate the course in SOURCE_DIR (default: source/) without building.
 
+    With -t TARGET (repeatable; -t all for every target) it also lists, as warnings at each
+    question, what those targets would leave out or change.
+    """
+    from srm_package.loader import load_course
+    from srm_package.questions.parity import notes
+    from srm_package.targets import TARGETS
+
+    names = list(TARGETS) if "all" in targets else _check_targets(targets) if targets else []
     try:
         loaded = load_course(source_dir)
     except SourceError as error:
@@ -84,6 +109,7 @@ def check(source_dir: Path, output_format: str) -> None:
             click.echo(f"{len(error.problems)} problem(s) found in {source_dir}", err=True)
         sys.exit(1)
     course = loaded.course
+    warnings = (*loaded.warnings, *(note.as_problem() for note in notes(course, names)))
     summary = {
         "course": course.id,
         "title": course.title,
@@ -94,10 +120,10 @@ def check(source_dir: Path, output_format: str) -> None:
         "passing_score": course.passing_score,
     }
     if output_format == "json":
-        payload = {"ok": True, "summary": summary, "problems": [p.as_dict() for p in loaded.warnings]}
+        payload = {"ok": True, "summary": summary, "problems": [p.as_dict() for p in warnings]}
         click.echo(json.dumps(payload, indent=2))
         return
-    _report_problems(loaded.warnings)
+    _report_problems(warnings)
     click.echo(
         f"{course.title} ({course.id}): {summary['lessons']} lesson(s), {summary['sections']} section(s), "
         f"{summary['questions']} question(s), {summary['points']} point(s), "
@@ -116,8 +142,17 @@ def check(source_dir: Path, output_format: str) -> None:
 @click.option("-t", "--target", "targets", multiple=True, metavar="TARGET",
               help="Build only this target (repeatable). Default: all. See --list-targets.")
 @click.option("--list-targets", is_flag=True, help="List the targets and exit.")
-def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_targets: bool) -> None:
-    """Build the LMS packages of the course in SOURCE_DIR (default: source/) into dist/."""
+@click.option("--strict", is_flag=True,
+              help="Fail (and write nothing) if a target would leave out or change a question.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json prints one object for CI tools.")
+def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_targets: bool, strict: bool,
+          output_format: str) -> None:
+    """Build the LMS packages of the course in SOURCE_DIR (default: source/) into dist/.
+
+    Each question a target leaves out or writes differently is reported (as a warning at
+    the question); --strict makes that an error.
+    """
     from srm_package.build import build as run_build
     from srm_package.targets import TARGETS
 
@@ -125,25 +160,42 @@ def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_target
         for name in TARGETS:
             click.echo(name)
         return
-    unknown = [t for t in targets if t not in TARGETS]
-    if unknown:
-        raise click.BadParameter(
-            f"unknown target {unknown[0]!r}; choose from {', '.join(TARGETS)}", param_hint="--target"
-        )
+    names = _check_targets(targets)
+    as_json = output_format == "json"
+
+    def failed(message: str, problems: tuple[Problem, ...] = (), code: int = 1) -> NoReturn:
+        if as_json:
+            click.echo(json.dumps({"ok": False, "message": message,
+                                   "problems": [p.as_dict() for p in problems]}, indent=2))
+        else:
+            _report_problems(problems)
+            click.echo(message, err=True)
+        sys.exit(code)
+
     try:
-        written, warnings = run_build(source_dir, out_dir, list(dict.fromkeys(targets)) or None)
+        written, warnings = run_build(source_dir, out_dir, names if targets else None, strict=strict)
     except SourceError as error:
-        _report_problems(error.problems)
-        click.echo(f"build failed: {len(error.problems)} problem(s) in {source_dir}; nothing written",
-                   err=True)
-        sys.exit(1)
+        failed(f"build failed: {len(error.problems)} problem(s) in {source_dir}; nothing written", error.problems)
     except KeyboardInterrupt:
-        click.echo("build interrupted; nothing written", err=True)
-        sys.exit(130)
+        failed("build interrupted; nothing written", code=130)
     except (BuildError, OSError) as error:
-        click.echo(f"build failed: {_os_message(error)}; nothing written", err=True)
-        sys.exit(1)
+        failed(f"build failed: {_os_message(error)}; nothing written")
+    if as_json:
+        payload = {
+            "ok": True,
+            "written": [{"target": item.target, "path": str(item.path), "size": item.size,
+                         "summary": item.artifact.summary, "notes": [note.as_dict() for note in item.notes]}
+                        for item in written],
+            "problems": [p.as_dict() for p in warnings],
+        }
+        click.echo(json.dumps(payload, indent=2))
+        return
     _report_problems(warnings)
+    notes = [note for item in written for note in item.notes]
+    _report_problems(tuple(note.as_problem() for note in notes))
+    if notes:
+        click.echo(f"{len(notes)} note(s) above: questions a target left out or changed "
+                   "(build --strict makes them errors)", err=True)
     for item in written:
         shown = item.path.name + ("/" if item.path.is_dir() else "")
         click.echo(f"wrote {out_dir / shown}  {_human(item.size)}  {item.artifact.summary}".rstrip())
