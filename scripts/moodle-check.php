@@ -143,11 +143,25 @@ function srm_quiz(stdClass $quiz): array {
     $slots = [];
     foreach ($quizobj->get_questions(null, false) as $question) {
         $answers = [];
-        foreach ($question->options->answers as $answer) {
+        foreach ($question->options->answers ?? [] as $answer) {
             $answers[] = ['id' => (int)$answer->id, 'text' => $answer->answer, 'fraction' => (float)$answer->fraction,
                 'feedback' => $answer->feedback,
                 'files' => srm_area_files($question->contextid, 'question', 'answer', $answer->id),
-                'feedback_files' => srm_area_files($question->contextid, 'question', 'answerfeedback', $answer->id)];
+                'feedback_files' => srm_area_files($question->contextid, 'question', 'answerfeedback', $answer->id),
+                'tolerance' => isset($answer->tolerance) ? (float)$answer->tolerance : null];
+        }
+        // a matching question's prompts and their matches; other types' options by name
+        $subquestions = [];
+        foreach ($question->options->subquestions ?? [] as $sub) {
+            $subquestions[] = ['text' => $sub->questiontext, 'answer' => $sub->answertext,
+                'files' => srm_area_files($question->contextid, 'qtype_match', 'subquestion', $sub->id)];
+        }
+        $options = [];
+        foreach (['usecase', 'gradingtype', 'selecttype', 'shuffleanswers', 'correctfeedback',
+                  'incorrectfeedback', 'showunits'] as $option) {
+            if (isset($question->options->$option)) {
+                $options[$option] = $question->options->$option;
+            }
         }
         $slots[] = ['slot' => (int)$question->slot, 'page' => (int)$question->page, 'questionid' => (int)$question->id,
             'maxmark' => (float)$question->maxmark, 'qtype' => $question->qtype, 'name' => $question->name,
@@ -155,7 +169,8 @@ function srm_quiz(stdClass $quiz): array {
             'defaultmark' => (float)$question->defaultmark,
             'idnumber' => $DB->get_field('question_bank_entries', 'idnumber', ['id' => $question->questionbankentryid]),
             'single' => isset($question->options->single) ? (int)$question->options->single : null,
-            'contextid' => (int)$question->contextid, 'answers' => $answers, 'files' => srm_question_files($question)];
+            'contextid' => (int)$question->contextid, 'answers' => $answers, 'files' => srm_question_files($question),
+            'subquestions' => $subquestions, 'options' => $options];
     }
     $result['slots'] = $slots;
     return $result;
@@ -253,9 +268,13 @@ function srm_attempt(int $quizid, string $username, array $responses): array {
     ];
 }
 
-/** The question's fields (without their prefix) for a student who picks ANSWERIDS, in its shuffled order. */
-function srm_response(question_attempt $qa, array $answerids): array {
+/** The question's fields (without their prefix) for a student who picks ANSWERIDS, in its shuffled order;
+ * for the types without choices, "right" (Moodle's own correct response) or "wrong" (a wrong one). */
+function srm_response(question_attempt $qa, array|string $answerids): array {
     $question = $qa->get_question();
+    if (is_string($answerids)) {
+        return srm_typed_response($question, $answerids === 'right');
+    }
     if ($question instanceof qtype_truefalse_question) {
         return $answerids ? ['answer' => (int)($answerids[0] == $question->trueanswerid)] : [];
     }
@@ -268,6 +287,41 @@ function srm_response(question_attempt $qa, array $answerids): array {
         $response['choice' . $index] = (int)in_array($answerid, $answerids);
     }
     return $response;
+}
+
+function srm_typed_response(question_definition $question, bool $right): array {
+    $correct = $question->get_correct_response();
+    if ($right) {
+        return $correct;
+    }
+    if ($question instanceof qtype_numerical_question) {
+        return ['answer' => (string)((float)$correct['answer'] + 1000)];
+    }
+    if ($question instanceof qtype_shortanswer_question) {
+        return ['answer' => 'srm wrong answer'];
+    }
+    if ($question instanceof qtype_match_question) {
+        // every prompt given the first match that reads differently from its own
+        $wrong = [];
+        foreach ($correct as $field => $index) {
+            $right = $question->choices[$question->choiceorder[$index]];
+            foreach ($question->choiceorder as $other => $choiceid) {
+                if ($question->choices[$choiceid] !== $right) {
+                    $wrong[$field] = $other;
+                    break;
+                }
+            }
+        }
+        return $wrong;
+    }
+    if ($question instanceof qtype_ordering_question) {
+        // the right order turned by one: every item out of its place
+        $name = array_key_first($correct);
+        $items = explode(',', $correct[$name]);
+        $items[] = array_shift($items);
+        return [$name => implode(',', $items)];
+    }
+    throw new moodle_exception('no wrong response for ' . get_class($question));
 }
 
 function srm_options(question_display_options $options): array {

@@ -5,13 +5,17 @@ CI cannot run Moodle, so this runs where one is installed (``../shared/moodle/se
 
     MOODLE_DIR=/path/to/moodle python scripts/moodle-check.py [SOURCE_DIR ...]
 
-For each course (default: ``source/`` and ``tests/roots/every-kind/``) it builds the ``.mbz``,
+For each course (default: ``source/``, ``tests/roots/every-kind/`` and ``tests/roots/all-types/``)
+it builds the ``.mbz``,
 restores it as a new course through Moodle's own restore API, and compares what Moodle
 made of it with the sources: sections and their names, pages, quizzes (questions, their
 types, answers and marks, sumgrades, maximum grade, pass grade, behaviour, attempts,
 shuffling, review options), the question bank and the grade items. Then a student takes
 every quiz three times through Moodle's quiz API (all right, all wrong, the first two
-right) and the grades are checked against the points in the sources. Finally it restores
+right) and the grades are checked against the points in the sources (matching, fill-in, numeric and
+ordering questions are answered with Moodle's own right response, and a wrong one). A
+question the backup leaves out (the parity report says which and why) is left out of
+these expectations too. Finally it restores
 the same ``.mbz`` again into that course: the question bank must stay as it was (no
 question added again), the new quizzes must use the same questions and grade the same.
 
@@ -49,16 +53,23 @@ from srm_package.loader import load_course  # noqa: E402
 from srm_package.markup import inline_html, inline_text  # noqa: E402
 from srm_package.model import Course, MediaFile, Question, Quiz  # noqa: E402
 from srm_package.rich_text import files_of, renderer_for  # noqa: E402
+from srm_package.targets.moodle_backup_questions import carried_questions  # noqa: E402
 from srm_package.targets.moodle_xml import TEXT_STYLE  # noqa: E402
 
 PHP_SCRIPT = Path(__file__).with_suffix(".php")
-DEFAULT_SOURCES = (ROOT / "source", ROOT / "tests" / "roots" / "every-kind", ROOT / "tests" / "roots" / "media")
+DEFAULT_SOURCES = (ROOT / "source", ROOT / "tests" / "roots" / "every-kind", ROOT / "tests" / "roots" / "media",
+                   ROOT / "tests" / "roots" / "all-types")
 CHROMIUM = "/usr/bin/chromium"
 #: the password moodle-check.php gives the students it creates
 STUDENT_PASSWORD = "Student#Local1"
 #: mod_quiz\question\display_options: during the attempt, and immediately after it
 DURING, IMMEDIATELY_AFTER = 0x10000, 0x01000
-_QTYPES = {"single": ("multichoice", 1), "multiple": ("multichoice", 0), "true_false": ("truefalse", None)}
+_QTYPES = {"single": ("multichoice", 1), "multiple": ("multichoice", 0), "true_false": ("truefalse", None),
+           "matching": ("match", None), "fill_in": ("shortanswer", None), "numeric": ("numerical", None),
+           "ordering": ("ordering", None)}
+_CHOICE_KINDS = ("single", "multiple", "true_false")
+#: how a one-blank question's stem shows its blank in Moodle
+_BLANK = re.compile(r"(?<![\\!])\[[a-z][a-z0-9_]*\](?![(\[:])")
 
 
 class Check:
@@ -103,12 +114,28 @@ def php(moodle_dir: Path, *args: str) -> dict:
 
 
 def check_course(moodle_dir: Path, source: Path, check: Check) -> None:
-    course = load_course(source).course
+    course = carried_course(load_course(source).course)
     with tempfile.TemporaryDirectory(prefix="srm-moodle-check-") as out:
         written, _ = build(source, Path(out), ["moodle-backup"])
         backup = written[0].path
         found = check_new_course(moodle_dir, source, course, backup, check)
         check_restored_again(moodle_dir, course, backup, found, check)
+
+
+def carried_course(course: Course) -> Course:
+    """``course`` with only the questions the backup carries (``build`` reports the others)."""
+    from dataclasses import replace
+
+    lessons = []
+    for lesson in course.lessons:
+        if lesson.quiz is not None:
+            kept = carried_questions(lesson.quiz)
+            left_out = [q.id for q in lesson.quiz.questions if q not in kept]
+            if left_out:
+                print(f"  (left out of the backup, as build reports: {', '.join(left_out)})")
+            lesson = replace(lesson, quiz=replace(lesson.quiz, questions=kept))
+        lessons.append(lesson)
+    return replace(course, lessons=tuple(lessons))
 
 
 def check_new_course(moodle_dir: Path, source: Path, course: Course, backup: Path, check: Check) -> dict:
@@ -311,34 +338,69 @@ def check_quiz(course: Course, quiz: Quiz, found: dict, check: Check, rewritten:
 
 
 def expected_answers(course: Course, quiz: Quiz, question: Question) -> list[tuple[str, float]]:
-    """Each choice as Moodle should hold it: its text and its fraction (the Moodle XML target's rules)."""
+    """Each answer as Moodle should hold it: its text and its fraction (the Moodle XML target's rules)."""
+    feedback_answer = [("*", 0.0)] if question.feedback.incorrect else []  # Moodle's catch-all
+    if question.kind == "fill_in":
+        (blank,) = question.response.blanks
+        return [(text.replace("*", "\\*"), 1.0) for text in blank.answers] + feedback_answer
+    if question.kind == "numeric":
+        return [(_number(question.response.answer), 1.0)] + feedback_answer
+    if question.kind == "ordering":  # the fraction is the item's place
+        return [(moodle_text(course, item, quiz), float(n)) for n, item in enumerate(question.response.items, 1)]
+    if question.kind == "matching":
+        return []
     if question.kind == "true_false":
         return [("True" if c.id == "true" else "False", 1.0 if c.correct else 0.0) for c in question.response.choices]
     right = 1 / len(question.response.correct_choices)
-    wrong = 0.0 if question.kind == "single" else -1.0
+    # a wrong choice takes away all (all or nothing) or one share (partial credit)
+    wrong = 0.0 if question.kind == "single" else -right if question.response.partial_credit else -1.0
     return [(moodle_text(course, c.text, quiz), right if c.correct else wrong) for c in question.response.choices]
+
+
+def _number(value: object) -> str:
+    """A number as the source wrote it: no exponent, no trailing zeros."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def check_question(course: Course, quiz: Quiz, question: Question, slot: dict, check: Check) -> None:
     qtype, single = _QTYPES[question.kind]
+    stem = _BLANK.sub("________", question.stem) if question.kind == "fill_in" else question.stem
     check.equal(f"  question {question.id}: type, mark, text, explanation, ID number",
-                (qtype, single, float(question.points), moodle_text(course, question.stem, quiz),
+                (qtype, single, float(question.points), moodle_text(course, stem, quiz),
                  moodle_text(course, question.explanation, quiz), question.id),
                 (slot["qtype"], slot["single"], slot["maxmark"], slot["questiontext"], slot["generalfeedback"],
                  slot["idnumber"]))
     answers = [(a["text"], round(a["fraction"], 5)) for a in slot["answers"]]
     check.equal(f"  question {question.id}: answers and fractions",
                 [(text, round(fraction, 5)) for text, fraction in expected_answers(course, quiz, question)], answers)
+    response = question.response
+    if question.kind == "matching":
+        expected = [(moodle_text(course, pair.prompt, quiz), inline_text(pair.match)) for pair in response.pairs]
+        expected += [("", inline_text(distractor)) for distractor in response.distractors]
+        check.equal(f"  question {question.id}: prompts and their matches, then the distractors", expected,
+                    [(sub["text"], sub["answer"]) for sub in slot["subquestions"]])
+    elif question.kind == "numeric":
+        check.equal(f"  question {question.id}: tolerance", float(response.tolerance), slot["answers"][0]["tolerance"])
+    elif question.kind == "fill_in":
+        check.equal(f"  question {question.id}: case sensitivity", int(response.case_sensitive),
+                    int(slot["options"]["usecase"]))
+    elif question.kind == "ordering":
+        check.equal(f"  question {question.id}: grading (absolute position / all or nothing), every item shown",
+                    (0 if response.partial_credit else -1, 0),
+                    (int(slot["options"]["gradingtype"]), int(slot["options"]["selecttype"])))
 
 
 def take_quiz(moodle_dir: Path, course: Course, quiz: Quiz, found: dict, check: Check) -> dict[str, tuple[str, int]]:
     """Three attempts as a student: all right, all wrong, the first two questions right; each
-    case's student and attempt id."""
+    case's student and attempt id. Choices: the ids of the right ones, or of one wrong one; the
+    other types: Moodle makes the response ("right" or "wrong", see moodle-check.php)."""
     answers = {q.id: expected_answers(course, quiz, q) for q in quiz.questions}
+    pairs = list(zip(quiz.questions, found["slots"], strict=True))
     right = {s["slot"]: [a["id"] for a, (_, f) in zip(s["answers"], answers[q.id], strict=True) if f > 0]
-             for q, s in zip(quiz.questions, found["slots"], strict=True)}
+             if q.kind in _CHOICE_KINDS else "right" for q, s in pairs}
     wrong = {s["slot"]: [next(a["id"] for a, (_, f) in zip(s["answers"], answers[q.id], strict=True) if f <= 0)]
-             for q, s in zip(quiz.questions, found["slots"], strict=True)}
+             if q.kind in _CHOICE_KINDS else "wrong" for q, s in pairs}
     mixed = {slot: right[slot] if slot <= 2 else wrong[slot] for slot in right}
     points = [q.points for q in quiz.questions]
     cases = [("all right", right, sum(points)), ("all wrong", wrong, 0), ("first two right", mixed, sum(points[:2]))]
@@ -408,8 +470,15 @@ def check_images_shown(course: Course, found: dict, reviews: list[tuple[Quiz, st
 
 def _review_texts(question: Question) -> list[str]:
     """The texts the review of an all-right attempt shows: the question, every choice, the right
-    choices' feedback, the correct-answer feedback and the explanation."""
+    choices' feedback, the correct-answer feedback and the explanation (for the other types: the
+    question, its prompts or items, the correct-answer feedback and the explanation)."""
     texts = [question.stem, question.explanation]
+    if question.kind == "matching":
+        return texts + [pair.prompt for pair in question.response.pairs] + [question.feedback.correct]
+    if question.kind == "ordering":
+        return texts + list(question.response.items) + [question.feedback.correct]
+    if question.kind in ("fill_in", "numeric"):  # the right answers' feedback
+        return texts + [question.feedback.correct]
     if question.kind != "true_false":
         texts += [choice.text for choice in question.response.choices] + [question.feedback.correct]
     return texts + [choice.feedback for choice in question.response.correct_choices]

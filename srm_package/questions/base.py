@@ -100,9 +100,6 @@ def backup_writer() -> ModuleType:
 
 #: carried exactly as written
 AS_WRITTEN = Carried()
-#: what a type without a Moodle backup form answers for ``Form.MOODLE_BACKUP``
-NOT_IN_BACKUP = Unsupported("the Moodle backup writes choice questions only so far; the Moodle XML file "
-                            "carries this question")
 Carry = Carried | Unsupported
 
 
@@ -173,6 +170,7 @@ class QuestionType(ABC):
         """Append the question's Moodle XML ``question`` to ``root``; every text goes through
         ``text``, which also names the images to embed beside it."""
 
+    @abstractmethod
     def moodle_backup_entry(self, entries: etree._Element, course: Course, lesson: Lesson, quiz: Quiz,
                             question: Question, ids: BackupIds, time: int, files: BackupFiles,
                             text: TextRenderer) -> etree._Element:
@@ -180,9 +178,8 @@ class QuestionType(ABC):
         text goes through ``text`` (the Moodle XML style, knowing the course's images), and the
         images each shows go into ``files``, in the file areas Moodle keeps that text's in.
 
-        Only called when ``carry(question, Form.MOODLE_BACKUP)`` carries it: a type that
-        has no backup form yet says so there (``NOT_IN_BACKUP``) and keeps this default."""
-        raise NotImplementedError(f"{self.family} questions have no Moodle backup form")
+        Only called when ``carry(question, Form.MOODLE_BACKUP)`` carries it: a question the
+        type cannot write there gets an ``Unsupported`` with its reason."""
 
 
 # ------------------------------------------------------------- the writers

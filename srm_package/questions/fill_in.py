@@ -36,12 +36,12 @@ from srm_package.markup import inline_text
 from srm_package.model import Markdown, Question, Quiz
 from srm_package.questions.base import (
     AS_WRITTEN,
-    NOT_IN_BACKUP,
     Carried,
     Carry,
     Form,
     QuestionType,
     Unsupported,
+    backup_writer,
     moodle_writer,
     plain_text,
     qti_writer,
@@ -52,9 +52,12 @@ from srm_package.targets.identifiers import answer_numbers
 if TYPE_CHECKING:
     from lxml import etree
 
+    from srm_package.model import Course, Lesson
     from srm_package.rich_text import TextRenderer
     from srm_package.sources.quiz_file import TextReader
     from srm_package.sources.yamlfields import Located, YamlMapping
+    from srm_package.targets.moodle_backup_files import BackupFiles
+    from srm_package.targets.moodle_backup_ids import BackupIds
     from srm_package.targets.moodle_xml import Texts
     from srm_package.targets.qti import Profile
 
@@ -115,12 +118,13 @@ class FillInType(QuestionType):
         return FillIn(ordered, case_sensitive, partial) if ordered is not None else None
 
     def carry(self, question: Question, form: Form) -> Carry:
-        if form is Form.MOODLE_BACKUP:
-            return NOT_IN_BACKUP
         response: FillIn = question.response
         several = len(response.blanks) > 1
         if form in (Form.PAGE, Form.QTI_BANK):
             return AS_WRITTEN
+        if form is Form.MOODLE_BACKUP and several:
+            return Unsupported("the Moodle backup does not write Moodle's cloze type (multianswer), whose "
+                               "blanks are questions of their own in the bank; the Moodle XML file carries it")
         if form is Form.QTI_CC:
             if several:
                 return Unsupported("Common Cartridge 1.1 has fill-in-the-blank with one blank only")
@@ -233,9 +237,10 @@ class FillInType(QuestionType):
             element = moodle_xml.open_question(root, "shortanswer", quiz, question, text,
                                                stem=replace(stem, html=fill_blanks(stem.html, [LINE])))
             moodle_xml.sub(element, "usecase", "1" if response.case_sensitive else "0")
-            for accepted in response.blanks[0].answers:
-                # '*' is Moodle's wildcard; '\*' a literal asterisk
-                moodle_xml.answer(element, "100", accepted.replace("*", "\\*"), "", text_format="moodle_auto_format")
+            for accepted, fraction, feedback in short_answers(question):
+                shown = text.rendered(feedback, quiz)
+                moodle_xml.answer(element, str(round(fraction * 100)), accepted, shown.html,
+                                  text_format="moodle_auto_format", feedback_files=moodle_xml.file_names(shown))
             return element
         # Moodle's cloze type: the codes are the marks (norm) of each blank; no defaultgrade is read
         weight = question.points // len(response.blanks) if question.points % len(response.blanks) == 0 else 1
@@ -251,8 +256,46 @@ class FillInType(QuestionType):
         moodle_xml.sub(element, "idnumber", question.id)
         return element
 
+    def moodle_backup_entry(self, entries: etree._Element, course: Course, lesson: Lesson, quiz: Quiz,
+                            question: Question, ids: BackupIds, time: int, files: BackupFiles,
+                            text: TextRenderer) -> etree._Element:
+        """One blank (``carry`` leaves out several): ``shortanswer``, every accepted answer at 100%,
+        as in Moodle XML."""
+        from lxml import etree
+
+        from srm_package.targets.moodle_backup_xml import record
+
+        backup = backup_writer()
+        texts = backup.entry_texts(files, text, lesson, quiz, question, ids)
+        response: FillIn = question.response
+        answers = short_answers(question)
+        numbers = [ids("question_answers", question.id, str(n)) for n in range(len(answers))]
+        plugin = etree.Element("plugin_qtype_shortanswer_question")
+        backup.answer_rows(plugin, tuple(map(str, numbers)), tuple(accepted for accepted, *_ in answers),
+                           tuple(backup.decimal(fraction, 7) for _, fraction, _ in answers),
+                           tuple(texts.answer(feedback, "answerfeedback", number)
+                                 for number, (*_, feedback) in zip(numbers, answers, strict=True)), backup.PLAIN)
+        record(plugin, "shortanswer", {"usecase": int(response.case_sensitive)}, id=ids("question_options", question.id))
+        stem = fill_blanks(texts.question(stem_source(question), "questiontext"), [LINE])
+        return backup.question_entry(entries, course, lesson, quiz, question, ids, time, qtype="shortanswer",
+                                     plugin=plugin, text=stem,
+                                     explanation=texts.question(question.explanation, "generalfeedback"))
+
 
 TYPE = FillInType()
+
+
+def short_answers(question: Question) -> list[tuple[str, float, Markdown]]:
+    """The answers of Moodle's short-answer question (one blank): (text, fraction, feedback).
+
+    Every accepted answer at 100% with the question's right-answer feedback (``*`` is Moodle's
+    wildcard, so a literal one is written ``\\*``); wrong-answer feedback goes on a ``*``
+    answer at 0%, Moodle's catch-all, as a Moodle author would write it."""
+    (blank,) = question.response.blanks
+    answers = [(accepted.replace("*", "\\*"), 1.0, question.feedback.correct) for accepted in blank.answers]
+    if question.feedback.incorrect:
+        answers.append(("*", 0.0, question.feedback.incorrect))
+    return answers
 
 
 # ------------------------------------------------------------------ the stem

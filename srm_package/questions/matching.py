@@ -34,12 +34,12 @@ from srm_package.markup import inline_text
 from srm_package.model import Markdown, Question, Quiz
 from srm_package.questions.base import (
     AS_WRITTEN,
-    NOT_IN_BACKUP,
     Carried,
     Carry,
     Form,
     QuestionType,
     Unsupported,
+    backup_writer,
     moodle_writer,
     qti_writer,
     read_flag,
@@ -51,9 +51,12 @@ from srm_package.targets.identifiers import answer_numbers
 if TYPE_CHECKING:
     from lxml import etree
 
+    from srm_package.model import Course, Lesson
     from srm_package.rich_text import TextRenderer
     from srm_package.sources.quiz_file import TextReader
     from srm_package.sources.yamlfields import Located, YamlMapping
+    from srm_package.targets.moodle_backup_files import BackupFiles
+    from srm_package.targets.moodle_backup_ids import BackupIds
     from srm_package.targets.moodle_xml import Texts
     from srm_package.targets.qti import Profile
 
@@ -112,8 +115,6 @@ class MatchingType(QuestionType):
         return Matching(tuple(pairs), tuple(text for _, text in distractors), partial)
 
     def carry(self, question: Question, form: Form) -> Carry:
-        if form is Form.MOODLE_BACKUP:
-            return NOT_IN_BACKUP
         response: Matching = question.response
         if form in (Form.PAGE, Form.QTI_BANK):
             return AS_WRITTEN
@@ -121,7 +122,7 @@ class MatchingType(QuestionType):
             return Unsupported("Common Cartridge 1.1 has no matching type")
         if response.partial_credit:
             return AS_WRITTEN
-        lms = "Canvas" if form is Form.QTI_CANVAS else "Moodle"
+        lms = "Canvas" if form is Form.QTI_CANVAS else "Moodle"  # Moodle XML and the backup
         return Carried((f"{lms} gives partial credit for each right pair; the source asks for all or nothing",))
 
     # ----------------------------------------------------------------- page
@@ -207,6 +208,38 @@ class MatchingType(QuestionType):
                 moodle_xml.files(subquestion, moodle_xml.file_names(prompt))
             moodle_xml.sub(moodle_xml.sub(subquestion, "answer"), "text", inline_text(match))
         return element
+
+    def moodle_backup_entry(self, entries: etree._Element, course: Course, lesson: Lesson, quiz: Quiz,
+                            question: Question, ids: BackupIds, time: int, files: BackupFiles,
+                            text: TextRenderer) -> etree._Element:
+        """``match``: its options and a ``qtype_match_subquestions`` row per prompt (its images in
+        the ``qtype_match`` component's ``subquestion`` area), then one without text per
+        distractor, as in Moodle XML (``restore_qtype_match_plugin``)."""
+        from lxml import etree
+
+        from srm_package.targets.moodle_backup_files import FileArea
+        from srm_package.targets.moodle_backup_xml import element, record
+
+        backup = backup_writer()
+        texts = backup.entry_texts(files, text, lesson, quiz, question, ids)
+        response: Matching = question.response
+        plugin = etree.Element("plugin_qtype_match_question")
+        record(plugin, "matchoptions", {
+            "shuffleanswers": int(quiz.shuffle.choices),
+            **backup.combined_feedback(texts, question),
+            "shownumcorrect": 1,
+        }, id=ids("question_options", question.id))
+        matches = element(plugin, "matches")
+        rows = [*((pair.prompt, pair.match) for pair in response.pairs),
+                *(("", distractor) for distractor in response.distractors)]
+        for number, (prompt, match) in enumerate(rows):
+            row_id = ids("qtype_match_subquestions", question.id, str(number))
+            area = FileArea(texts.areas.context_id, "qtype_match", "subquestion", row_id)
+            record(matches, "match", {"questiontext": texts.html(prompt, area), "questiontextformat": backup.HTML,
+                                      "answertext": inline_text(match)}, id=row_id)
+        return backup.question_entry(entries, course, lesson, quiz, question, ids, time, qtype="match",
+                                     plugin=plugin, text=texts.question(question.stem, "questiontext"),
+                                     explanation=texts.question(question.explanation, "generalfeedback"))
 
 
 TYPE = MatchingType()

@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from srm_package.model import Markdown, Question, Quiz
 from srm_package.questions.base import (
     AS_WRITTEN,
-    NOT_IN_BACKUP,
     Carry,
     Form,
     QuestionType,
     Unsupported,
+    backup_writer,
     moodle_writer,
     qti_writer,
 )
@@ -41,9 +41,12 @@ from srm_package.targets.identifiers import answer_numbers
 if TYPE_CHECKING:
     from lxml import etree
 
+    from srm_package.model import Course, Lesson
     from srm_package.rich_text import TextRenderer
     from srm_package.sources.quiz_file import TextReader
     from srm_package.sources.yamlfields import Located, YamlMapping
+    from srm_package.targets.moodle_backup_files import BackupFiles
+    from srm_package.targets.moodle_backup_ids import BackupIds
     from srm_package.targets.moodle_xml import Texts
     from srm_package.targets.qti import Profile
 
@@ -97,8 +100,6 @@ class NumericType(QuestionType):
         return Numeric(answer, tolerance)
 
     def carry(self, question: Question, form: Form) -> Carry:
-        if form is Form.MOODLE_BACKUP:
-            return NOT_IN_BACKUP
         if form is Form.QTI_CC:
             return Unsupported("Common Cartridge 1.1 has no numeric type")
         return AS_WRITTEN
@@ -155,21 +156,66 @@ class NumericType(QuestionType):
     # --------------------------------------------------------------- Moodle
     def moodle_question(self, root: etree._Element, quiz: Quiz, question: Question, text: Texts
                         ) -> etree._Element:
-        """Moodle's ``numerical``: one answer at 100% with its absolute tolerance, no units."""
+        """Moodle's ``numerical``: one answer at 100% with its absolute tolerance, no units
+        (``moodle_answers``)."""
         moodle_xml = moodle_writer()
 
-        response: Numeric = question.response
         element = moodle_xml.open_question(root, "numerical", quiz, question, text)
-        answer = moodle_xml.answer(element, "100", number_text(response.answer), "", text_format="moodle_auto_format")
-        moodle_xml.sub(answer, "tolerance", number_text(response.tolerance))
+        for number, fraction, tolerance, feedback in moodle_answers(question):
+            shown = text.rendered(feedback, quiz)
+            answer = moodle_xml.answer(element, str(round(fraction * 100)), number, shown.html,
+                                       text_format="moodle_auto_format", feedback_files=moodle_xml.file_names(shown))
+            moodle_xml.sub(answer, "tolerance", tolerance)
         moodle_xml.sub(element, "unitgradingtype", "0")
         moodle_xml.sub(element, "unitpenalty", "0.1000000")
         moodle_xml.sub(element, "showunits", "3")  # no units
         moodle_xml.sub(element, "unitsleft", "0")
         return element
 
+    def moodle_backup_entry(self, entries: etree._Element, course: Course, lesson: Lesson, quiz: Quiz,
+                            question: Question, ids: BackupIds, time: int, files: BackupFiles,
+                            text: TextRenderer) -> etree._Element:
+        """``numerical``: the answer at 100%, its tolerance (``numerical_records``), no units."""
+        from lxml import etree
+
+        from srm_package.targets.moodle_backup_xml import element, record
+
+        backup = backup_writer()
+        texts = backup.entry_texts(files, text, lesson, quiz, question, ids)
+        answers = moodle_answers(question)
+        numbers = [ids("question_answers", question.id, number) for number, *_ in answers]
+        answer_ids = tuple(map(str, numbers))
+        plugin = etree.Element("plugin_qtype_numerical_question")
+        backup.answer_rows(plugin, answer_ids, tuple(number for number, *_ in answers),
+                           tuple(backup.decimal(fraction, 7) for _, fraction, *_ in answers),
+                           tuple(texts.answer(feedback, "answerfeedback", number)
+                                 for number, (*_, feedback) in zip(numbers, answers, strict=True)), backup.PLAIN)
+        element(plugin, "numerical_units")
+        record(element(plugin, "numerical_options"), "numerical_option", {
+            "showunits": 3, "unitsleft": 0, "unitgradingtype": 0, "unitpenalty": backup.decimal(0.1, 7),
+        }, id=ids("question_options", question.id))
+        records = element(plugin, "numerical_records")
+        for answer_id, (number, _, tolerance, _) in zip(answer_ids, answers, strict=True):
+            record(records, "numerical_record", {"answer": answer_id, "tolerance": tolerance},
+                   id=ids("question_numerical", question.id, number))
+        return backup.question_entry(entries, course, lesson, quiz, question, ids, time, qtype="numerical",
+                                     plugin=plugin, text=texts.question(question.stem, "questiontext"),
+                                     explanation=texts.question(question.explanation, "generalfeedback"))
+
 
 TYPE = NumericType()
+
+
+def moodle_answers(question: Question) -> list[tuple[str, float, str, Markdown]]:
+    """The answers of Moodle's numerical question: (number, fraction, tolerance, feedback).
+
+    The right number carries the question's right-answer feedback; wrong-answer feedback goes
+    on a ``*`` answer at 0% (Moodle's catch-all), as a Moodle author would write it."""
+    response: Numeric = question.response
+    answers = [(number_text(response.answer), 1.0, number_text(response.tolerance), question.feedback.correct)]
+    if question.feedback.incorrect:
+        answers.append(("*", 0.0, "0", question.feedback.incorrect))
+    return answers
 
 
 def _number(found: Located) -> Decimal | None:

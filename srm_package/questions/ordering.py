@@ -33,12 +33,12 @@ from srm_package.markup import has_image, inline_text
 from srm_package.model import Markdown, Question, Quiz
 from srm_package.questions.base import (
     AS_WRITTEN,
-    NOT_IN_BACKUP,
     Carried,
     Carry,
     Form,
     QuestionType,
     Unsupported,
+    backup_writer,
     moodle_writer,
     qti_writer,
     read_flag,
@@ -51,9 +51,12 @@ from srm_package.targets.identifiers import answer_numbers
 if TYPE_CHECKING:
     from lxml import etree
 
+    from srm_package.model import Course, Lesson
     from srm_package.rich_text import TextRenderer
     from srm_package.sources.quiz_file import TextReader
     from srm_package.sources.yamlfields import YamlMapping
+    from srm_package.targets.moodle_backup_files import BackupFiles
+    from srm_package.targets.moodle_backup_ids import BackupIds
     from srm_package.targets.moodle_xml import Texts
     from srm_package.targets.qti import Profile
 
@@ -88,9 +91,7 @@ class OrderingType(QuestionType):
         return Ordering(tuple(text for _, text in items), partial)
 
     def carry(self, question: Question, form: Form) -> Carry:
-        if form is Form.MOODLE_BACKUP:
-            return NOT_IN_BACKUP
-        if form is Form.PAGE or form is Form.MOODLE_XML:
+        if form in (Form.PAGE, Form.MOODLE_XML, Form.MOODLE_BACKUP):
             return AS_WRITTEN
         if form is Form.QTI_CC:
             return Unsupported("Common Cartridge 1.1 has no ordering type")
@@ -185,6 +186,38 @@ class OrderingType(QuestionType):
             shown = text.rendered(item, quiz)
             moodle_xml.answer(element, str(position), shown.html, "", text_files=moodle_xml.file_names(shown))
         return element
+
+    def moodle_backup_entry(self, entries: etree._Element, course: Course, lesson: Lesson, quiz: Quiz,
+                            question: Question, ids: BackupIds, time: int, files: BackupFiles,
+                            text: TextRenderer) -> etree._Element:
+        """``ordering``: the items as answers whose fraction is their place (how Moodle stores the
+        right order), and its options as in Moodle XML (``qtype_ordering_options``)."""
+        from lxml import etree
+
+        from srm_package.targets.moodle_backup_xml import record
+
+        backup = backup_writer()
+        texts = backup.entry_texts(files, text, lesson, quiz, question, ids)
+        items = question.response.items
+        numbers = [ids("question_answers", question.id, str(n)) for n in range(len(items))]
+        plugin = etree.Element("plugin_qtype_ordering_question")
+        backup.answer_rows(plugin, tuple(map(str, numbers)),
+                           tuple(texts.answer(item, "answer", number) for number, item in zip(numbers, items, strict=True)),
+                           tuple(backup.decimal(n, 7) for n in range(1, len(items) + 1)), ("",) * len(items),
+                           backup.HTML)
+        record(plugin, "ordering", {
+            "layouttype": 0,  # vertical
+            "selecttype": 0,  # every item
+            "selectcount": 0,
+            "gradingtype": 0 if question.response.partial_credit else -1,  # absolute position / all or nothing
+            "showgrading": 1,
+            "numberingstyle": "none",
+            **backup.combined_feedback(texts, question),
+            "shownumcorrect": 1,
+        }, id=ids("question_options", question.id))
+        return backup.question_entry(entries, course, lesson, quiz, question, ids, time, qtype="ordering",
+                                     plugin=plugin, text=texts.question(question.stem, "questiontext"),
+                                     explanation=texts.question(question.explanation, "generalfeedback"))
 
 
 TYPE = OrderingType()

@@ -30,7 +30,7 @@ from srm_package.targets.moodle_backup_activities import (
 )
 from srm_package.targets.moodle_backup_files import BackupFiles
 from srm_package.targets.moodle_backup_ids import SYSTEM_CONTEXT, BackupIds
-from srm_package.targets.moodle_backup_questions import category_ids, questions_document
+from srm_package.targets.moodle_backup_questions import carried_questions, category_ids, questions_document
 from srm_package.targets.moodle_backup_xml import NULL, decimal, document, element, empty_document, record
 
 INDEX = "moodle_backup.xml"
@@ -219,7 +219,9 @@ def _root_files(course: Course, ids: BackupIds, files: BackupFiles, time: int) -
 
 
 def _gradebook(course: Course, ids: BackupIds, time: int) -> bytes:
-    """The course's grade category and course total (the quizzes' items are in their folders)."""
+    """The course's grade category and course total (the quizzes' items are in their folders);
+    the total counts the questions the backup carries."""
+    carried_points = sum(q.points for quiz in course.quizzes for q in carried_questions(quiz))
     root = etree.Element("gradebook")
     element(root, "attributes")
     category = ids("grade_categories", "")
@@ -232,7 +234,7 @@ def _gradebook(course: Course, ids: BackupIds, time: int) -> bytes:
     record(element(root, "grade_items"), "grade_item", {
         "categoryid": NULL, "itemname": NULL, "itemtype": "course", "itemmodule": NULL,
         "iteminstance": category, "itemnumber": NULL, "iteminfo": NULL, "idnumber": NULL, "calculation": NULL,
-        "gradetype": 1, "grademax": decimal(course.points), "grademin": decimal(0), "scaleid": NULL,
+        "gradetype": 1, "grademax": decimal(carried_points), "grademin": decimal(0), "scaleid": NULL,
         "outcomeid": NULL, "gradepass": decimal(0), "multfactor": decimal(1), "plusfactor": decimal(0),
         "aggregationcoef": decimal(0), "aggregationcoef2": decimal(0), "weightoverride": 0, "sortorder": 1,
         "display": 0, "decimals": NULL, "hidden": 0, "locked": 0, "locktime": 0, "needsupdate": 0,

@@ -19,8 +19,10 @@ matches, question by question.
 Each question type writes its own entry (``QuestionType.moodle_backup_entry``, in
 ``srm_package.questions``) from the parts below: the entry, its version and the question
 record are the same for every type, which adds its ``plugin_qtype_<type>_question`` part
-and puts the images of its texts in their file areas (``question_areas``, files.xml). A
-type the backup cannot carry is left out of the bank and of the quiz (``carried_questions``).
+and puts the images of its texts in their file areas (``question_areas``, files.xml);
+``question_entry`` writes the common part for the types built directly. Texts, fractions and
+options are the Moodle XML form's, so that the two Moodle formats agree. A question the
+backup cannot carry is left out of the bank and of the quiz (``carried_questions``).
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ from lxml import etree
 from srm_package.model import Course, Lesson, Question, Quiz
 from srm_package.questions import question_type
 from srm_package.questions.base import Form, Unsupported
-from srm_package.rich_text import renderer_for
-from srm_package.targets.identifiers import stable_id
-from srm_package.targets.moodle_backup_files import BackupFiles, QuestionAreas
+from srm_package.rich_text import TextRenderer, renderer_for
+from srm_package.targets.identifiers import question_name, stable_id
+from srm_package.targets.moodle_backup_files import BackupFiles, FileArea, QuestionAreas
 from srm_package.targets.moodle_backup_ids import BackupIds
 from srm_package.targets.moodle_backup_xml import NULL, decimal, element, record, streamed_document
 from srm_package.targets.moodle_xml import TEXT_STYLE
@@ -164,6 +166,65 @@ def entry_element(*, entry_id: str, category_id: str, idnumber: str, version_id:
         "modifiedby": NO_USER,
     }, id=question_id).append(plugin)
     return entry
+
+
+def question_entry(entries: etree._Element, course: Course, lesson: Lesson, quiz: Quiz, question: Question,
+                   ids: BackupIds, time: int, *, qtype: str, plugin: etree._Element, text: str,
+                   explanation: str, penalty: float = 0.3333333) -> etree._Element:
+    """Append ``question``'s entry to ``entries``: ids, name, mark, stamp and times from the
+    question, its texts (HTML, as the Moodle XML form writes them) and ``plugin`` as given.
+    Moodle's default penalty per wrong try is a third."""
+    entry = entry_element(
+        entry_id=str(bank_entry(lesson, question, ids).entry_id),
+        category_id=str(ids("question_categories", lesson.id)),
+        idnumber=question.id,  # unique in the category (Moodle drops a clashing one on restore)
+        version_id=str(ids("question_versions", lesson.id, question.id)),
+        question_id=str(ids("question", lesson.id, question.id)),
+        name=question_name(question), text=text, explanation=explanation, mark=decimal(question.points, 7),
+        penalty=decimal(penalty, 7), qtype=qtype, stamp=stamp(course, "question", question.id), time=str(time),
+        plugin=plugin)
+    entries.append(entry)
+    return entry
+
+
+class EntryTexts:
+    """The texts of one question's entry, rendered as Moodle XML writes them (``text``: the
+    course's renderer in its style), each one's images put in ``files`` in the file areas
+    Moodle keeps that text's files in (``QuestionAreas``)."""
+
+    def __init__(self, files: BackupFiles, text: TextRenderer, quiz: Quiz, areas: QuestionAreas) -> None:
+        self.files = files
+        self.text = text
+        self.quiz = quiz
+        self.areas = areas
+
+    def html(self, markdown: str, *areas: FileArea) -> str:
+        return self.files.add_text(self.text.rendered(markdown, self.quiz.images), *areas)
+
+    def question(self, markdown: str, *fileareas: str) -> str:
+        """A text of the question itself: ``questiontext``, ``generalfeedback``, ``correctfeedback``..."""
+        return self.html(markdown, *(self.areas.question(filearea) for filearea in fileareas))
+
+    def answer(self, markdown: str, filearea: str, answer_id: int) -> str:
+        """An answer's text (``answer``) or feedback (``answerfeedback``)."""
+        return self.html(markdown, self.areas.answer(filearea, answer_id))
+
+
+def entry_texts(files: BackupFiles, text: TextRenderer, lesson: Lesson, quiz: Quiz, question: Question,
+                ids: BackupIds) -> EntryTexts:
+    return EntryTexts(files, text, quiz, question_areas(lesson, question, ids))
+
+
+def combined_feedback(texts: EntryTexts, question: Question) -> dict[str, str | int]:
+    """The "any correct / partially correct / incorrect response" columns: a partly right answer
+    is not right, so it gets the source's ``incorrect`` feedback (as in Moodle XML)."""
+    correct = texts.question(question.feedback.correct, "correctfeedback")
+    incorrect = texts.question(question.feedback.incorrect, "partiallycorrectfeedback", "incorrectfeedback")
+    return {
+        "correctfeedback": correct, "correctfeedbackformat": HTML,
+        "partiallycorrectfeedback": incorrect, "partiallycorrectfeedbackformat": HTML,
+        "incorrectfeedback": incorrect, "incorrectfeedbackformat": HTML,
+    }
 
 
 def answer_rows(plugin: etree._Element, answer_ids: tuple[str, ...], texts: tuple[str, ...],

@@ -108,3 +108,28 @@ def test_a_match_cannot_show_an_image_or_a_formula(tmp_path):
     formula = "a match is shown as plain text in a drop-down list and cannot show a formula"
     assert ("questions[0].pairs[1].match", formula) in messages
     assert ("questions[0].distractors[0]", formula) in messages
+
+
+def test_the_moodle_backup_puts_each_image_in_its_texts_area(tmp_path):
+    """Every image a question text of a new type shows is in files.xml, in the area Moodle keeps
+    that text's files in (a matching prompt's: qtype_match/subquestion), and validate finds
+    every @@PLUGINFILE@@ reference answered."""
+    import io
+    import xml.etree.ElementTree as ET
+
+    from srm_package.build import build
+    from srm_package.validate import run_validation
+    from tests.support.moodle_backup_reader import members_of
+
+    root = one_question_course(tmp_path / "course", QUESTIONS)
+    shutil.copytree(MEDIA, root / "figures")
+    written, _ = build(root, tmp_path / "out", ["moodle-backup"])
+    (result,) = run_validation([written[0].path])
+    assert result.kind == "moodle-backup" and result.findings == ()
+    members = members_of(written[0].path.read_bytes())
+    areas = {(f.findtext("component"), f.findtext("filearea")) for f in ET.fromstring(members["files.xml"])
+             if f.findtext("filename").startswith("padlock")}
+    assert areas == {("question", "questiontext"), ("qtype_match", "subquestion"), ("question", "answer")}
+    bank = ET.parse(io.BytesIO(members["questions.xml"])).getroot()
+    texts = " ".join(t.text or "" for t in bank.iter("questiontext"))
+    assert texts.count("@@PLUGINFILE@@/padlock") >= 4  # three stems and the prompt
