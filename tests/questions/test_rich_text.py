@@ -133,3 +133,35 @@ def test_the_moodle_backup_puts_each_image_in_its_texts_area(tmp_path):
     bank = ET.parse(io.BytesIO(members["questions.xml"])).getroot()
     texts = " ".join(t.text or "" for t in bank.iter("questiontext"))
     assert texts.count("@@PLUGINFILE@@/padlock") >= 4  # three stems and the prompt
+
+def test_the_rich_page_stays_accessible(offline_page, tmp_path):
+    """Images in a prompt's label and in items, formulas in the sentence: axe and the Nu HTML
+    Checker find nothing, before and after answering."""
+    from playwright.sync_api import expect
+
+    from tests.quiz_pages import write_site
+    from tests.support.axe import format_violations, run_axe
+    from tests.support.paths import AXE_SCRIPT, require_files
+    from tests.support.vnu import run_vnu
+
+    course = _course(tmp_path)
+    site = write_site(course, "none", tmp_path / "site")
+    assert not (errors := run_vnu([site / "index.html"])), "\n".join(map(str, errors))
+    require_files(AXE_SCRIPT)
+    offline_page.page.add_init_script(path=str(AXE_SCRIPT))
+    offline_page.open(site)
+    page = offline_page.page
+    expect(page.locator("html.quiz-ready")).to_have_count(1)
+    assert not (before := run_axe(page)), format_violations(before)
+    # answered by the controls' ids (a label's accessible name holds the image's alt and the
+    # formula's MathML text, which the shared drivers do not spell out)
+    for select in page.locator("#q-match-rich select").all():
+        select.select_option(index=1)
+    page.locator("#q-fill-rich input[data-blank]").fill("open")
+    page.locator("#q-number-rich input[data-number]").fill("7")
+    for question_id in ("match-rich", "fill-rich", "number-rich", "order-rich"):
+        page.locator(f"#q-{question_id} [data-check]").click()
+    expect(page.locator("[data-result]")).to_be_visible()
+    assert not (after := run_axe(page)), format_violations(after)
+    assert offline_page.page_errors == [] and offline_page.console_errors == []
+
