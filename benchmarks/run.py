@@ -500,8 +500,10 @@ def main(argv: list[str] | None = None) -> int:
         benchmarks = plan(work, targets, shutil.which("text2qti"))
         run_all(benchmarks, args.runs, env, progress)
         phases = run_phase_breakdown(work / "c2000" / "source", work / "dist-phases", env)
+        from validate_bench import validate_section  # benchmarks/validate_bench.py, beside this script
+        validation = validate_section(work, args.runs, env, run_all, progress)
     report = render_report(benchmarks, targets, args.runs, machine(), (load_before, os.getloadavg()[0]),
-                           phases, kept_profile(args.output), work)
+                           phases, validation + kept_profile(args.output), work)
     args.output.write_text(report, encoding="utf-8")
     progress(f"wrote {args.output}")
     for verdict in verdicts({b.key: b for b in benchmarks}, targets):

@@ -246,3 +246,25 @@ def test_generated_images_and_formulas_load_and_are_fixed(tmp_path: Path) -> Non
     assert len(course.media) == 4
     assert sum(len(lesson.quiz.images) for lesson in course.lessons) > 0
     assert any("$" in q.explanation for q in course.questions)
+
+
+def test_validate_section_judges_validate_against_the_build_run_beside_it(tmp_path: Path) -> None:
+    from benchmarks import validate_bench
+
+    def sample(wall: float, mib: int) -> bench.Sample:
+        return bench.Sample(wall, wall, mib * 1024 * 1024, 0)
+
+    series = validate_bench.plan(tmp_path, None)
+    walls = {"build": (1.0, 100), "validate": (0.8, 120), "schemas": (1.2, 160)}
+    for one in series:
+        one.skipped = ""
+        one.samples = [sample(*walls[one.key]), sample(walls[one.key][0] + 1, walls[one.key][1])]
+    section = validate_bench.render(series, 2, (0.5, 0.7))
+    assert "| 100 lessons / 2,000 questions | 1500 ms, 100 MiB | 1300 ms, 120 MiB | 1700 ms, 160 MiB | 0.87× | 1.13× |" \
+        in section
+    assert "- **PASS**: `validate` no slower than the build: 0.87×" in section
+    assert "- **FAIL**: `validate --schemas` no slower than the build: 1.13×" in section
+    assert "- **FAIL**: `validate --schemas` peak RSS < 150 MiB: 160 MiB (highest of the runs)" in section
+    unplanned = validate_bench.plan(tmp_path, None)
+    assert all(one.skipped for one in unplanned if one.key == "schemas")
+    assert "NOT CHECKED" in validate_bench.render(unplanned, 2, (0.5, 0.7))

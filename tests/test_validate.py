@@ -28,14 +28,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from srm_package import parallel
 from srm_package.build import build
 from srm_package.cli import main
 from srm_package.targets import TARGETS
 from srm_package.validate import CHECKS, Limits, Severity, run_validation, validate_paths
+from srm_package.validate.detect import scan
 from srm_package.validate.report import format_junit
 from srm_package.validate.safe_xml import make_parser, parse_xml
 from tests.conftest import ROOT, SOURCE
-from tests.hostile_packages import BASELINES, Case, corpus, page, scorm12_entries, write_zip
+from tests.hostile_packages import (
+    BASELINES,
+    Case,
+    canvas_qti_entries,
+    corpus,
+    edit_xml,
+    find,
+    page,
+    scorm12_entries,
+    write_zip,
+)
 
 SECRET = "TOP-SECRET-7f3a9c"
 
@@ -482,3 +494,43 @@ def test_a_pipe_is_refused_without_blocking(tmp_path):
         (result,) = run_validation([tmp_path / name])
         assert {f.check for f in result.findings} <= {"input.unreadable", "input.unknown-kind"}
         assert result.errors
+
+
+# ------------------------------------------------------------------ reading each document once
+def test_a_document_named_twice_is_read_twice_but_reported_once(tmp_path):
+    """Trees are not kept; a member asked for again is parsed again, its problems not repeated."""
+    entries = canvas_qti_entries()
+    entries["quiz_demo/quiz_demo.xml"] = b"<questestinterop><assessment ident='quiz_demo'>"
+    entries["imsmanifest.xml"] = edit_xml(entries["imsmanifest.xml"], lambda root: find(root, "resources").append(
+        etree.fromstring(etree.tostring(find(root, "resource")).replace(b'identifier="quiz_demo"',
+                                                                        b'identifier="again"'))))
+    (result,) = run_validation([write_zip(tmp_path / "twice.zip", entries)])
+    assert [f.check for f in result.findings] == ["xml.malformed"]
+
+
+# ------------------------------------------------------------------ several packages, several processes
+def test_packages_checked_in_two_processes_give_the_serial_results_in_argument_order(tmp_path, monkeypatch,
+                                                                                    secret):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for case in corpus(secret):
+        if case.name not in ("pipe", "empty-folder"):
+            (dist / case.name).mkdir()
+            case.make(dist / case.name)
+    loose = BASELINES["moodle-xml"][1](tmp_path)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    serial = run_validation([loose, dist, loose])
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    assert parallel.worker_count(len(serial)) == 2
+    assert run_validation([loose, dist, loose]) == serial
+    assert serial[0].path == serial[-1].path == str(loose)
+    assert [r.path for r in serial[1:-1]] == [str(path) for path, _ in scan(dist)]
+    assert len(serial) > 60 and all(r.findings or "base" in r.path for r in serial[1:-1])
+
+
+def test_a_validator_bug_in_a_worker_process_is_a_finding(tmp_path, monkeypatch):
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    packages = [BASELINES[name][1](tmp_path) for name in ("scorm12", "cc", "scorm2004", "moodle-xml")]
+    monkeypatch.setattr("srm_package.validate.scorm.check_scorm", lambda *_: 1 / 0)
+    results = run_validation(packages)
+    assert [[f.check for f in r.findings] for r in results] == [["validator.crash"], [], ["validator.crash"], []]

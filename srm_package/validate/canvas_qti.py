@@ -40,22 +40,27 @@ def check_canvas_qti(ctx: PackageCheck, root: etree._Element, index: ManifestInd
     meta_paths = {index.launch_of(r) or "": r for r in index.resources.values()
                   if LAR_TYPE_MARK in r.get("type", "") and (index.launch_of(r) or "").endswith(META_FILE)}
     for resource in index.resources.values():
-        if not is_qti_resource_type(resource.get("type", "")):
-            continue
-        files = index.files_of(resource) or [index.launch_of(resource) or ""]
-        qti_member = files[0]
-        if not ctx.has(qti_member):
-            continue  # reported by manifest.file-missing
-        tree = ctx.xml(qti_member)
-        if tree is None:
-            continue
-        idents = check_qti(ctx, qti_member, tree, Flavour.CANVAS)
-        if not idents:
-            ctx.report("canvas.no-assessment",
-                       f"resource {resource.get('identifier')!r}: {qti_member} holds no <assessment>",
-                       MANIFEST, resource.sourceline)
-        for ident in idents:
-            _check_meta(ctx, index, resource, ident, meta_paths)
+        if is_qti_resource_type(resource.get("type", "")):
+            _check_quiz(ctx, index, resource, meta_paths)
+
+
+def _check_quiz(ctx: PackageCheck, index: ManifestIndex, resource: etree._Element,
+                meta_paths: dict[str, etree._Element]) -> None:
+    """One QTI resource: its document (whose tree is freed on return) and its settings file."""
+    files = index.files_of(resource) or [index.launch_of(resource) or ""]
+    qti_member = files[0]
+    if not ctx.has(qti_member):
+        return  # reported by manifest.file-missing
+    tree = ctx.xml(qti_member)
+    if tree is None:
+        return
+    idents = check_qti(ctx, qti_member, tree, Flavour.CANVAS)
+    if not idents:
+        ctx.report("canvas.no-assessment",
+                   f"resource {resource.get('identifier')!r}: {qti_member} holds no <assessment>",
+                   MANIFEST, resource.sourceline)
+    for ident in idents:
+        _check_meta(ctx, index, resource, ident, meta_paths)
 
 
 def _check_meta(ctx: PackageCheck, index: ManifestIndex, resource: etree._Element, ident: str,

@@ -27,8 +27,10 @@ class PackageCheck:
     kind: str = "unknown"
     checks: dict[str, None] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-    _xml: dict[str | None, etree._ElementTree | None] = field(default_factory=dict)
-    _bytes: dict[str, bytes | None] = field(default_factory=dict)
+    #: member → whether it was read (False: refused, and reported); the bytes are not kept
+    _read: dict[str, bool] = field(default_factory=dict)
+    #: member → whether it parsed (False: refused, and reported); the tree is not kept
+    _parsed: dict[str | None, bool] = field(default_factory=dict)
 
     # ---------------------------------------------------------------- reporting
     def ran(self, *check_ids: str) -> None:
@@ -55,44 +57,52 @@ class PackageCheck:
         return name in self.names
 
     def read(self, member: str) -> bytes | None:
-        """A member's bytes (at most the document limit); ``None`` after reporting why not."""
-        if member in self._bytes:
-            return self._bytes[member]
-        data: bytes | None = None
-        if self.files is None:
+        """A member's bytes (at most the document limit); ``None`` after reporting why not.
+
+        Nothing is kept: a package's members are read one at a time, and a member read
+        again (rare) is read again, its problems reported only the first time.
+        """
+        if self.files is None or self._read.get(member) is False:
             return None
+        data: bytes | None = None
         try:
             data = self.files.read(member, self.limits.max_document_size)
         except MemberError as error:
             self.report(error.check, error.message, member)
         except OSError as error:
             self.report("input.unreadable", f"cannot be read: {error.strerror or error}", member)
-        self._bytes[member] = data
+        self._read[member] = data is not None
         return data
 
     def was_read(self, member: str) -> bool:
-        return self._bytes.get(member) is not None
+        return self._read.get(member, False)
 
     def parsed(self, member: str) -> bool:
-        return member in self._xml
+        return member in self._parsed
 
     def xml(self, member: str | None, data: bytes | None = None) -> etree._ElementTree | None:
-        """Member ``member`` (``None``: the file itself, given as ``data``) parsed safely, once.
+        """Member ``member`` (``None``: the file itself, given as ``data``) parsed safely.
 
-        ``None`` when unreadable or refused; the reasons are reported.
+        ``None`` when unreadable or refused; the reasons are reported once. The tree is
+        the caller's: it is freed when the caller is done with it, so a large package
+        never holds all its documents at once. Asked for again (two resources naming one
+        file), the member is parsed again without reporting its problems twice.
         """
-        if member in self._xml:
-            return self._xml[member]
+        first_time = member not in self._parsed
+        if not first_time and not self._parsed[member]:
+            return None
         self.ran(*_XML_CHECKS)
         if data is None and member is not None:
             data = self.read(member)
         tree = None
         if data is not None:
             parsed = parse_xml(data)
-            for problem in parsed.problems:
-                self.report(problem.check, problem.message, member, problem.line)
             tree = parsed.tree
-        self._xml[member] = tree
+            if first_time:
+                for problem in parsed.problems:
+                    self.report(problem.check, problem.message, member, problem.line)
+            del data  # the bytes go as soon as the tree exists
+        self._parsed[member] = tree is not None
         return tree
 
     # ------------------------------------------------------------------ schemas

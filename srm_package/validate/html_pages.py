@@ -30,6 +30,11 @@ _ASSET_ATTRIBUTES = (
 _LOADING_RELS = frozenset({"stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest",
                            "apple-touch-icon", "mask-icon"})
 _NAVIGATION_ATTRIBUTES = (("a", "href"), ("area", "href"))
+#: every tag the checks read, found in one walk of a page
+_TAGS = tuple(dict.fromkeys(tag for tag, _ in _ASSET_ATTRIBUTES + _NAVIGATION_ATTRIBUTES)) + ("link", "style")
+#: every style attribute, in document order (each knows its element); twice as fast as //*[@style]
+_STYLE_ATTRIBUTES = etree.XPath("//@style")
+_BOM = b"\xef\xbb\xbf"
 
 
 def is_page(member: str) -> bool:
@@ -37,20 +42,18 @@ def is_page(member: str) -> bool:
 
 
 def check_pages(ctx: PackageCheck) -> None:
-    """Every page and stylesheet of the package."""
+    """Every page and stylesheet of the package, one at a time."""
     members = [m for m in ctx.names if is_page(m) or m.lower().endswith(CSS_SUFFIX)]
     if not members:
         return
     ctx.ran(*_CHECKS)
     for member in members:
-        data = ctx.read(member)
-        if data is None:
-            continue
-        text = _decode(ctx, member, data)
         if is_page(member):
-            _check_page(ctx, member, text)
-        else:
-            _check_css(ctx, member, text, 1, folder_of(member))
+            _check_page(ctx, member)
+            continue
+        data = ctx.read(member)
+        if data is not None:
+            _check_css(ctx, member, _decode(ctx, member, data), 1, folder_of(member))
 
 
 def _decode(ctx: PackageCheck, member: str, data: bytes) -> str:
@@ -63,34 +66,63 @@ def _decode(ctx: PackageCheck, member: str, data: bytes) -> str:
         return data.decode("utf-8", "replace")
 
 
-def _check_page(ctx: PackageCheck, member: str, text: str) -> None:
+def _page_bytes(ctx: PackageCheck, member: str, data: bytes) -> bytes | None:
+    """The page as UTF-8 without a byte-order mark, for the parser; ``None`` if it is blank."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = _decode(ctx, member, data)  # reports it
+        return text.encode("utf-8") if text.strip() else None
     if not text.strip():
+        return None
+    # valid UTF-8 encodes back to the same bytes: no second copy of a large page
+    return data[len(_BOM):] if data.startswith(_BOM) else data
+
+
+def _check_page(ctx: PackageCheck, member: str) -> None:
+    data = ctx.read(member)
+    if data is None:
+        return
+    page = _page_bytes(ctx, member, data)
+    del data  # only ``page`` (often the same bytes) is held while the tree is built
+    if page is None:
         ctx.report("html.parse", "the page is empty", member)
         return
     try:
-        # bytes with the encoding fixed: lxml refuses a str holding an XML declaration (XHTML pages)
-        document = html.document_fromstring(text.encode("utf-8"),
-                                            parser=html.HTMLParser(no_network=True, encoding="utf-8"))
+        # bytes with the encoding fixed: lxml refuses a str holding an XML declaration (XHTML pages);
+        # no id index: nothing here looks elements up by id, and it costs memory and time
+        document = html.document_fromstring(page, parser=html.HTMLParser(no_network=True, encoding="utf-8",
+                                                                          collect_ids=False))
     except etree.ParserError as error:
         ctx.report("html.parse", f"does not parse as HTML: {error}", member)
         return
+    del page  # the tree is all that is needed now
     base = folder_of(member)
-    for element, attribute_name, reference in _references(document, _ASSET_ATTRIBUTES, loading_links=True):
+    found = _elements_by_tag(document)
+    for element, attribute_name, reference in _references(found, _ASSET_ATTRIBUTES, loading_links=True):
         _check_reference(ctx, member, element.sourceline, f"<{element.tag} {attribute_name}>", reference, base,
                          network_allowed=False)
-    for element, attribute_name, reference in _references(document, _NAVIGATION_ATTRIBUTES):
+    for element, attribute_name, reference in _references(found, _NAVIGATION_ATTRIBUTES):
         _check_reference(ctx, member, element.sourceline, f"<{element.tag} {attribute_name}>", reference, base,
                          network_allowed=True)
-    for style in document.iter("style"):
+    for style in found["style"]:
         _check_css(ctx, member, style.text or "", style.sourceline or 1, base)
-    for element in document.xpath("//*[@style]"):
+    for element in (style.getparent() for style in _STYLE_ATTRIBUTES(document)):
         _check_css(ctx, member, element.get("style", ""), element.sourceline or 1, base, declarations=True)
 
 
-def _references(document: html.HtmlElement, pairs: tuple[tuple[str, str], ...],
+def _elements_by_tag(document: html.HtmlElement) -> dict[str, list[etree._Element]]:
+    """The elements of every tag the checks look at, each list in document order (one walk of the tree)."""
+    found: dict[str, list[etree._Element]] = {tag: [] for tag in _TAGS}
+    for element in document.iter(*_TAGS):
+        found[element.tag].append(element)
+    return found
+
+
+def _references(found: dict[str, list[etree._Element]], pairs: tuple[tuple[str, str], ...],
                 loading_links: bool = False) -> Iterator[tuple[etree._Element, str, str]]:
     for tag, attribute_name in pairs:
-        for element in document.iter(tag):
+        for element in found[tag]:
             value = element.get(attribute_name)
             if value is None:
                 continue
@@ -101,7 +133,7 @@ def _references(document: html.HtmlElement, pairs: tuple[tuple[str, str], ...],
             else:
                 yield element, attribute_name, value
     if loading_links:
-        for element in document.iter("link"):
+        for element in found["link"]:
             rels = set((element.get("rel") or "").lower().split())
             if rels & _LOADING_RELS and element.get("href") is not None:
                 yield element, "href", element.get("href")

@@ -21,7 +21,14 @@ from lxml import etree
 
 from srm_package.validate import schemas
 from srm_package.validate.context import PackageCheck
-from srm_package.validate.safe_xml import child, children, descendants, local_name, text_of
+from srm_package.validate.safe_xml import (
+    ancestor,
+    children,
+    children_by_name,
+    descendants,
+    local_name,
+    text_of,
+)
 
 CC_PROFILES = frozenset({
     "cc.multiple_choice.v0p1", "cc.multiple_response.v0p1", "cc.true_false.v0p1",
@@ -90,9 +97,10 @@ def check_qti(ctx: PackageCheck, member: str | None, tree: etree._ElementTree, f
 
 def _check_item(ctx: PackageCheck, member: str | None, item: etree._Element, flavour: Flavour) -> None:
     name = f"item {item.get('ident', '')!r}"
-    profile = _metadata(item).get("cc_profile")
+    metadata = _metadata(item)
+    profile = metadata.get("cc_profile")
     if flavour is Flavour.CC:
-        _check_cc_metadata(ctx, member, item, name)
+        _check_cc_metadata(ctx, member, item, name, metadata)
     lids = descendants(item, "response_lid")
     if not lids:
         return
@@ -151,14 +159,16 @@ def _check_response(ctx: PackageCheck, member: str | None, item: etree._Element,
 
 
 def _metadata(item: etree._Element) -> dict[str, str]:
-    fields = {}
+    fields: dict[str, str] = {}
     for field in descendants(item, "qtimetadatafield"):
-        fields.setdefault(text_of(child(field, "fieldlabel")), text_of(child(field, "fieldentry")))
+        parts = children_by_name(field, "fieldlabel", "fieldentry")
+        label, entry = (text_of(found[0]) if found else "" for found in parts.values())
+        fields.setdefault(label, entry)
     return fields
 
 
-def _check_cc_metadata(ctx: PackageCheck, member: str | None, item: etree._Element, name: str) -> None:
-    metadata = _metadata(item)
+def _check_cc_metadata(ctx: PackageCheck, member: str | None, item: etree._Element, name: str,
+                       metadata: dict[str, str]) -> None:
     profile = metadata.get("cc_profile")
     if profile not in CC_PROFILES:
         shown = "no cc_profile" if profile is None else f"cc_profile {profile!r}"
@@ -168,29 +178,34 @@ def _check_cc_metadata(ctx: PackageCheck, member: str | None, item: etree._Eleme
     if weighting is not None and not (weighting.isdigit() and int(weighting) <= 99):
         ctx.report("cc.weighting", f"{name}: cc_weighting {weighting!r} is not an integer from 0 to 99",
                    member, item.sourceline)
+    if ancestor(item, "assessment") is None:
+        return
     parent = item.getparent()
-    grandparent = parent.getparent() if parent is not None else None
-    in_assessment = any(local_name(a) == "assessment" for a in item.iterancestors())
-    if in_assessment and not (local_name(parent) == "section" and local_name(grandparent) == "assessment"):
+    if not (local_name(parent) == "section" and local_name(parent.getparent()) == "assessment"):
         ctx.report("cc.nested-item", f"{name} is not directly under assessment/section; Moodle does not read it",
                    member, item.sourceline)
 
 
 def _conditions(item: etree._Element) -> list[Condition]:
+    # a varequal under <not> tests that the answer was *not* given; <not> is rare, so the
+    # ancestors are looked at only in an item (or a document around it) that has one
+    negations = ancestor(item, "not") is not None or bool(descendants(item, "not"))
     found = []
     for processing in children(item, "resprocessing"):
         for condition in children(processing, "respcondition"):
-            conditionvar = child(condition, "conditionvar")
-            tests = tuple(
-                (v.get("respident", ""), (v.text or "").strip())
-                for v in (descendants(conditionvar, "varequal") if conditionvar is not None else [])
-                if not any(local_name(a) == "not" for a in v.iterancestors() if a is not conditionvar))
-            found.append(Condition(condition, tests, _awards_points(condition)))
+            parts = children_by_name(condition, "conditionvar", "setvar")
+            conditionvar = parts["conditionvar"][0] if parts["conditionvar"] else None
+            tests = descendants(conditionvar, "varequal") if conditionvar is not None else []
+            if negations:
+                tests = [v for v in tests if ancestor(v, "not") is None]
+            found.append(Condition(condition, tuple((v.get("respident", ""), (v.text or "").strip()) for v in tests),
+                                   _awards_points(parts["setvar"])))
     return found
 
 
-def _awards_points(condition: etree._Element) -> bool:
-    for setvar in children(condition, "setvar"):
+def _awards_points(setvars: list[etree._Element]) -> bool:
+    """Whether one of a condition's ``setvar``s sets or adds a positive score."""
+    for setvar in setvars:
         if (setvar.get("action") or "Set") in ("Set", "Add"):
             try:
                 if float((setvar.text or "0").strip()) > 0:

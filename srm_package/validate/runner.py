@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
 from srm_package.validate import canvas_qti, cc, schemas, scorm
+from srm_package.validate.batch import check_all
 from srm_package.validate.context import PackageCheck
 from srm_package.validate.detect import InputKind, input_kind, manifest_kind, scan
 from srm_package.validate.files import FolderFiles, MemberError
@@ -15,7 +17,7 @@ from srm_package.validate.limits import DEFAULT_LIMITS, Limits
 from srm_package.validate.manifest import MANIFEST, check_manifest
 from srm_package.validate.media import check_moodle_images, check_package_images
 from srm_package.validate.moodle_backup import check_moodle_backup
-from srm_package.validate.moodle_xml import check_moodle_xml
+from srm_package.validate.moodle_xml import check_moodle_xml, starts_with_declaration
 from srm_package.validate.qti import Flavour, check_qti
 from srm_package.validate.safe_xml import local_name, namespace_of
 from srm_package.validate.safe_zip import ZipFiles, ZipOpenError
@@ -28,21 +30,28 @@ _ZIP_CHECKS = ("zip.not-a-zip", "zip.corrupt", "zip.encrypted", "zip.too-many-en
 def run_validation(paths: Iterable[Path], schemas_dir: Path | None = None, strict: bool = False,
                    limits: Limits = DEFAULT_LIMITS) -> list[PackageResult]:
     """One result per package found under ``paths`` (folders are scanned), in argument order."""
-    results = []
+    jobs: list[tuple[Path, InputKind | None]] = []  # None: a folder with no package
     for path in paths:
-        if input_kind(path) is InputKind.FOLDER:
-            found = scan(path)
-            if not found:
-                ctx = PackageCheck(str(path), limits, schemas_dir, kind="folder")
-                ctx.report("input.empty-folder", "holds no package (.zip, .imscc, .mbz, Moodle .xml, "
-                                                 "package or site folder)")
-                results.append(ctx.result())
-            results += [_validate_one(p, kind, schemas_dir, limits) for p, kind in found]
+        kind = input_kind(path)
+        if kind is InputKind.FOLDER:
+            jobs += scan(path) or [(path, None)]
         else:
-            results.append(_validate_one(path, input_kind(path), schemas_dir, limits))
+            jobs.append((path, kind))
+    check = functools.partial(_validate_job, schemas_dir=schemas_dir, limits=limits)
+    results = check_all(check, jobs, lambda job: job[0], limits.max_entries)
     if strict:
         results = [_promote(result) for result in results]
     return results
+
+
+def _validate_job(job: tuple[Path, InputKind | None], schemas_dir: Path | None, limits: Limits) -> PackageResult:
+    path, kind = job
+    if kind is None:
+        ctx = PackageCheck(str(path), limits, schemas_dir, kind="folder")
+        ctx.report("input.empty-folder", "holds no package (.zip, .imscc, .mbz, Moodle .xml, "
+                                         "package or site folder)")
+        return ctx.result()
+    return _validate_one(path, kind, schemas_dir, limits)
 
 
 def _promote(result: PackageResult) -> PackageResult:
@@ -165,17 +174,21 @@ def _validate_package(ctx: PackageCheck) -> None:
 def _check_other_xml(ctx: PackageCheck) -> None:
     """Every XML member the kind's checks did not read: well-formed, safe, schema-valid if known."""
     for name in ctx.names:
-        if not name.lower().endswith(".xml") or ctx.parsed(name):
-            continue
-        tree = ctx.xml(name)
-        if tree is None:
-            continue
-        root = tree.getroot()
-        if local_name(root) == "questestinterop":
-            check_qti(ctx, name, tree, Flavour.PLAIN)
-            continue
-        for relative in schemas.BY_ROOT_NAMESPACE.get(namespace_of(root), ()):
-            ctx.validate_schema(name, tree, relative)
+        if name.lower().endswith(".xml") and not ctx.parsed(name):
+            _check_xml_member(ctx, name)
+
+
+def _check_xml_member(ctx: PackageCheck, name: str) -> None:
+    """One XML member; its tree is freed on return, before the next one is parsed."""
+    tree = ctx.xml(name)
+    if tree is None:
+        return
+    root = tree.getroot()
+    if local_name(root) == "questestinterop":
+        check_qti(ctx, name, tree, Flavour.PLAIN)
+        return
+    for relative in schemas.BY_ROOT_NAMESPACE.get(namespace_of(root), ()):
+        ctx.validate_schema(name, tree, relative)
 
 
 def _validate_xml_file(ctx: PackageCheck, path: Path) -> None:
@@ -187,12 +200,14 @@ def _validate_xml_file(ctx: PackageCheck, path: Path) -> None:
         return
     raw = path.read_bytes()
     tree = ctx.xml(None, raw)
+    declaration_first = starts_with_declaration(raw)
+    del raw  # the checks read the tree
     if tree is None:
         return
     root = tree.getroot()
     if local_name(root) == "quiz":
         ctx.kind = "moodle-xml"
-        check_moodle_xml(ctx, None, raw, tree)
+        check_moodle_xml(ctx, None, tree, declaration_first)
         check_moodle_images(ctx, None, tree)
     elif local_name(root) == "questestinterop":
         ctx.kind = "qti"

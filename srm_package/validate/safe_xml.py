@@ -114,22 +114,45 @@ def namespace_of(element: etree._Element) -> str:
     return tag[1:].partition("}")[0]
 
 
+def _any_namespace(name: str) -> str:
+    """lxml's tag filter for local name ``name`` in any namespace or none (matched in C)."""
+    return f"{{*}}{name}"
+
+
 def children(element: etree._Element, name: str) -> list[etree._Element]:
     """Child elements called ``name`` in any namespace (importers match local names)."""
-    return [child for child in element if local_name(child) == name]
+    return list(element.iterchildren(_any_namespace(name)))
 
 
 def descendants(element: etree._Element, name: str) -> list[etree._Element]:
-    return [node for node in element.iter() if local_name(node) == name]
+    """``element`` itself if it is called ``name``, then every element below it called so."""
+    return list(element.iter(_any_namespace(name)))
 
 
 def child(element: etree._Element, name: str) -> etree._Element | None:
-    found = children(element, name)
-    return found[0] if found else None
+    return next(element.iterchildren(_any_namespace(name)), None)
+
+
+def children_by_name(element: etree._Element, *names: str) -> dict[str, list[etree._Element]]:
+    """The child elements called each of ``names`` (any namespace), in document order: one pass."""
+    found: dict[str, list[etree._Element]] = {name: [] for name in names}
+    for node in element:
+        if isinstance(node.tag, str) and (same := found.get(node.tag.rpartition("}")[2])) is not None:
+            same.append(node)
+    return found
+
+
+def ancestor(element: etree._Element, name: str) -> etree._Element | None:
+    """The nearest element above ``element`` called ``name`` (any namespace), if any."""
+    return next(element.iterancestors(_any_namespace(name)), None)
 
 
 def text_of(element: etree._Element | None) -> str:
-    return "" if element is None else "".join(element.itertext()).strip()
+    if element is None:
+        return ""
+    if not len(element):  # no child nodes: the text is all there is (the usual case, and quicker)
+        return (element.text or "").strip()
+    return "".join(element.itertext()).strip()
 
 
 def attribute(element: etree._Element, name: str) -> str | None:
