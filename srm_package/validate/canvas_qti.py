@@ -8,6 +8,8 @@ quiz settings in ``assessment_meta.xml`` are applied only when that file sits at
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from srm_package.validate.context import PackageCheck
@@ -19,15 +21,32 @@ META_FILE = "assessment_meta.xml"
 LAR_TYPE_MARK = "learning-application-resource"
 
 
+#: QTI 2.x and 3.0 resource types (``imsqti_item_xmlv2p1``, ``imsqti_test_xmlv3p0``...): another format
+_LATER_QTI_TYPE = re.compile(r"imsqti_[a-z]+_xmlv([23])p(\d+)", re.IGNORECASE)
+
+
 def is_qti_resource_type(resource_type: str) -> bool:
+    """A QTI 1.2 resource, as Canvas recognises one (QTI 2.x and 3.0 types are not)."""
     lowered = resource_type.lower()
-    return lowered.startswith(("imsqti", "ims_qti"))
+    return lowered.startswith(("imsqti", "ims_qti")) and later_qti_version(resource_type) is None
+
+
+def later_qti_version(resource_type: str) -> str | None:
+    """``2.1`` for a QTI 2.1 resource type (likewise 2.2, 3.0); ``None`` for any other."""
+    matched = _LATER_QTI_TYPE.fullmatch(resource_type.strip())
+    return f"{matched[1]}.{matched[2]}" if matched else None
 
 
 def is_canvas_qti(root: etree._Element) -> bool:
-    """A manifest listing a plain QTI resource (not a cartridge's ``.../assessment`` type)."""
+    """A manifest listing a plain QTI 1.2 resource (not a cartridge's ``.../assessment`` type)."""
     return any(is_qti_resource_type(r.get("type", "")) and "imscc" not in r.get("type", "")
                for r in descendants(root, "resource"))
+
+
+def later_qti_package(root: etree._Element) -> str | None:
+    """The QTI version (``2.1``...) of a QTI 2.x/3.0 content package, which lists no QTI 1.2 resource."""
+    versions = sorted({v for r in descendants(root, "resource") if (v := later_qti_version(r.get("type", "")))})
+    return versions[0] if versions and not is_canvas_qti(root) else None
 
 
 def check_canvas_qti(ctx: PackageCheck, root: etree._Element, index: ManifestIndex) -> None:

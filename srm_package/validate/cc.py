@@ -32,8 +32,13 @@ CANVAS_QTI_SUFFIX = ".xml.qti"
 
 
 def is_cc(root: etree._Element) -> bool:
+    return namespace_of(root) in CC_NAMESPACES or declares_cartridge(root)
+
+
+def declares_cartridge(root: etree._Element) -> bool:
+    """``metadata/schema`` names a Common Cartridge, which is how Canvas detects one (lms-targets §2.2)."""
     schema, _ = metadata_value(root, "schema")
-    return namespace_of(root) in CC_NAMESPACES or "common cartridge" in (schema or "").lower()
+    return "common cartridge" in (schema or "").lower()
 
 
 def version_of(root: etree._Element) -> str | None:

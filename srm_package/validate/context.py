@@ -12,8 +12,10 @@ from srm_package.validate.files import MemberError, PackageFiles
 from srm_package.validate.findings import CHECKS, Finding, PackageResult, severity_of
 from srm_package.validate.limits import Limits
 from srm_package.validate.safe_xml import parse_xml
+from srm_package.validate.xml_references import references
 
-_XML_CHECKS = ("xml.encoding", "xml.malformed", "xml.xxe", "xml.entity-expansion")
+_XML_CHECKS = ("xml.encoding", "xml.malformed", "xml.xxe", "xml.entity-expansion", "xml.external-dtd", "xml.xinclude",
+               "xml.schema-location", "xml.schema-remote")
 
 
 @dataclass
@@ -101,6 +103,8 @@ class PackageCheck:
             if first_time:
                 for problem in parsed.problems:
                     self.report(problem.check, problem.message, member, problem.line)
+                for reference in references(tree, data, member) if tree is not None else ():
+                    self.report(reference.check, reference.message, member, reference.line)
             del data  # the bytes go as soon as the tree exists
         self._parsed[member] = tree is not None
         return tree

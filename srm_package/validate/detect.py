@@ -79,18 +79,25 @@ def scan(folder: Path, depth: int = 0) -> list[tuple[Path, InputKind]]:
 
 
 def manifest_kind(root: etree._Element) -> str:
-    """``scorm12``, ``scorm2004``, ``cc``, ``canvas-qti`` or ``unknown``.
+    """``scorm12``, ``scorm2004``, ``cc``, ``canvas-qti``, ``qti21`` (QTI 2.x/3.0) or ``unknown``.
 
-    A cartridge namespace wins; SCORM next (SCORM packages may carry QTI question
-    banks as assets); then a plain QTI resource makes a Canvas QTI zip; then the
-    schema name "Common Cartridge".
+    A cartridge namespace wins, unless the manifest lists plain QTI resources and does not
+    call itself a Common Cartridge: text2qti's Canvas QTI zips use the CC 1.1 namespace with
+    the schema "IMS Content", and Canvas, which detects a cartridge by that schema alone,
+    imports them as QTI (lms-targets §2.1, §2.2). SCORM next (SCORM packages may carry QTI
+    question banks as assets); then a plain QTI 1.2 resource makes a Canvas QTI zip; then
+    QTI 2.x/3.0 resources a later QTI package; then the schema name "Common Cartridge".
     """
-    if cc.version_of(root) is not None:
+    canvas = canvas_qti.is_canvas_qti(root)
+    if cc.version_of(root) is not None and (cc.declares_cartridge(root) or not canvas):
         return "cc"
     if scorm.is_scorm(root):
         return scorm.version_of(root)
-    if canvas_qti.is_canvas_qti(root):
+    if canvas:
         return "canvas-qti"
+    later = canvas_qti.later_qti_package(root)
+    if later is not None:
+        return "qti" + later.replace(".", "")
     if cc.is_cc(root):
         return "cc"
     return "unknown"

@@ -39,7 +39,7 @@ class FolderFiles:
 
     def __init__(self, root: Path, limits: Limits):
         self.root = root
-        self.names, self.outside_links = _walk(root, limits.max_entries)
+        self.names, self.unsafe_links = _walk(root, limits.max_entries)
 
     def read(self, name: str, limit: int) -> bytes:
         path = self.root / name
@@ -50,25 +50,40 @@ class FolderFiles:
             return stream.read(limit)
 
 
-def _walk(root: Path, max_entries: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Member names below ``root`` and the symbolic links that point outside it (never followed)."""
+def _walk(root: Path, max_entries: int) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Member names below ``root``, and the symbolic links never followed, each with the reason."""
     names: list[str] = []
-    outside: list[str] = []
+    unsafe: list[tuple[str, str]] = []
     resolved_root = root.resolve()
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
         for dir_name in dirs:  # os.walk lists a linked folder here and never enters it
             path = Path(folder) / dir_name
-            if path.is_symlink() and not path.resolve().is_relative_to(resolved_root):
-                outside.append(path.relative_to(root).as_posix())
+            problem = _link_problem(path, resolved_root)
+            if problem:
+                unsafe.append((path.relative_to(root).as_posix(), problem))
         for file_name in sorted(files):
             path = Path(folder) / file_name
             relative = path.relative_to(root).as_posix()
-            if path.is_symlink() and not path.resolve().is_relative_to(resolved_root):
-                outside.append(relative)
+            problem = _link_problem(path, resolved_root)
+            if problem:
+                unsafe.append((relative, problem))
                 continue
             if path.is_file():
                 names.append(relative)
             if len(names) > max_entries:
-                return tuple(names), tuple(outside)
-    return tuple(names), tuple(outside)
+                return tuple(names), tuple(unsafe)
+    return tuple(names), tuple(unsafe)
+
+
+def _link_problem(path: Path, resolved_root: Path) -> str:
+    """Why the symbolic link ``path`` is not read ('' if it is no link or stays inside the package)."""
+    if not path.is_symlink():
+        return ""
+    try:
+        target = path.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a loop, later versions OSError
+        return "is a symbolic link that loops (it never reaches a file); not read"
+    if not target.is_relative_to(resolved_root):
+        return "is a symbolic link to a file outside the package folder; not read"
+    return ""

@@ -41,7 +41,7 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     "zip.symlink": (E, "no entry is a symbolic link"),
     "zip.moodle-mangled-name": (E, "no entry name has a character Moodle drops on unzip"),
     "zip.risky-name": (W, "entry names are plain ASCII without spaces"),
-    "folder.symlink": (E, "no symbolic link in the package folder points outside it"),
+    "folder.symlink": (E, "no symbolic link in the package folder points outside it or loops"),
     "zip.manifest-missing": (E, "the package has an imsmanifest.xml"),
     "zip.manifest-location": (E, "imsmanifest.xml is at the root of the zip"),
     # every XML document
@@ -49,6 +49,10 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     "xml.malformed": (E, "the XML document is well-formed"),
     "xml.xxe": (E, "the XML document declares no external entity"),
     "xml.entity-expansion": (E, "the XML document declares no entities (no entity-expansion bomb)"),
+    "xml.external-dtd": (E, "the XML document names no external DTD"),
+    "xml.xinclude": (E, "the XML document has no XInclude"),
+    "xml.schema-location": (E, "xsi:schemaLocation names no file outside the package"),
+    "xml.schema-remote": (W, "xsi:schemaLocation on the network names the standards bodies' own schema hosts"),
     "schema.invalid": (E, "the XML document is valid against its official schema"),
     "schema.unavailable": (E, "the official schema for the document is in the schema folder"),
     # IMS content packaging (every manifest)

@@ -110,8 +110,8 @@ def _validate_folder(ctx: PackageCheck, path: Path, kind: InputKind) -> None:
     files = FolderFiles(path, ctx.limits)
     ctx.files = files
     ctx.ran("folder.symlink")
-    for name in files.outside_links:
-        ctx.report("folder.symlink", "is a symbolic link to a file outside the package folder; not read", name)
+    for name, problem in files.unsafe_links:
+        ctx.report("folder.symlink", problem, name)
     if len(files.names) > ctx.limits.max_entries:
         ctx.report("input.too-large", f"more than {ctx.limits.max_entries} files; not read")
         return
@@ -162,6 +162,11 @@ def _validate_package(ctx: PackageCheck) -> None:
         if namespace_of(root) == scorm.CP2004_NAMESPACE:
             ctx.validate_schema(MANIFEST, tree, schemas.IMSCP_MANIFEST)
         canvas_qti.check_canvas_qti(ctx, root, index)
+    elif ctx.kind.startswith("qti"):
+        version = canvas_qti.later_qti_package(root)
+        ctx.report("manifest.unknown-kind", f"a QTI {version} package: not a format this tool checks (it checks "
+                                            "QTI 1.2: Canvas QTI zips, Common Cartridges, SCORM question banks)",
+                   MANIFEST, root.sourceline)
     else:
         ctx.report("manifest.unknown-kind", "an IMS content package that is neither SCORM (metadata/schema "
                                             "'ADL SCORM'), a Common Cartridge nor a Canvas QTI zip",
