@@ -14,6 +14,7 @@ import functools
 import itertools
 import os
 import sys
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -24,24 +25,30 @@ Job = TypeVar("Job")
 Result = TypeVar("Result")
 
 
-def check_all(check: Callable[[Job], Result], jobs: Sequence[Job], path_of: Callable[[Job], Path],
-              max_entries: int) -> list[Result]:
+def check_all(check: Callable[[Job], Result], jobs: Sequence[Job], size_of: Callable[[Job], int]) -> list[Result]:
     """``[check(job) for job in jobs]``, the largest packages first, each process freeing memory after each."""
-    order = sorted(range(len(jobs)), key=lambda index: -_size(path_of(jobs[index]), max_entries))
+    order = sorted(range(len(jobs)), key=lambda index: -size_of(jobs[index]))
     done = fork_map(functools.partial(_check_and_release, check), [jobs[index] for index in order])
     by_index = dict(zip(order, done, strict=True))
     return [by_index[index] for index in range(len(jobs))]
 
 
-def _size(path: Path, max_entries: int) -> int:
-    """The bytes of a file, or of the files in a folder (at most ``max_entries``, links not followed)."""
+def package_size(path: Path, is_zip: bool, max_entries: int) -> int:
+    """About how many bytes checking ``path`` reads: a zip's entries as its directory declares them
+    (a zip is compressed ten times or more), a folder's files (at most ``max_entries``, links not
+    followed), another file's size; 0 if that cannot be told."""
     try:
-        if not path.is_dir():
-            return path.stat().st_size
-        sizes = (entry.stat(follow_symlinks=False).st_size for folder, _, files in os.walk(path)
-                 for entry in map(Path(folder).joinpath, files))
-        return sum(itertools.islice(sizes, max_entries))
-    except OSError:
+        if path.is_dir():
+            sizes = (entry.stat(follow_symlinks=False).st_size for folder, _, files in os.walk(path)
+                     for entry in map(Path(folder).joinpath, files))
+            return sum(itertools.islice(sizes, max_entries))
+        if not path.is_file():  # a pipe or device: never opened here
+            return 0
+        if is_zip:
+            with zipfile.ZipFile(path) as archive:
+                return sum(info.file_size for info in itertools.islice(archive.infolist(), max_entries))
+        return path.stat().st_size
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError):
         return 0
 
 

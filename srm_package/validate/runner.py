@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from srm_package.validate import canvas_qti, cc, schemas, scorm
-from srm_package.validate.batch import check_all
+from srm_package.validate.batch import check_all, package_size
 from srm_package.validate.context import PackageCheck
 from srm_package.validate.detect import InputKind, input_kind, manifest_kind, scan
 from srm_package.validate.files import FolderFiles, MemberError
@@ -38,7 +38,7 @@ def run_validation(paths: Iterable[Path], schemas_dir: Path | None = None, stric
         else:
             jobs.append((path, kind))
     check = functools.partial(_validate_job, schemas_dir=schemas_dir, limits=limits)
-    results = check_all(check, jobs, lambda job: job[0], limits.max_entries)
+    results = check_all(check, jobs, lambda job: package_size(job[0], job[1] is InputKind.ZIP, limits.max_entries))
     if strict:
         results = [_promote(result) for result in results]
     return results
