@@ -8,6 +8,7 @@ as soon as they are in the registry.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import json
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -38,6 +40,7 @@ from srm_package.validate.detect import scan
 from srm_package.validate.report import format_junit
 from srm_package.validate.safe_xml import make_parser, parse_xml
 from tests.conftest import ROOT, SOURCE
+from tests.hostile_backups import backup_entries, tgz
 from tests.hostile_packages import (
     BASELINES,
     QTI,
@@ -346,6 +349,27 @@ def test_xhtml_page_with_an_xml_declaration_is_read_like_any_page(tmp_path):
     assert b"lesson-3.html" in entries["page2.html"].splitlines()[finding.line - 1]
 
 
+def test_css_references_are_found_however_they_are_spelled_and_however_often(tmp_path):
+    """Style attributes are tokenized only when they can name a URL, and repeated ones are remembered:
+    escapes, capitals and @import still count, on every element that repeats them."""
+    styles = {"a": "background: URL(https://cdn.example/a.png)",
+              "b": r"background: \75 rl(https://cdn.example/b.png)",
+              "c": r'background: u\72l("https://cdn.example/c.png")',
+              "plain": "color: red; border: 1px solid"}
+    body = "\n".join(f"<p style='{style}'>{name}</p>" for name, style in [*styles.items(), *styles.items()])
+    body += '\n<style>@IMPORT "https://cdn.example/d.css";</style>'
+    entries = scorm12_entries()
+    entries["page2.html"] = page(body)
+    (result,) = run_validation([write_zip(tmp_path / "styles.zip", entries)])
+    lines = entries["page2.html"].decode().splitlines()
+    expected = sorted((line, url) for line, text in enumerate(lines, 1)
+                      for url in [f"https://cdn.example/{n}.png" for n in "abc"] + ["https://cdn.example/d.css"]
+                      if url.rsplit("/", 1)[1][0] + ".png" in text or (url.endswith(".css") and "@IMPORT" in text))
+    assert len(expected) == 7
+    assert sorted((f.line, f.message.split("'")[1]) for f in result.findings) == expected
+    assert {f.check for f in result.findings} == {"html.network-url"}
+
+
 # ------------------------------------------------------------------ JUnit
 def test_junit_lists_every_check_run_and_fails_only_errors(tmp_path, secret):
     cases = {c.name: c for c in corpus(secret)}
@@ -408,6 +432,65 @@ def test_every_built_package_passes_with_and_without_schemas(target, built, sche
         assert len(checked["checks"]) >= 5
         assert ("schema.invalid" in checked["checks"]) == bool(extra) or checked["kind"] in (
             "html", "moodle-xml", "moodle-backup")
+
+
+def test_every_member_of_a_built_package_is_read_once(built, monkeypatch):
+    """No check reads a document another check has read: QTI banks are not parsed again for their
+    images, nor a backup's index again with the other XML files (its bytes are handed over once)."""
+    from srm_package.validate.context import PackageCheck
+
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    reads: collections.Counter = collections.Counter()
+    read = PackageCheck.read
+
+    def counted(ctx: PackageCheck, member: str) -> bytes | None:
+        reads[ctx.label, member] += 1
+        return read(ctx, member)
+
+    monkeypatch.setattr(PackageCheck, "read", counted)
+    results = run_validation(list(built.values()))
+    assert all(result.findings == () for result in results)
+    assert {label for label, _ in reads} == {str(path) for path in built.values()} - {str(built["moodle-xml"])}
+    assert [key for key, count in reads.items() if count > 1] == []
+
+
+def test_a_backup_hands_over_each_documents_bytes_once(tmp_path):
+    """A gzip'd tar is read into memory once; a document's bytes leave it when read, so they are not
+    held beside the document's tree (the index and questions.xml of a large course are MBs)."""
+    from srm_package.validate.files import MemberError
+    from srm_package.validate.safe_tar import TarFiles
+
+    large = b"<question_categories>" + os.urandom(2_000_000).hex().encode() + b"</question_categories>"
+    path = tmp_path / "large.mbz"
+    path.write_bytes(tgz({**backup_entries(), "questions.xml": large, "empty.xml": b""}))
+    tracemalloc.start()
+    try:
+        files = TarFiles.open(path, Limits(), lambda *finding: pytest.fail(str(finding)), keep=lambda _: True)
+        assert files is not None
+        data = files.read("questions.xml", 10**8)
+        assert data == large
+        held = tracemalloc.get_traced_memory()[0]
+        del data
+        assert held - tracemalloc.get_traced_memory()[0] > 3_000_000  # nothing else keeps the bytes
+    finally:
+        tracemalloc.stop()
+    assert files.read("empty.xml", 10) == b""
+    with pytest.raises(RuntimeError):
+        files.read("questions.xml", 10**8)
+    with pytest.raises(MemberError):
+        files.read("course/course.xml", 10)
+
+
+def test_a_backups_documents_get_the_reference_findings_too(tmp_path):
+    entries = backup_entries()
+    entries["files.xml"] = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE files SYSTEM "file:///etc/passwd">\n'
+                            b'<files xmlns:xi="http://www.w3.org/2001/XInclude">\n<xi:include href="/etc/passwd"/>'
+                            b'</files>')
+    path = tmp_path / "referencing.mbz"
+    path.write_bytes(tgz(entries))
+    (result,) = run_validation([path])
+    assert [(f.check, f.member, f.line) for f in result.findings] == [
+        ("xml.external-dtd", "files.xml", 2), ("xml.xinclude", "files.xml", 4)]
 
 
 def test_validating_dist_after_a_real_build_exits_0(tmp_path, schemas):

@@ -11,7 +11,7 @@ from srm_package.validate import schemas
 from srm_package.validate.files import MemberError, PackageFiles
 from srm_package.validate.findings import CHECKS, Finding, PackageResult, severity_of
 from srm_package.validate.limits import Limits
-from srm_package.validate.safe_xml import parse_xml
+from srm_package.validate.safe_xml import local_name, parse_xml
 from srm_package.validate.xml_references import references
 
 _XML_CHECKS = ("xml.encoding", "xml.malformed", "xml.xxe", "xml.entity-expansion", "xml.external-dtd", "xml.xinclude",
@@ -33,6 +33,10 @@ class PackageCheck:
     _read: dict[str, bool] = field(default_factory=dict)
     #: member → whether it parsed (False: refused, and reported); the tree is not kept
     _parsed: dict[str | None, bool] = field(default_factory=dict)
+    #: member → the local name of its root element, once parsed
+    _roots: dict[str | None, str] = field(default_factory=dict)
+    #: QTI member → the (line, reference) of every image it shows, noted by the QTI checks
+    qti_images: dict[str, list[tuple[int | None, str]]] = field(default_factory=dict)
 
     # ---------------------------------------------------------------- reporting
     def ran(self, *check_ids: str) -> None:
@@ -82,6 +86,10 @@ class PackageCheck:
     def parsed(self, member: str) -> bool:
         return member in self._parsed
 
+    def root_name(self, member: str) -> str | None:
+        """The local name of a parsed member's root element; ``None`` if it was not parsed (or failed to)."""
+        return self._roots.get(member)
+
     def xml(self, member: str | None, data: bytes | None = None) -> etree._ElementTree | None:
         """Member ``member`` (``None``: the file itself, given as ``data``) parsed safely.
 
@@ -106,6 +114,8 @@ class PackageCheck:
                 for reference in references(tree, data, member) if tree is not None else ():
                     self.report(reference.check, reference.message, member, reference.line)
             del data  # the bytes go as soon as the tree exists
+            if tree is not None:
+                self._roots[member] = local_name(tree.getroot())
         self._parsed[member] = tree is not None
         return tree
 

@@ -8,6 +8,7 @@ tinycss2 for ``url()`` and ``@import``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import tinycss2
@@ -35,6 +36,8 @@ _TAGS = tuple(dict.fromkeys(tag for tag, _ in _ASSET_ATTRIBUTES + _NAVIGATION_AT
 #: every style attribute, in document order (each knows its element); twice as fast as //*[@style]
 _STYLE_ATTRIBUTES = etree.XPath("//@style")
 _BOM = b"\xef\xbb\xbf"
+#: CSS up to this many characters has its references remembered (style attributes repeat on every page)
+_REMEMBERED_CSS = 2048
 
 
 def is_page(member: str) -> bool:
@@ -174,12 +177,30 @@ def _check_lms_token(ctx: PackageCheck, member: str, line: int | None, where: st
 
 def _check_css(ctx: PackageCheck, member: str, css: str, first_line: int, base: str,
                declarations: bool = False) -> None:
+    found = _remembered_css_references if len(css) <= _REMEMBERED_CSS else _css_references
+    for line, url in found(css, declarations):
+        _check_reference(ctx, member, first_line + line - 1, "CSS url()", url, base, network_allowed=False)
+
+
+def _css_references(css: str, declarations: bool) -> tuple[tuple[int, str], ...]:
+    """(line, url) of every reference in ``css`` (a style attribute's declarations, or a stylesheet).
+
+    CSS without a backslash names a URL only by the letters 'url' or 'import' (an escape can
+    spell them otherwise); CSS without those is not tokenized at all, which is most style
+    attributes of a portable page.
+    """
+    lowered = css.lower()
+    if "\\" not in css and "url" not in lowered and "import" not in lowered:
+        return ()
     if declarations:
         values = tinycss2.parse_blocks_contents(css, skip_comments=True, skip_whitespace=True)
     else:
         values = tinycss2.parse_component_value_list(css, skip_comments=True)
-    for line, url in _css_urls(values):
-        _check_reference(ctx, member, first_line + line - 1, "CSS url()", url, base, network_allowed=False)
+    return tuple(_css_urls(values))
+
+
+#: the same short CSS (a table cell's style=, a call-out's) comes back thousands of times in a course
+_remembered_css_references = functools.lru_cache(maxsize=1024)(_css_references)
 
 
 def _css_urls(values: list) -> Iterator[tuple[int, str]]:

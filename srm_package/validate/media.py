@@ -36,19 +36,34 @@ _QTI_SUFFIXES = (".xml", ".qti")
 
 
 def check_package_images(ctx: PackageCheck) -> None:
-    """Every QTI document of a package: its items' images are package files."""
+    """Every QTI document of a package: its items' images are package files.
+
+    The kind's checks have parsed most QTI documents already and noted their images
+    (``note_qti_images``): those are not parsed again, nor is any document whose root
+    was seen not to be ``questestinterop``.
+    """
     for member in ctx.names:
         if not member.lower().endswith(_QTI_SUFFIXES):
             continue
-        tree = ctx.xml(member)
-        if tree is not None and local_name(tree.getroot()) == "questestinterop":
-            check_qti_images(ctx, member, tree)
+        references = ctx.qti_images.pop(member, None)
+        if references is None and ctx.root_name(member) in (None, "questestinterop"):
+            tree = ctx.xml(member)
+            if tree is not None and local_name(tree.getroot()) == "questestinterop":
+                references = list(_qti_references(tree.getroot()))
+        if references is not None:
+            _check_qti_images(ctx, member, references)
 
 
-def check_qti_images(ctx: PackageCheck, member: str, tree: etree._ElementTree) -> None:
+def note_qti_images(ctx: PackageCheck, member: str | None, tree: etree._ElementTree) -> None:
+    """Keep the images a QTI document shows while its tree is at hand, for ``check_package_images``."""
+    if member is not None:
+        ctx.qti_images[member] = list(_qti_references(tree.getroot()))
+
+
+def _check_qti_images(ctx: PackageCheck, member: str, references: list[tuple[int | None, str]]) -> None:
     ctx.ran("media.qti-image")
     folder = folder_of(member)
-    for line, reference in _qti_references(tree.getroot()):
+    for line, reference in references:
         if not _qti_resolves(ctx, reference, folder):
             ctx.report("media.qti-image", f"an item shows the image {reference!r}, which is not a file in the "
                                           "package; Canvas and Moodle show a broken image", member, line)

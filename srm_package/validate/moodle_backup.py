@@ -52,7 +52,8 @@ def check_moodle_backup(ctx: PackageCheck, path: Path) -> None:
             check_backup_files(ctx, information)
         for name in ctx.names:
             if name.lower().endswith(".xml"):
-                ctx.xml(name)  # well-formed, UTF-8, no entities
+                if not ctx.parsed(name):  # the index was parsed already (its bytes are handed over once)
+                    ctx.xml(name)  # well-formed, UTF-8, no entities
             elif isinstance(files, ZipFiles):
                 _verify(ctx, files, name)
     finally:

@@ -21,6 +21,7 @@ from lxml import etree
 
 from srm_package.validate import schemas
 from srm_package.validate.context import PackageCheck
+from srm_package.validate.media import note_qti_images
 from srm_package.validate.safe_xml import (
     ancestor,
     children,
@@ -81,6 +82,7 @@ def check_qti(ctx: PackageCheck, member: str | None, tree: etree._ElementTree, f
         ctx.report("qti.root", f"root element is <{local_name(root)}>, not <questestinterop>", member,
                    root.sourceline)
         return []
+    note_qti_images(ctx, member, tree)
     ctx.validate_schema(member, tree, schemas.QTI_FULL)
     if flavour is Flavour.CC:
         ctx.validate_schema(member, tree, schemas.QTI_CC_PROFILE)

@@ -40,6 +40,7 @@ class TarFiles:
 
     def __init__(self, contents: dict[str, bytes | None]):
         self._contents = contents
+        self._handed_over: set[str] = set()
         self.names = tuple(contents)
 
     @classmethod
@@ -82,7 +83,14 @@ class TarFiles:
         return cls(contents)
 
     def read(self, name: str, limit: int) -> bytes:
+        """A kept member's bytes, handed over once: this object lets go of them, so that a large
+        document is not held here, as bytes, beside the tree its reader builds from them."""
+        if name in self._handed_over:
+            raise RuntimeError(f"{name} was read twice; its bytes were handed over the first time")
         data = self._contents[name]
+        if data is not None:
+            self._contents[name] = None
+            self._handed_over.add(name)
         if data is None:
             raise MemberError("input.too-large", f"not an XML document within the limit of {limit} bytes; "
                                                  "only read through")
