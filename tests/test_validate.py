@@ -759,6 +759,7 @@ def test_packages_checked_in_two_processes_give_the_serial_results_in_argument_o
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
     serial = run_validation([loose, dist, loose])
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, "_other_threads_running", lambda: False)  # a thread an earlier test left
     assert parallel.worker_count(len(serial)) == 2
     assert run_validation([loose, dist, loose]) == serial
     assert serial[0].path == serial[-1].path == str(loose)
@@ -768,6 +769,7 @@ def test_packages_checked_in_two_processes_give_the_serial_results_in_argument_o
 
 def test_a_validator_bug_in_a_worker_process_is_a_finding(tmp_path, monkeypatch):
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, "_other_threads_running", lambda: False)  # a thread an earlier test left
     packages = [BASELINES[name][1](tmp_path) for name in ("scorm12", "cc", "scorm2004", "moodle-xml")]
     monkeypatch.setattr("srm_package.validate.scorm.check_scorm", lambda *_: 1 / 0)
     results = run_validation(packages)
