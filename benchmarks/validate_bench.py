@@ -51,6 +51,9 @@ class Series:
     def wall(self) -> float:
         return statistics.median(s.wall for s in self.samples)
 
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
     def rss_max(self) -> int:
         return max(s.peak_rss for s in self.samples)
 
@@ -84,19 +87,20 @@ def render(series: list[Series], runs: int, load: tuple[float, float]) -> str:
         one = found[(course, key)]
         if one.skipped or not one.samples:
             return "skipped"
-        return f"{one.wall() * 1000:.0f} ms, {one.rss_max() / 1024 / 1024:.0f} MiB"
+        return f"{one.wall() * 1000:.0f} ms (CPU {one.cpu():.1f} s), {one.rss_max() / 1024 / 1024:.0f} MiB"
 
-    def ratio(course: str, key: str) -> float | None:
+    def ratio(course: str, key: str, measure: str = "wall") -> float | None:
         one, build = found[(course, key)], found[(course, "build")]
         if one.skipped or build.skipped or not one.samples or not build.samples:
             return None
-        return one.wall() / build.wall()
+        return getattr(one, measure)() / getattr(build, measure)()
 
     lines = [
         "## `validate` beside `build`", "",
         f"Written by `benchmarks/validate_bench.py` (called by `run.py`): for each course, `build` of all "
         f"targets, `validate` of the folder it wrote and `validate --schemas` run one after another, {runs} "
-        f"round(s) after a warm-up; median wall time and the highest peak RSS of any single process "
+        f"round(s) after a warm-up; median wall time, median CPU time (user + system, the worker "
+        f"processes included) and the highest peak RSS of any single process "
         f"(`validate`, like `build`, checks the packages of a folder in worker processes on two cores; "
         f"`SRM_PACKAGE_WORKERS=1` checks them in one). Load average (1 min) before / after: "
         f"{load[0]:.2f} / {load[1]:.2f}.", "",
@@ -104,7 +108,8 @@ def render(series: list[Series], runs: int, load: tuple[float, float]) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for course, (lessons, questions) in COURSES.items():
-        shown = [_times(ratio(course, key)) for key in ("validate", "schemas")]
+        shown = [f"{_times(ratio(course, key))} (CPU {_times(ratio(course, key, 'cpu'))})"
+                 for key in ("validate", "schemas")]
         lines.append(f"| {lessons} lessons / {questions:,} questions | {cell(course, 'build')} | "
                      f"{cell(course, 'validate')} | {cell(course, 'schemas')} | {shown[0]} | {shown[1]} |")
     lines += ["", "Targets (issue 20), 100 lessons / 2,000 questions:", ""]
