@@ -52,7 +52,7 @@ def check_moodle_backup(ctx: PackageCheck, path: Path) -> None:
             check_backup_files(ctx, information)
         for name in ctx.names:
             if name.lower().endswith(".xml"):
-                if not ctx.parsed(name):  # the index was parsed already (its bytes are handed over once)
+                if not ctx.parsed(name):  # read by the checks above (a second read inflates the archive again)
                     ctx.xml(name)  # well-formed, UTF-8, no entities
             elif isinstance(files, ZipFiles):
                 _verify(ctx, files, name)

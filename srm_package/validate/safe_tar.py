@@ -3,8 +3,9 @@
 A gzip stream cannot be read at random, so the archive is read once, front to back: each
 member's header is checked (type, name, declared size, the running total and the
 compression ratio so far) before its data is read, and reading stops at the first limit.
-The XML members (a backup's structure) are kept in memory to be checked; other members
-(a backup's ``files/``) are only read through, which proves they are complete.
+The XML members (a backup's structure) are kept in memory to be checked, each until it is
+read; other members (a backup's ``files/``) are only read through, which proves they are
+complete.
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ class TarOpenError(Exception):
 class TarFiles:
     """The regular-file members of a gzip'd tar that passed the safety checks."""
 
-    def __init__(self, contents: dict[str, bytes | None]):
+    def __init__(self, path: Path, contents: dict[str, bytes | None], max_entries: int):
+        self._path = path
         self._contents = contents
+        self._max_entries = max_entries
         self._handed_over: set[str] = set()
         self.names = tuple(contents)
 
@@ -80,23 +83,39 @@ class TarFiles:
                     contents[info.name] = data
         except (tarfile.TarError, gzip.BadGzipFile, zlib.error, EOFError, OSError) as error:
             raise TarOpenError("mbz.corrupt", f"truncated or damaged archive: {error}") from None
-        return cls(contents)
+        return cls(path, contents, limits.max_entries)
 
     def read(self, name: str, limit: int) -> bytes:
-        """A kept member's bytes, handed over once: this object lets go of them, so that a large
-        document is not held here, as bytes, beside the tree its reader builds from them."""
+        """A kept member's bytes, handed over: this object lets go of them, so that a large document
+        is not held here, as bytes, beside the tree its reader builds from them. Asked for again (an
+        index naming one folder twice), the member is read again from the archive."""
         if name in self._handed_over:
-            raise RuntimeError(f"{name} was read twice; its bytes were handed over the first time")
+            return self._read_again(name, limit)
         data = self._contents[name]
-        if data is not None:
-            self._contents[name] = None
-            self._handed_over.add(name)
         if data is None:
             raise MemberError("input.too-large", f"not an XML document within the limit of {limit} bytes; "
                                                  "only read through")
         if len(data) > limit:
             raise MemberError("input.too-large", f"{len(data)} bytes, more than the limit of {limit}")
+        self._contents[name] = None
+        self._handed_over.add(name)
         return data
+
+    def _read_again(self, name: str, limit: int) -> bytes:
+        """The archive read from the start up to ``name`` (the first copy, as ``open`` kept it)."""
+        try:
+            with tarfile.open(self._path, mode="r|gz") as archive:
+                for count, info in enumerate(archive, 1):
+                    if count > self._max_entries:
+                        break
+                    if info.name == name and info.isreg():
+                        data = archive.extractfile(info).read(limit + 1)  # type: ignore[union-attr]
+                        if len(data) > limit:
+                            raise MemberError("input.too-large", f"more than the limit of {limit} bytes")
+                        return data
+        except (tarfile.TarError, gzip.BadGzipFile, zlib.error, EOFError, OSError) as error:
+            raise MemberError("mbz.corrupt", f"cannot be read again: {error}") from None
+        raise MemberError("mbz.corrupt", "was not found when the archive was read again (it changed)")
 
     def close(self) -> None:
         self._contents.clear()
