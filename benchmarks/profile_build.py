@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["SRM_PACKAGE_WORKERS"] = "1"  # profile the work, not the forks
     sys.path.insert(0, str(ROOT))
     from srm_package.loader import load_course
-    from srm_package.package import Staging, build_timestamp
+    from srm_package.output_folder import write_packages
+    from srm_package.package import build_timestamp
     from srm_package.targets import TARGETS, builder
 
     for name in TARGETS:  # import every target first, so that imports are not profiled
@@ -69,11 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         artifacts = [profile(f"target {name}", lambda name=name: builder(name)(course), args.top)
                      for name in TARGETS]
 
-        def write() -> None:
-            with Staging(Path(tmp) / "dist", build_timestamp(course)) as staging:
-                staging.commit([staging.stage(artifact) for artifact in artifacts])
-
-        profile("write the packages", write, args.top)
+        profile("write the packages", lambda: write_packages(Path(tmp) / "dist", build_timestamp(course),
+                                                             zip(TARGETS, artifacts, strict=True)), args.top)
     return 0
 
 

@@ -116,7 +116,7 @@ def php(moodle_dir: Path, *args: str) -> dict:
 def check_course(moodle_dir: Path, source: Path, check: Check) -> None:
     course = carried_course(load_course(source).course)
     with tempfile.TemporaryDirectory(prefix="srm-moodle-check-") as out:
-        written, _ = build(source, Path(out), ["moodle-backup"])
+        written = build(source, Path(out), ["moodle-backup"]).written
         backup = written[0].path
         found = check_new_course(moodle_dir, source, course, backup, check)
         check_restored_again(moodle_dir, course, backup, found, check)

@@ -1,23 +1,25 @@
-"""``build``: load the sources once, run each requested target, write all packages atomically.
+"""``build``: load the sources once, run each requested target, land all packages together.
 
 Each package is written out as soon as its target has built it, so memory holds one
 package at a time; large courses build their targets in parallel worker processes.
 Each written package carries its target's parity notes (questions left out or
 changed, ``questions.parity``); with ``strict`` any note stops the build before
-anything is written.
+anything is written. The output folder (``output_folder``) is locked for the build,
+and its record says what earlier builds wrote there.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srm_package.package import Artifact, Landing, Staged, Staging, build_timestamp
-from srm_package.parallel import EarlyWorker, fork_map
-from srm_package.targets import TARGETS, builder, needs_lesson_bodies
+from srm_package.output_folder import Interrupted, OutputFolder, Staged, Staging
+from srm_package.package import Artifact, build_timestamp
+from srm_package.parallel import fork_map
+from srm_package.signals import Hold
+from srm_package.targets import QUIZ_ONLY, TARGETS, builder, needs_lesson_bodies
 
 if TYPE_CHECKING:
     from srm_package.errors import Problem
@@ -30,11 +32,6 @@ _PARALLEL_QUESTIONS = 200
 #: targets that share work done once per process (the rendered lessons of the three
 #: sites, the SCORM question banks): a worker builds them together
 _SHARING = ("scorm12", "scorm2004", "html")
-#: targets an early worker builds for a small course: those that render pages, so that
-#: it imports Jinja2 and loads the templates while the course is read
-_EARLY = ("scorm12", "scorm2004", "cc", "moodle-backup", "html")
-#: sources up to this size are sent to an early worker (pickling 400 KiB takes ~5 ms)
-_SMALL_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -48,60 +45,73 @@ class Written:
     notes: tuple[Note, ...] = ()
 
 
-def build(source_dir: Path, out_dir: Path, targets: list[str] | None = None, *, strict: bool = False,
-          ) -> tuple[list[Written], tuple[Problem, ...]]:
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the report: the packages written (in target order, each with
+    its parity notes), the loader's warnings, and what it found in the output folder and
+    changed there."""
+
+    written: list[Written]
+    warnings: tuple[Problem, ...]
+    #: targets not built, with why (a quiz-only target of a course without a quiz)
+    skipped: list[tuple[str, str]]
+    #: packages earlier builds wrote that this one no longer produces: removed ...
+    removed: list[Path]
+    #: ... or left, because they were changed since
+    changed: list[Path]
+    #: what a build killed while its packages landed had left (this build repaired it)
+    repaired: Interrupted | None
+
+
+def build(source_dir: Path, out_dir: Path, targets: list[str] | None = None,
+          on_wait: Callable[[str], None] | None = None, *, strict: bool = False) -> BuildReport:
     """Build ``targets`` (default: all) from ``source_dir`` into ``out_dir``.
 
     Raises ``SourceError`` for mistakes in the sources, and with ``strict`` for any question
-    a target would leave out or change (nothing is written then). Returns what was written
-    (with each target's notes) and the loader's warnings.
+    a target would leave out or change (nothing is written then).
+    ``on_wait`` is told when another build into ``out_dir`` runs (this one waits for it).
+    Ctrl-C and SIGTERM are held back from the moment the packages start landing.
     """
-    landing = Landing()
+    hold = Hold()
     try:
-        return _build(source_dir, out_dir, targets or list(TARGETS), landing, strict)
+        with OutputFolder(out_dir, on_wait) as folder:
+            return _build(source_dir, folder, targets or list(TARGETS), hold, strict)
     finally:
-        landing.end()
+        hold.end()
 
 
-def _build(source_dir: Path, out_dir: Path, names: list[str], landing: Landing, strict: bool = False,
-           ) -> tuple[list[Written], tuple[Problem, ...]]:
-    ahead = _early_targets(names, source_dir)
-    if ahead:  # what both processes use, imported once before the fork
-        import srm_package.markup  # noqa: F401 (Markdown: lessons there, inline text in both)
-        import srm_package.model  # noqa: F401
-    # a small course: a worker imports what its targets need while this process loads
-    with EarlyWorker(partial(_prepare, ahead), _build_group, wanted=bool(ahead)) as early:
-        # imported after the fork, so that the worker need not wait for it
-        from srm_package.loader import load_course
+def _build(source_dir: Path, folder: OutputFolder, asked: list[str], hold: Hold, strict: bool) -> BuildReport:
+    from srm_package.loader import load_course
 
-        loaded = load_course(source_dir, lesson_bodies=needs_lesson_bodies(names))
-        course = loaded.course
-        notes = _notes(course, names, strict)
-        with Staging(out_dir, build_timestamp(course)) as staging:
-            if early.forked:
-                early.submit(_Group(staging, course, ahead))
-                rest = [name for name in names if name not in ahead]
-                try:
-                    built_here = _build_group(_Group(staging, course, rest))
-                except BaseException:
-                    early.stop()  # before the staging folder it may be writing into is removed
-                    raise
-                groups, results = [rest, ahead], [built_here, early.result()]
-            elif len(names) > 1 and _is_large(course):
-                # groups of targets side by side on the cores
-                groups = _work_groups(names)
-                results = fork_map(_build_group, [_Group(staging, course, group) for group in groups])
-            else:
-                groups, results = [names], [_build_group(_Group(staging, course, names))]
-            # the report keeps the order of names, whichever process built what
-            by_name = {name: result for group, group_results in zip(groups, results, strict=True)
-                       for name, result in zip(group, group_results, strict=True)}
-            built = [by_name[name] for name in names]
-            landing.begin()  # from here on the build completes, Ctrl-C or not
-            paths = staging.commit([staged for staged, _ in built])
+    repaired = folder.interrupted
+    # a killed build's targets are built again, so that the folder holds one consistent set
+    names = asked + [name for name in (repaired.targets if repaired else ()) if name not in asked]
+    loaded = load_course(source_dir, lesson_bodies=needs_lesson_bodies(names))
+    course = loaded.course
+    skipped = [(name, "the course has no quiz") for name in names if name in QUIZ_ONLY and not course.questions]
+    to_build = [name for name in names if name not in dict(skipped)]
+    notes = _notes(course, to_build, strict)
+    with folder.staging(build_timestamp(course)) as staging:
+        built = _build_targets(staging, course, to_build)
+        hold.begin()  # from here on the build completes, Ctrl-C or not
+        landed = folder.land([staged for staged, _ in built], covered=names)
     written = [Written(path, _size(path), artifact, name, tuple(n for n in notes if n.target == name))
-               for name, path, (_, artifact) in zip(names, paths, built, strict=True)]
-    return written, loaded.warnings
+               for name, path, (_, artifact) in zip(to_build, landed.paths, built, strict=True)]
+    return BuildReport(written, loaded.warnings, skipped, landed.removed, landed.changed, repaired)
+
+
+def _build_targets(staging: Staging, course: Course, names: list[str]) -> list[tuple[Staged, Artifact]]:
+    """Each target built and staged, in the order of ``names``."""
+    if len(names) > 1 and _is_large(course):
+        # groups of targets side by side on the cores
+        groups = _work_groups(names)
+        results = fork_map(_build_group, [_Group(staging, course, group) for group in groups])
+    else:
+        groups, results = [names], [_build_group(_Group(staging, course, names))]
+    # the report keeps the order of names, whichever process built what
+    by_name = {name: result for group, group_results in zip(groups, results, strict=True)
+               for name, result in zip(group, group_results, strict=True)}
+    return [by_name[name] for name in names]
 
 
 def _notes(course: Course, names: list[str], strict: bool) -> list[Note]:
@@ -129,46 +139,8 @@ def _build_group(group: _Group) -> list[tuple[Staged, Artifact]]:
     for name in group.names:
         # staged as soon as it is built, so that only one package is held in memory
         artifact = builder(name)(group.course)
-        results.append((group.staging.stage(artifact), artifact.without_entries()))
+        results.append((group.staging.stage(artifact, name), artifact.without_entries()))
     return results
-
-
-def _early_targets(names: list[str], source_dir: Path) -> list[str]:
-    """The targets an early worker builds: none unless the course is small and both
-    processes get a share; else those of ``_EARLY`` that were asked for."""
-    ahead = [name for name in names if name in _EARLY]
-    if not ahead or len(ahead) == len(names) or not _is_small(source_dir):
-        return []
-    return ahead
-
-
-def _prepare(names: list[str]) -> None:
-    """What the early worker does while the course is loaded: imports and templates."""
-    for name in names:
-        builder(name)
-    from srm_package.render import load_templates
-
-    load_templates()
-
-
-def _is_small(source_dir: Path) -> bool:
-    """Few enough bytes of sources to send to a worker: a bigger course is loaded on
-    every core first and then shared with workers by ``fork`` (no copying)."""
-    total = 0
-    folders = [str(source_dir)]
-    try:
-        while folders:
-            with os.scandir(folders.pop()) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append(entry.path)
-                    elif entry.is_file(follow_symlinks=False):
-                        total += entry.stat(follow_symlinks=False).st_size
-                        if total > _SMALL_BYTES:
-                            return False
-    except OSError:  # no such folder: the loader reports it, with nothing to overlap
-        return False
-    return True
 
 
 def _work_groups(names: list[str]) -> list[list[str]]:

@@ -1,16 +1,14 @@
 """The ``srm-package`` command line: thin click commands over the library.
 
 Exit codes follow click: 0 success, 1 a failed check/build/validation, 2 a usage
-error. Problems go to stderr; a mistake in the user's files never shows a traceback.
+error; and the shell's 130 for Ctrl-C, 143 for SIGTERM (see ``signals``). Problems go to
+stderr; a mistake in the user's files never shows a traceback.
 """
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import errno
 import json
-import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -27,38 +25,6 @@ _SOURCE_DIR = click.Path(file_okay=False, path_type=Path)
 @click.version_option(__version__, prog_name="srm-package")
 def main() -> None:
     """Turn Markdown lessons and YAML quizzes into SCORM, QTI, Common Cartridge and Moodle XML."""
-
-
-def run() -> NoReturn:
-    """The ``srm-package`` program: ``main``, then a quick way out.
-
-    Tearing the interpreter down (freeing every module and object one by one) costs
-    ~18 ms, a tenth of building the seed course, and nothing a finished command needs
-    depends on it: the exit handlers still run and the output is flushed, then the
-    process ends. A crash keeps the normal way out, traceback included, and so does a
-    process running other threads (they are not cut off).
-    """
-    try:
-        main()
-    except SystemExit as done:
-        code = done.code
-    else:  # not reached: click's standalone mode always ends with SystemExit
-        code = 0
-    threading = sys.modules.get("threading")
-    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's, since 3.0
-    if run_exit_handlers is None or (threading is not None and threading.active_count() > 1):
-        sys.exit(code)
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):  # sys.exit("message"): what Python would print
-        print(code, file=sys.stderr)
-        code = 1
-    run_exit_handlers()
-    for stream in (sys.stdout, sys.stderr):
-        # a closed pipe (`| head`): nothing more can be said
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(code)
 
 
 def _report_problems(problems: tuple[Problem, ...]) -> None:
@@ -154,6 +120,8 @@ def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_target
     the question); --strict makes that an error.
     """
     from srm_package.build import build as run_build
+    from srm_package.output_folder import inside
+    from srm_package.signals import Stopped, exit_code
     from srm_package.targets import TARGETS
 
     if list_targets:
@@ -161,6 +129,9 @@ def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_target
             click.echo(name)
         return
     names = _check_targets(targets)
+    if inside(out_dir, source_dir):
+        raise click.BadParameter(f"{out_dir} is inside the source folder {source_dir}: packages would be "
+                                 "written among the sources; choose a folder outside it", param_hint="'-o'")
     as_json = output_format == "json"
 
     def failed(message: str, problems: tuple[Problem, ...] = (), code: int = 1) -> NoReturn:
@@ -173,11 +144,13 @@ def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_target
         sys.exit(code)
 
     try:
-        written, warnings = run_build(source_dir, out_dir, names if targets else None, strict=strict)
+        report = run_build(source_dir, out_dir, names if targets else None,
+                           on_wait=lambda message: click.echo(message, err=True), strict=strict)
     except SourceError as error:
         failed(f"build failed: {len(error.problems)} problem(s) in {source_dir}; nothing written", error.problems)
-    except KeyboardInterrupt:
-        failed("build interrupted; nothing written", code=130)
+    except (KeyboardInterrupt, Stopped) as stop:
+        how = "terminated (SIGTERM)" if exit_code(stop) == 143 else "interrupted"
+        failed(f"build {how}; nothing written", code=exit_code(stop))
     except (BuildError, OSError) as error:
         failed(f"build failed: {_os_message(error)}; nothing written")
     if as_json:
@@ -185,20 +158,35 @@ def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_target
             "ok": True,
             "written": [{"target": item.target, "path": str(item.path), "size": item.size,
                          "summary": item.artifact.summary, "notes": [note.as_dict() for note in item.notes]}
-                        for item in written],
-            "problems": [p.as_dict() for p in warnings],
+                        for item in report.written],
+            "skipped": [{"target": name, "reason": why} for name, why in report.skipped],
+            "removed": [str(out_dir / path.name) for path in report.removed],
+            "left_changed": [str(out_dir / path.name) for path in report.changed],
+            "repaired": report.repaired.describe() if report.repaired else None,
+            "problems": [p.as_dict() for p in report.warnings],
         }
         click.echo(json.dumps(payload, indent=2))
         return
-    _report_problems(warnings)
-    notes = [note for item in written for note in item.notes]
+    _report_problems(report.warnings)
+    notes = [note for item in report.written for note in item.notes]
     _report_problems(tuple(note.as_problem() for note in notes))
     if notes:
         click.echo(f"{len(notes)} note(s) above: questions a target left out or changed "
                    "(build --strict makes them errors)", err=True)
-    for item in written:
+    if report.repaired:
+        click.echo(f"warning: {out_dir}: {report.repaired.describe()}; built "
+                   f"{', '.join(report.repaired.targets)} again", err=True)
+    for item in report.written:
         shown = item.path.name + ("/" if item.path.is_dir() else "")
         click.echo(f"wrote {out_dir / shown}  {_human(item.size)}  {item.artifact.summary}".rstrip())
+    for name, why in report.skipped:
+        click.echo(f"skipped {name}: {why}, so its package would be empty")
+    for path in report.removed:
+        click.echo(f"removed {out_dir / path.name}  "
+                   "(an earlier build wrote it; this build no longer produces it)")
+    for path in report.changed:
+        click.echo(f"warning: left {out_dir / path.name}: an earlier build wrote it and this build no longer "
+                   "produces it, but it was changed since", err=True)
 
 
 @main.command()

@@ -2,9 +2,7 @@
 
 Two builds of the same sources give byte-identical files: entries are sorted,
 timestamps fixed, permissions fixed. Each artifact is written under a temporary
-name in a private folder inside the destination and renamed into place only once
-every one is complete, so an interrupted or failed build never leaves a
-half-written package in ``dist/``.
+name; ``output_folder`` says where, and renames them into place together.
 """
 
 from __future__ import annotations
@@ -13,16 +11,14 @@ import calendar
 import gzip
 import os
 import shutil
-import signal
 import tarfile
 import tempfile
-import threading
 import time
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from srm_package.errors import BuildError
 from srm_package.package_files import (
@@ -121,109 +117,28 @@ def tgz_bytes_to(stream, entries: Mapping[str, Entry], timestamp: tuple[int, ...
                 archive.addfile(info, source)
 
 
-class Staged(NamedTuple):
-    """A package written completely under a temporary name, and the name it will get."""
-
-    tmp: Path
-    final: Path
-
-
-class Staging:
-    """Packages written under temporary names in a private folder inside ``out_dir``, then
-    renamed into place together: all of them land, or none does.
-
-    ``stage`` may be called from forked worker processes: it only writes files, and the
-    caller keeps the ``Staged`` results to ``commit``. Leaving the ``with`` block without a
-    commit (an error, Ctrl-C) removes everything staged, and ``out_dir`` if it was created
-    for this build, so ``out_dir`` is left as it was.
-    """
-
-    def __init__(self, out_dir: Path, timestamp: tuple[int, ...]):
-        self.out_dir = out_dir
-        self.timestamp = timestamp
-        self.folder: Path | None = None
-        self._created = False
-
-    def __enter__(self) -> Staging:
-        self._created = not self.out_dir.exists()
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            self.folder = Path(_in_folder(self.out_dir, tempfile.mkdtemp, self.out_dir, ".srm-package-", ".part"))
-        except BaseException:
-            self._forget_out_dir()
-            raise
-        return self
-
-    def _forget_out_dir(self) -> None:
-        if self._created and not any(self.out_dir.iterdir()):
-            self.out_dir.rmdir()
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.folder is not None:
-            _remove(self.folder)
-        if exc_info[0] is not None:
-            self._forget_out_dir()
-
-    def stage(self, artifact: Artifact) -> Staged:
-        """Write ``artifact`` completely (and to disk) under a temporary name."""
-        assert self.folder is not None, "stage() is used inside 'with Staging(...)'"
-        return Staged(_stage(artifact, self.folder, self.out_dir, self.timestamp),
-                      self.out_dir / artifact.filename)
-
-    def commit(self, staged: list[Staged]) -> list[Path]:
-        """Rename every staged package into place; returns their final paths, in order."""
-        for item in staged:
-            _replace(item.tmp, item.final)
-        return [item.final for item in staged]
-
-
-class Landing:
-    """Ctrl-C is ignored from ``begin`` (the packages start landing in ``out_dir``) to ``end``.
-
-    So the renames are all or nothing, and a build whose packages landed never reports
-    "interrupted, nothing written" because a Ctrl-C came in while it was tidying up; a
-    Ctrl-C in that moment is dropped and the build reports what it wrote. Signals reach
-    only the main thread: elsewhere (and where Python does not own the SIGINT handler)
-    this does nothing.
-    """
-
-    def __init__(self) -> None:
-        self._previous: object = None
-
-    def begin(self) -> None:
-        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is not None:
-            self._previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def end(self) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
-            self._previous = None
-
-
-def _in_folder(out_dir: Path, make, folder: Path, prefix: str, suffix: str):
-    """``make`` (mkstemp or mkdtemp) in ``folder``; a failure names ``out_dir``, the folder
-    the user chose, not a random temporary name."""
-    try:
-        return make(prefix=prefix, suffix=suffix, dir=str(folder))
-    except OSError as error:
-        raise OSError(error.errno, error.strerror, str(out_dir)) from error
-
-
-def _stage(artifact: Artifact, folder: Path, out_dir: Path, timestamp: tuple[int, ...]) -> Path:
+def write_artifact(artifact: Artifact, folder: Path, timestamp: tuple[int, ...], shown: Path) -> Path:
+    """Write ``artifact`` completely (and to disk) under a temporary name in ``folder``;
+    its path. Modes are fixed whatever the umask: files 0644, folders 0755, as in the zips.
+    A temporary name that cannot be created is reported as a problem with ``shown``, the
+    folder the user chose."""
     prefix, suffix = f".{artifact.filename}.", ".part"
     if artifact.kind == "dir":
-        tmp = Path(_in_folder(out_dir, tempfile.mkdtemp, folder, prefix, suffix))
+        tmp = Path(in_folder(shown, tempfile.mkdtemp, folder, prefix, suffix))
         try:
             for name in sorted(artifact.entries):
                 target = tmp / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 write_file(target, artifact.entries[name])
-            os.chmod(tmp, 0o755)  # mkdtemp makes it private (0700); a site is for everyone to read
+                os.chmod(target, 0o644)
+            # mkdtemp makes the folder private (0700), the umask the others: a site is for everyone
+            for folder_path, _, _ in os.walk(tmp):
+                os.chmod(folder_path, 0o755)
         except BaseException:
-            _remove(tmp)
+            remove(tmp)
             raise
         return tmp
-    handle, tmp_name = _in_folder(out_dir, tempfile.mkstemp, folder, prefix, suffix)
+    handle, tmp_name = in_folder(shown, tempfile.mkstemp, folder, prefix, suffix)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -238,25 +153,23 @@ def _stage(artifact: Artifact, folder: Path, out_dir: Path, timestamp: tuple[int
             os.fsync(stream.fileno())
         os.chmod(tmp, 0o644)
     except BaseException:
-        _remove(tmp)
+        remove(tmp)
         raise
     return tmp
 
 
-def _replace(tmp: Path, final: Path) -> None:
-    if tmp.is_dir() and final.exists():
-        # a folder cannot replace another in one rename: move the old one aside first
-        old = final.with_name(f".{final.name}.old")
-        _remove(old)
-        final.rename(old)
-        tmp.rename(final)
-        _remove(old)
-    else:
-        os.replace(tmp, final)
+def in_folder(shown: Path, make, folder: Path, prefix: str, suffix: str):
+    """``make`` (mkstemp or mkdtemp) in ``folder``; a failure names ``shown``, the folder
+    the user chose, not a random temporary name."""
+    try:
+        return make(prefix=prefix, suffix=suffix, dir=str(folder))
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(shown)) from error
 
 
-def _remove(path: Path) -> None:
-    if path.is_dir():
+def remove(path: Path) -> None:
+    """Remove a file or a folder tree (not what a symbolic link points to); gone already is fine."""
+    if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)

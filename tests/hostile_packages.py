@@ -674,6 +674,23 @@ def write_folder(root: Path, entries: Entries) -> Path:
     return root
 
 
+def _interrupted_build(folder: Path) -> Path:
+    """A ``dist/`` where srm-package's record says a build was killed while its packages landed:
+    the new SCORM zip is still in the staging folder, the old one in place."""
+    import json
+
+    dist = folder / "dist"
+    staged = dist / ".srm-package-k1ll.part" / ".course-scorm12.zip.x.part"
+    staged.parent.mkdir(parents=True)
+    write_zip(dist / "course-scorm12.zip", scorm12_entries())
+    write_zip(staged, scorm12_entries())
+    record = {"packages": [{"file": "course-scorm12.zip", "target": "scorm12", "identity": [0, 0, 0, 0]}],
+              "landing": {"staging": staged.parent.name,
+                          "packages": [["course-scorm12.zip", f"{staged.parent.name}/{staged.name}"]]}}
+    (dist / ".srm-package.json").write_text(json.dumps(record), encoding="utf-8")
+    return dist
+
+
 def _folder_case(name: str, build: Callable[[], Entries], link: tuple[str, Path] | None = None
                  ) -> Callable[[Path], Path]:
     """An unpacked package folder, with an optional symbolic link (member name, target)."""
@@ -750,6 +767,7 @@ def corpus(secret: Path) -> list[Case]:
              member="assets/leak.txt"),
         Case("folder-symlink-loop", "folder.symlink", _folder_case("looping", s12, ("assets/loop", Path("loop"))),
              member="assets/loop"),
+        Case("interrupted-build", "folder.interrupted-build", _interrupted_build),
         Case("not-a-zip", "zip.not-a-zip", _raw_case("not-a-zip.zip", lambda: b"%PDF-1.7 this is not a zip\n")),
         # ---- XML safety
         Case("xxe", "xml.xxe", _zip_case("xxe.zip", _xxe_manifest(secret)), member=MANIFEST),

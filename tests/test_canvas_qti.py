@@ -115,7 +115,7 @@ def test_a_large_course_builds_its_quizzes_in_workers_with_the_same_bytes(tmp_pa
     monkeypatch.setattr(parallel, "_other_threads_running", lambda: False)
     monkeypatch.setattr(qti, "_PARALLEL_QUESTIONS", 10)
     workers = []
-    real_start = parallel._start
-    monkeypatch.setattr(parallel, "_start", lambda *args: workers.append(1) or real_start(*args))
+    real_submit = parallel._Pool.submit_all
+    monkeypatch.setattr(parallel._Pool, "submit_all", lambda pool, tasks: workers.append(1) or real_submit(pool, tasks))
     assert canvas_qti.build_artifact(course).entries == serial
     assert workers, "no worker was started"

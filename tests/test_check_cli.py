@@ -76,14 +76,13 @@ def test_usage_errors_exit_2_and_version() -> None:
 _WITH_EXIT_HANDLER = (
     "import atexit, sys\n"
     "atexit.register(lambda: print('exit handler ran', file=sys.stderr))\n"
-    "from srm_package.cli import run\n"
+    "from srm_package.__main__ import main\n"
     "sys.argv = ['srm-package', *sys.argv[1:]]\n"
-    "run()\n"
+    "main()\n"
 )
 
 
-def test_the_quick_exit_keeps_exit_codes_output_and_exit_handlers(tmp_path: Path) -> None:
-    # ``run`` leaves with os._exit: what Python's own exit would do must still happen
+def test_the_program_keeps_exit_codes_output_and_exit_handlers(tmp_path: Path) -> None:
     def program(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-c", _WITH_EXIT_HANDLER, *args], capture_output=True, text=True)
 

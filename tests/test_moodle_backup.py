@@ -157,7 +157,7 @@ def test_the_index_names_every_part_and_moodle_recognises_it(seed_course):
 
 def test_archive_is_a_plain_ustar_tgz_with_fixed_metadata(seed_course, tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    written, _ = build(SOURCE, tmp_path, ["moodle-backup"])
+    written = build(SOURCE, tmp_path, ["moodle-backup"]).written
     data = written[0].path.read_bytes()
     stamp = epoch_seconds(build_timestamp(seed_course))
     flags, mtime = data[3], struct.unpack("<I", data[4:8])[0]
@@ -182,11 +182,11 @@ def _header_offsets(raw: bytes) -> list[int]:
 
 def test_rebuilds_are_byte_identical_and_follow_source_date_epoch(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    first = build(EVERY_KIND, tmp_path / "a", ["moodle-backup"])[0][0].path.read_bytes()
-    second = build(EVERY_KIND, tmp_path / "b", ["moodle-backup"])[0][0].path.read_bytes()
+    first = build(EVERY_KIND, tmp_path / "a", ["moodle-backup"]).written[0].path.read_bytes()
+    second = build(EVERY_KIND, tmp_path / "b", ["moodle-backup"]).written[0].path.read_bytes()
     assert first == second
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225700")
-    third = build(EVERY_KIND, tmp_path / "c", ["moodle-backup"])[0][0].path.read_bytes()
+    third = build(EVERY_KIND, tmp_path / "c", ["moodle-backup"]).written[0].path.read_bytes()
     assert third != first
     assert members_of(third).keys() == members_of(first).keys()
 
@@ -203,7 +203,7 @@ def test_ids_come_from_source_ids_so_adding_a_lesson_keeps_the_others():
 
 def test_our_validator_passes_the_backup_and_reads_every_member(tmp_path):
     for source in (SOURCE, EVERY_KIND):
-        written, _ = build(source, tmp_path / source.name, ["moodle-backup"])
+        written = build(source, tmp_path / source.name, ["moodle-backup"]).written
         (result,) = run_validation([written[0].path])
         assert result.kind == "moodle-backup" and result.findings == ()
         assert {"mbz.file-missing", "xml.malformed", "zip.path-traversal"} <= set(result.checks)

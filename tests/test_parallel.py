@@ -16,6 +16,7 @@ from benchmarks import make_course
 from srm_package import parallel
 from srm_package.errors import SourceError
 from srm_package.loader import load_course
+from srm_package.output_folder import RECORD
 from srm_package.targets import TARGETS
 from tests.conftest import SOURCE
 
@@ -28,33 +29,54 @@ def square_with_pid(n: int) -> tuple[int, int]:
 
 @pytest.mark.parametrize("workers", [1, 2, 3, 5])
 @pytest.mark.parametrize("count", [0, 1, 2, 7, 40])
-def test_results_come_back_in_order(workers: int, count: int, monkeypatch) -> None:
-    started = spy_on_workers(monkeypatch)
+def test_results_come_back_in_order(workers: int, count: int) -> None:
     results = parallel.fork_map(square_with_pid, list(range(count)), workers=workers)
     assert [value for value, _ in results] == [n * n for n in range(count)]
-    assert len(started) == max(0, min(workers, count) - 1)  # this process works too
+    pids = {pid for _, pid in results}
+    if min(workers, count) > 1:  # done by workers only
+        assert os.getpid() not in pids and len(pids) <= min(workers, count)
+    else:
+        assert pids <= {os.getpid()}
+    assert_no_worker_left()
 
 
 def test_items_are_spread_over_the_workers() -> None:
     def slow_square(n: int) -> tuple[int, int]:
-        time.sleep(0.02)  # long enough that every process gets some of the items
+        time.sleep(0.05)  # long enough that every worker gets some of the items
         return square_with_pid(n)
 
     pids = {pid for _, pid in parallel.fork_map(slow_square, list(range(12)), workers=3)}
-    assert os.getpid() in pids and len(pids) == 3
+    assert os.getpid() not in pids and len(pids) == 3
 
 
-def spy_on_workers(monkeypatch) -> list[int]:
-    started: list[int] = []
-    real_start = parallel._start
+def test_the_function_and_items_are_not_pickled() -> None:
+    """They reach the workers through the fork: a lambda and an unpicklable item work."""
+    lock = threading.Lock()  # cannot be pickled
+    results = parallel.fork_map(lambda item: (type(item[0]).__name__, item[1] * 2, os.getpid()),
+                                [(lock, n) for n in range(4)], workers=2)
+    assert [(name, double) for name, double, _ in results] == [("lock", n * 2) for n in range(4)]
+    assert os.getpid() not in {pid for _, _, pid in results}
 
-    def start(*args):
-        pid, reader = real_start(*args)
-        started.append(pid)
-        return pid, reader
 
-    monkeypatch.setattr(parallel, "_start", start)
-    return started
+def assert_no_worker_left() -> None:
+    """Every worker was reaped, and the pool's threads are gone (the next fork_map may fork)."""
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
+    assert not _children()
+    assert not [t for t in threading.enumerate() if "QueueManagerThread" in t.name or "QueueFeederThread" in t.name]
+
+
+def _children() -> list[int]:
+    """This process's child processes, zombies included (Linux)."""
+    found = []
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/children") as listed:
+                found += [int(pid) for pid in listed.read().split()]
+        except FileNotFoundError:  # a thread of the test process that ended since it was listed
+            pass
+    return found
 
 
 def fail_on_five(n: int) -> int:
@@ -97,6 +119,14 @@ def die_in_worker(parent: int):
 
 def test_a_dead_worker_has_its_share_redone() -> None:
     assert parallel.fork_map(die_in_worker(os.getpid()), list(range(6)), workers=3) == [0, 10, 20, 30, 40, 50]
+
+
+def test_a_worker_whose_parent_is_gone_does_nothing(monkeypatch) -> None:
+    """A worker checks, once it will die with its parent, that the parent is still there;
+    here it seems not to be: the workers leave at once, and the items are done here."""
+    monkeypatch.setattr(os, "getppid", lambda: 1)  # inherited by the workers
+    assert parallel.fork_map(square_with_pid, list(range(5)), workers=2) == [(n * n, os.getpid()) for n in range(5)]
+    assert_no_worker_left()
 
 
 def test_no_fork_while_another_thread_runs(monkeypatch) -> None:
@@ -180,69 +210,114 @@ def test_loader_builds_the_same_course_with_and_without_workers(tmp_path: Path, 
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file below ``folder`` but the tool's record (file identities differ by folder)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != RECORD}
 
 
 @pytest.fixture
-def forking(monkeypatch) -> list[int]:
-    """Let the build fork even inside a test process that runs other threads; lists the
-    workers started (by ``fork_map`` and ``EarlyWorker``)."""
+def forking(monkeypatch) -> None:
+    """Let the build fork even inside a test process that runs other threads."""
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     monkeypatch.setattr(parallel, "_other_threads_running", lambda: False)
-    started = spy_on_workers(monkeypatch)
-    real_fork = parallel.EarlyWorker._fork
-
-    def fork(self, prepare):
-        real_fork(self, prepare)
-        started.append(self._pid)
-
-    monkeypatch.setattr(parallel.EarlyWorker, "_fork", fork)
-    return started
 
 
-@pytest.fixture(params=["early worker", "target groups"])
-def course_source(request, tmp_path: Path, monkeypatch) -> Path:
-    """A course small enough for an early worker, or one built by ``fork_map`` groups."""
-    from srm_package import build as build_module
-
-    if request.param == "early worker":
-        return SOURCE
+@pytest.fixture
+def course_source(tmp_path: Path) -> Path:
+    """A course large enough for its targets to be built by workers."""
     make_course.generate(9, 40, tmp_path / "course")
-    monkeypatch.setattr(build_module, "_SMALL_BYTES", 0)
     return tmp_path / "course" / "source"
+
+
+def log_builders(monkeypatch, log: Path, fail: str = "", slow: str = "") -> None:
+    """Each target's builder notes the process it runs in (workers are other processes);
+    ``fail`` raises, ``slow`` takes its time (so that the others are done first)."""
+    from srm_package import build as build_module
+    from srm_package.errors import BuildError
+
+    real = build_module.builder
+
+    def builder(name: str):
+        with log.open("a", encoding="utf-8") as notes:
+            notes.write(f"{name} {os.getpid()}\n")
+        if name == fail:
+            def failing(course):
+                raise BuildError(f"{name} cannot be built")
+            return failing
+        if name == slow:
+            time.sleep(3)
+        return real(name)
+
+    monkeypatch.setattr(build_module, "builder", builder)
+
+
+def built_in(log: Path) -> dict[str, int]:
+    return {name: int(pid) for name, pid in (line.split() for line in log.read_text(encoding="utf-8").splitlines())}
 
 
 def test_parallel_build_writes_the_same_files(tmp_path: Path, monkeypatch, forking, course_source) -> None:
     from srm_package.build import build
 
-    written, _ = build(course_source, tmp_path / "parallel")
-    assert forking, "the build did not fork"
+    log_builders(monkeypatch, tmp_path / "built-in")
+    report = build(course_source, tmp_path / "parallel")
+    assert os.getpid() not in built_in(tmp_path / "built-in").values(), "the build did not fork"
+    assert_no_worker_left()
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
     build(course_source, tmp_path / "serial")
     assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
+    written = report.written
     assert len(written) == len(TARGETS) and all(w.size > 0 and w.artifact.entries == {} for w in written)
-    assert sorted(p.name for p in (tmp_path / "parallel").iterdir()) == sorted(w.path.name for w in written)
+    assert sorted(p.name for p in (tmp_path / "parallel").iterdir() if not p.name.startswith(".")) == sorted(
+        w.path.name for w in written)
 
 
-def test_early_worker_builds_the_page_targets_of_a_small_course(tmp_path: Path, monkeypatch, forking) -> None:
-    from srm_package import build as build_module
+def test_a_small_course_is_built_in_one_process(tmp_path: Path, monkeypatch, forking) -> None:
+    log_builders(monkeypatch, tmp_path / "built-in")
+    from srm_package.build import build
 
-    log = tmp_path / "built-in.txt"  # appended to by whichever process builds a target
-    real = build_module.builder
+    build(SOURCE, tmp_path / "dist")
+    assert set(built_in(tmp_path / "built-in").values()) == {os.getpid()}
 
-    def builder(name: str):
-        with log.open("a", encoding="utf-8") as stream:
-            stream.write(f"{name} {os.getpid()}\n")
-        return real(name)
 
-    monkeypatch.setattr(build_module, "builder", builder)
-    build_module.build(SOURCE, tmp_path / "dist")
-    built_in = dict(line.split() for line in log.read_text(encoding="utf-8").splitlines())
-    here = str(os.getpid())
-    assert {name for name, pid in built_in.items() if pid == here} == {"canvas-qti", "moodle-xml"}
-    assert {name for name, pid in built_in.items() if pid != here} == {"scorm12", "scorm2004", "cc", "moodle-backup",
-                                                                       "html"}
-    assert forking and all(_reaped(pid) for pid in forking)
+def test_a_target_failing_in_a_worker_leaves_dist_as_it_was(tmp_path: Path, monkeypatch, forking,
+                                                             course_source) -> None:
+    from srm_package.build import build
+    from srm_package.errors import BuildError
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "old.zip").write_bytes(b"an earlier build")
+    log_builders(monkeypatch, tmp_path / "built-in", fail="html")  # after scorm12 and scorm2004 were staged
+    with pytest.raises(BuildError, match="html cannot be built"):
+        build(course_source, dist)
+    assert os.getpid() not in built_in(tmp_path / "built-in").values(), "the build did not fork"
+    assert snapshot(dist) == {"old.zip": b"an earlier build"}
+    assert [p.name for p in dist.iterdir()] == ["old.zip"]  # no staging folder left behind
+    assert_no_worker_left()
+
+
+def test_a_failing_worker_stops_the_others_before_tidying_up(tmp_path: Path, monkeypatch, forking,
+                                                             course_source) -> None:
+    """Another worker may still be writing into the staging folder when one fails: it is
+    stopped (and reaped) before the folder is removed, so that nothing is left behind."""
+    from srm_package import output_folder
+    from srm_package.build import build
+    from srm_package.errors import BuildError
+
+    log_builders(monkeypatch, tmp_path / "built-in", fail="cc", slow="scorm12")
+    real_remove = output_folder.remove
+    workers_at_removal: list[list[int]] = []
+
+    def remove(path: Path) -> None:
+        if path.name.startswith(".srm-package-"):  # the staging folder
+            workers_at_removal.append(_children())
+        real_remove(path)
+
+    monkeypatch.setattr(output_folder, "remove", remove)
+    with pytest.raises(BuildError, match="cc cannot be built"):
+        build(course_source, tmp_path / "dist")
+    assert workers_at_removal == [[]]
+    assert not (tmp_path / "dist").exists()
 
 
 def _reaped(pid: int) -> bool:
@@ -251,90 +326,6 @@ def _reaped(pid: int) -> bool:
     except ChildProcessError:
         return True
     return False
-
-
-@pytest.mark.parametrize("asked", [["scorm12"], ["canvas-qti", "moodle-xml"], ["scorm12", "html"]])
-def test_no_early_worker_when_one_process_would_do_everything(tmp_path: Path, forking, asked) -> None:
-    from srm_package.build import build
-
-    build(SOURCE, tmp_path / "dist", asked)
-    assert forking == []
-
-
-def test_a_target_failing_in_a_worker_leaves_dist_as_it_was(tmp_path: Path, monkeypatch, forking,
-                                                             course_source) -> None:
-    from srm_package import build as build_module
-    from srm_package.errors import BuildError
-
-    dist = tmp_path / "dist"
-    dist.mkdir()
-    (dist / "old.zip").write_bytes(b"an earlier build")
-    # built by a worker (the early one, or the second of the groups), after others were staged
-    failing = "html"
-    real = build_module.builder
-
-    def builder(name: str):
-        if name != failing:
-            return real(name)
-
-        def fail(course):
-            raise BuildError(f"{name} cannot be built")
-        return fail
-
-    monkeypatch.setattr(build_module, "builder", builder)
-    with pytest.raises(BuildError, match="cannot be built"):
-        build_module.build(course_source, dist)
-    assert forking, "the build did not fork"
-    assert snapshot(dist) == {"old.zip": b"an earlier build"}
-    assert [p.name for p in dist.iterdir()] == ["old.zip"]  # no staging folder left behind
-
-
-def test_a_target_failing_here_stops_the_early_worker_before_tidying_up(tmp_path: Path, monkeypatch,
-                                                                       forking) -> None:
-    """The worker may still be writing into the staging folder when this process fails:
-    it is stopped (and reaped) before the folder is removed, so that nothing is left behind."""
-    from srm_package import build as build_module
-    from srm_package import package
-    from srm_package.errors import BuildError
-
-    real_builder, real_remove = build_module.builder, package._remove
-    worker_alive_at_removal: list[bool] = []
-
-    def builder(name: str):
-        if name != "moodle-xml":  # built here, after canvas-qti
-            return real_builder(name)
-
-        def fail(course):
-            raise BuildError(f"{name} cannot be built")
-        return fail
-
-    def remove(path: Path) -> None:
-        if path.name.startswith(".srm-package-"):  # the staging folder
-            worker_alive_at_removal.append(not all(_reaped(pid) for pid in forking))
-        real_remove(path)
-
-    monkeypatch.setattr(build_module, "builder", builder)
-    monkeypatch.setattr(package, "_remove", remove)
-    with pytest.raises(BuildError, match="moodle-xml cannot be built"):
-        build_module.build(SOURCE, tmp_path / "dist")
-    assert forking, "the build did not fork"
-    assert worker_alive_at_removal == [False]
-    assert not (tmp_path / "dist").exists()
-
-
-def test_a_source_error_stops_the_early_worker_and_writes_nothing(tmp_path: Path, forking) -> None:
-    import shutil
-
-    from srm_package.build import build
-
-    source = tmp_path / "source"
-    shutil.copytree(SOURCE, source)
-    (source / "course.yaml").write_text("id: [\n", encoding="utf-8")
-    with pytest.raises(SourceError):
-        build(source, tmp_path / "dist")
-    assert forking, "the build did not fork"
-    assert all(_reaped(pid) for pid in forking)
-    assert not (tmp_path / "dist").exists()
 
 
 def _open_pipes() -> set[str]:
@@ -349,11 +340,17 @@ def _open_pipes() -> set[str]:
     return pipes
 
 
+@pytest.fixture
+def ctrl_c_raises():
+    """Python's own Ctrl-C handler for the test, whatever pytest was started with (a shell
+    starts ``pytest &`` with SIGINT ignored, and Python then leaves it ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
-@pytest.mark.parametrize("starter", ["fork_map", "EarlyWorker"])
-def test_ctrl_c_during_a_fork_ends_the_new_worker_and_leaks_nothing(monkeypatch, starter) -> None:
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
-    monkeypatch.setattr(parallel, "_other_threads_running", lambda: False)
+def test_ctrl_c_during_a_fork_ends_the_new_workers_and_leaks_nothing(monkeypatch, ctrl_c_raises) -> None:
     real_fork = os.fork
     children: list[int] = []
 
@@ -366,104 +363,53 @@ def test_ctrl_c_during_a_fork_ends_the_new_worker_and_leaks_nothing(monkeypatch,
             children.append(pid)
         return pid
 
-    monkeypatch.setattr(parallel.os, "fork", fork_after_ctrl_c)
+    monkeypatch.setattr(os, "fork", fork_after_ctrl_c)
     before = _open_pipes()
     with pytest.raises(KeyboardInterrupt):
-        if starter == "fork_map":
-            parallel.fork_map(abs, [-1, -2, -3, -4], workers=2)
-        else:
-            with parallel.EarlyWorker(_prepare_marker, _report):
-                pass
-    assert len(children) == 1 and _reaped(children[0])
+        parallel.fork_map(abs, [-1, -2, -3, -4], workers=2)
+    assert len(children) == 2 and all(_reaped(pid) for pid in children)
+    assert _open_pipes() == before
+    assert_no_worker_left()
+
+
+def sleep_then_square(n: int) -> int:
+    time.sleep(30)
+    return n * n
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
+def test_ctrl_c_while_workers_run_ends_them_and_leaks_nothing(ctrl_c_raises) -> None:
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    before = _open_pipes()
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 1.0)  # a real signal, while the workers sleep
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            parallel.fork_map(sleep_then_square, [1, 2, 3], workers=2)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert_no_worker_left()
     assert _open_pipes() == before
 
 
-# EarlyWorker on its own
+def test_the_ctrl_c_tests_pass_when_pytest_starts_with_sigint_ignored(tmp_path: Path) -> None:
+    """A shell starts ``pytest &`` (and some CI wrappers start it) with SIGINT ignored: the
+    tests that press Ctrl-C set the handler they need instead of assuming the parent's."""
+    import subprocess
 
-_prepared: list[str] = []
+    from tests.conftest import ROOT
 
-
-def _prepare_marker() -> None:
-    _prepared.append("ready")
-
-
-def _report(payload: str) -> tuple[str, int, list[str]]:
-    return payload.upper(), os.getpid(), list(_prepared)
-
-
-@pytest.fixture
-def may_fork(monkeypatch) -> None:
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
-    monkeypatch.setattr(parallel, "_other_threads_running", lambda: False)
-    _prepared.clear()
-
-
-def test_early_worker_prepares_then_works_in_another_process(may_fork) -> None:
-    with parallel.EarlyWorker(_prepare_marker, _report) as early:
-        assert early.forked
-        early.submit("course")
-        text, pid, prepared = early.result()
-    assert (text, prepared) == ("COURSE", ["ready"])
-    assert pid not in (os.getpid(), 0) and _reaped(pid)
-    assert _prepared == []  # prepare ran in the worker only
-
-
-def test_early_worker_takes_an_input_larger_than_its_pipe(may_fork) -> None:
-    big = "x" * (parallel._PIPE_BYTES * 3)
-    with parallel.EarlyWorker(_prepare_marker, len) as early:
-        early.submit(big)
-        assert early.result() == len(big)
-
-
-def _fail(payload: str) -> None:
-    raise ValueError(f"cannot work on {payload}")
-
-
-def test_early_worker_raises_the_worker_error_here(may_fork) -> None:
-    with parallel.EarlyWorker(_prepare_marker, _fail) as early:
-        early.submit("this")
-        with pytest.raises(ValueError, match="cannot work on this"):
-            early.result()
-
-
-def test_a_dead_early_worker_has_its_work_done_here(may_fork) -> None:
-    parent = os.getpid()
-
-    def work(payload: str) -> tuple[str, int]:
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return payload, os.getpid()
-
-    with parallel.EarlyWorker(_prepare_marker, work) as early:
-        early.submit("again")
-        assert early.result() == ("again", parent)
-
-
-def test_a_failing_prepare_leaves_the_error_to_the_work(may_fork) -> None:
-    def prepare() -> None:
-        raise ImportError("no such module")
-
-    with parallel.EarlyWorker(prepare, _report) as early:
-        early.submit("fine")
-        assert early.result()[0] == "FINE"
-
-
-def test_leaving_without_a_result_stops_and_reaps_the_worker(may_fork) -> None:
-    with parallel.EarlyWorker(_prepare_marker, _report) as early:
-        pid = early._pid
-    assert pid and _reaped(pid)
-    with pytest.raises(RuntimeError), parallel.EarlyWorker(_prepare_marker, _report) as early:
-        early.submit("unused")
-        pid = early._pid
-        raise RuntimeError("the build stopped")
-    assert _reaped(pid)
-
-
-@pytest.mark.parametrize("setting", ["unwanted", "one worker"])
-def test_early_worker_works_here_when_it_does_not_fork(may_fork, monkeypatch, setting) -> None:
-    if setting == "one worker":
-        monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
-    with parallel.EarlyWorker(_prepare_marker, _report, wanted=setting != "unwanted") as early:
-        assert not early.forked
-        early.submit("local")
-        assert early.result() == ("LOCAL", os.getpid(), [])
+    tests = ["tests/test_parallel.py::test_ctrl_c_during_a_fork_ends_the_new_workers_and_leaks_nothing",
+             "tests/test_parallel.py::test_ctrl_c_while_workers_run_ends_them_and_leaks_nothing",
+             "tests/test_build.py::test_ctrl_c_while_the_packages_land_is_ignored_and_the_build_completes",
+             "tests/test_build.py::test_a_signal_while_the_tool_starts_exits_quietly"]
+    ignoring = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                "os.execv(sys.executable, [sys.executable, '-m', 'pytest', *sys.argv[1:]])")
+    result = subprocess.run([sys.executable, "-c", ignoring, "-q", "-p", "no:cacheprovider", "--basetemp",
+                             str(tmp_path / "run"), *tests], capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "8 passed" in result.stdout

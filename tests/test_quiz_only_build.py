@@ -28,7 +28,7 @@ def build(source: Path, out: Path, *targets: str):
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_a_body_mistake_fails_check_and_page_builds_but_not_quiz_only_builds(tmp
     assert not (tmp_path / "mixed").exists()
     quizzes = build(source, tmp_path / "quizzes", *QUIZ_TARGETS)
     assert quizzes.exit_code == 0, quizzes.output
-    assert len(list((tmp_path / "quizzes").iterdir())) == 2
+    assert len([p for p in (tmp_path / "quizzes").iterdir() if not p.name.startswith(".")]) == 2
 
 
 def test_a_section_reference_is_checked_only_with_the_bodies(tmp_path: Path) -> None:

@@ -624,11 +624,11 @@ def test_the_sites_are_built_by_one_worker(tmp_path, monkeypatch):
 
     monkeypatch.setattr(build_module, "builder", builder)
     make_course.generate(9, 40, tmp_path / "course")
-    written, _ = build_module.build(tmp_path / "course" / "source", tmp_path / "dist")
+    written = build_module.build(tmp_path / "course" / "source", tmp_path / "dist").written
     pids = dict(line.split() for line in log.read_text(encoding="utf-8").splitlines())
     assert sorted(pids) == sorted(TARGETS)
     assert len(set(pids.values())) == 2, "the build did not fork"
     assert pids["scorm12"] == pids["scorm2004"] == pids["html"]
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
-    serial, _ = build_module.build(tmp_path / "course" / "source", tmp_path / "serial")
+    serial = build_module.build(tmp_path / "course" / "source", tmp_path / "serial").written
     assert [w.path.name for w in written] == [w.path.name for w in serial]

@@ -35,7 +35,7 @@ class UnpackedPackage:
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory) -> dict[ScormVersion, UnpackedPackage]:
     dist = tmp_path_factory.mktemp("dist")
-    written, _ = build(SOURCE, dist, list(TARGET_OF.values()))
+    written = build(SOURCE, dist, list(TARGET_OF.values())).written
     unpacked = {}
     for version, target in TARGET_OF.items():
         (zip_path,) = [w.path for w in written if w.path.name.endswith(f"-{target}.zip")]

@@ -417,7 +417,7 @@ def test_junit_is_structurally_valid_and_deterministic(tmp_path, secret):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
     """Every registered target of the seed course, written by the build itself."""
-    written, _ = build(SOURCE, tmp_path_factory.mktemp("dist"))
+    written = build(SOURCE, tmp_path_factory.mktemp("dist")).written
     return dict(zip(TARGETS, (item.path for item in written), strict=True))
 
 

@@ -42,6 +42,7 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     "zip.moodle-mangled-name": (E, "no entry name has a character Moodle drops on unzip"),
     "zip.risky-name": (W, "entry names are plain ASCII without spaces"),
     "folder.symlink": (E, "no symbolic link in the package folder points outside it or loops"),
+    "folder.interrupted-build": (E, "no srm-package build was killed while its packages landed in the folder"),
     "zip.manifest-missing": (E, "the package has an imsmanifest.xml"),
     "zip.manifest-location": (E, "imsmanifest.xml is at the root of the zip"),
     # every XML document

@@ -31,14 +31,18 @@ def run_validation(paths: Iterable[Path], schemas_dir: Path | None = None, stric
                    limits: Limits = DEFAULT_LIMITS) -> list[PackageResult]:
     """One result per package found under ``paths`` (folders are scanned), in argument order."""
     jobs: list[tuple[Path, InputKind | None]] = []  # None: a folder with no package
+    folders: list[Path] = []
     for path in paths:
         kind = input_kind(path)
         if kind is InputKind.FOLDER:
             jobs += scan(path) or [(path, None)]
+            folders.append(path)
         else:
             jobs.append((path, kind))
     check = functools.partial(_validate_job, schemas_dir=schemas_dir, limits=limits)
     results = check_all(check, jobs, lambda job: package_size(job[0], job[1] is InputKind.ZIP, limits.max_entries))
+    for folder in folders:
+        results += _interrupted_build(folder, schemas_dir, limits)
     if strict:
         results = [_promote(result) for result in results]
     return results
@@ -52,6 +56,18 @@ def _validate_job(job: tuple[Path, InputKind | None], schemas_dir: Path | None, 
                                          "package or site folder)")
         return ctx.result()
     return _validate_one(path, kind, schemas_dir, limits)
+
+
+def _interrupted_build(folder: Path, schemas_dir: Path | None, limits: Limits) -> list[PackageResult]:
+    """A folder where srm-package's record says a build was killed while its packages landed."""
+    from srm_package.output_folder import interrupted_landing
+
+    interrupted = interrupted_landing(folder)
+    if interrupted is None:
+        return []
+    ctx = PackageCheck(str(folder), limits, schemas_dir, kind="folder")
+    ctx.report("folder.interrupted-build", f"{interrupted.describe()}; build again")
+    return [ctx.result()]
 
 
 def _promote(result: PackageResult) -> PackageResult:

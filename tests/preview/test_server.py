@@ -58,7 +58,7 @@ def test_nothing_of_the_preview_goes_into_a_package(shared_preview: PreviewProce
     preview = shared_preview
     from srm_package.build import build
 
-    written, _ = build(preview.source, tmp_path / "dist", ["scorm12", "html"])
+    written = build(preview.source, tmp_path / "dist", ["scorm12", "html"]).written
     import zipfile
 
     names = zipfile.ZipFile(written[0].path).namelist()
