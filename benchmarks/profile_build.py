@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
                      for name in TARGETS]
 
         profile("write the packages", lambda: write_packages(Path(tmp) / "dist", build_timestamp(course),
-                                                             zip(TARGETS, artifacts, strict=True)), args.top)
+                                                             zip(TARGETS, artifacts, strict=True), source), args.top)
     return 0
 
 

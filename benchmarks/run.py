@@ -346,7 +346,7 @@ def phase_breakdown(source: Path, out_dir: Path) -> dict[str, float]:
         artifacts.append(builder(name)(course))
         phases[f"target {name} (incl. its first imports)"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    write_packages(out_dir, build_timestamp(course), zip(TARGETS, artifacts, strict=True))
+    write_packages(out_dir, build_timestamp(course), zip(TARGETS, artifacts, strict=True), source)
     phases["write the packages"] = time.perf_counter() - mark
     return phases
 

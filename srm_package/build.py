@@ -94,7 +94,7 @@ def _build(source_dir: Path, folder: OutputFolder, asked: list[str], hold: Hold,
     with folder.staging(build_timestamp(course)) as staging:
         built = _build_targets(staging, course, to_build)
         hold.begin()  # from here on the build completes, Ctrl-C or not
-        landed = folder.land([staged for staged, _ in built], covered=names)
+        landed = folder.land([staged for staged, _ in built], names, source_dir)
     written = [Written(path, _size(path), artifact, name, tuple(n for n in notes if n.target == name))
                for name, path, (_, artifact) in zip(to_build, landed.paths, built, strict=True)]
     return BuildReport(written, loaded.warnings, skipped, landed.removed, landed.changed, repaired)

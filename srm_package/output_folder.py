@@ -8,10 +8,11 @@ What the tool keeps in the folder, all hidden (``validate`` skips hidden names):
 - ``.srm-package-*.part``: the private staging folder of a running build. Packages are
   written there under temporary names, then renamed into place together. A folder left
   by a killed build is removed by the next build into the same output folder.
-- ``.srm-package.json``, the record: each package the tool wrote, with its target and
-  the file's identity (inode, size, modification time), so that a later build removes
-  the packages it no longer produces (a changed course id, a target that became empty)
-  and never a file it did not write or that was changed since. While packages land it
+- ``.srm-package.json``, the record: each package the tool wrote, with its target, its
+  source folder and the file's identity (inode, size, modification time), so that a
+  later build from the same sources removes the packages it no longer produces (a changed
+  course id, a target that became empty), and never a file it did not write, nor one
+  changed since, nor another course's. While packages land it
   also lists them (``landing``); a build killed in that moment (SIGKILL: nothing can run)
   leaves that list behind, and the next build, or ``validate`` of the folder, names the
   files that are older than the others or missing, and the next build builds their
@@ -50,10 +51,12 @@ class Staged(NamedTuple):
 
 @dataclass(frozen=True)
 class Recorded:
-    """A package in the record: its file name in the folder, its target, its identity then."""
+    """A package in the record: its file name in the folder, its target, the source folder
+    it was built from (resolved), and its identity then."""
 
     file: str
     target: str
+    source: str
     identity: tuple[int, ...]
 
 
@@ -135,14 +138,18 @@ class OutputFolder:
     def staging(self, timestamp: tuple[int, ...]) -> Staging:
         return Staging(self.path, timestamp)
 
-    def land(self, staged: list[Staged], covered: Iterable[str]) -> Landed:
+    def land(self, staged: list[Staged], covered: Iterable[str], source: Path) -> Landed:
         """Rename every staged package into place, then remove the packages that earlier
-        builds wrote for the ``covered`` targets (or for targets that no longer exist) and
-        that this build did not write again. The record says what is landing meanwhile."""
+        builds from the same ``source`` folder wrote for the ``covered`` targets (or for
+        targets that no longer exist) and that this build did not write again; packages of
+        other courses built into the same folder are left alone. The record says what is
+        landing meanwhile."""
         from srm_package.targets import TARGETS
 
         old = self.record.packages
-        new = {item.final.name: Recorded(item.final.name, item.target, _identity(item.tmp)) for item in staged}
+        source_name = str(source.resolve())
+        new = {item.final.name: Recorded(item.final.name, item.target, source_name, _identity(item.tmp))
+               for item in staged}
         if staged:
             folder = staged[0].tmp.parent.name
             landing = tuple((item.final.name, f"{folder}/{item.tmp.name}") for item in staged)
@@ -152,7 +159,8 @@ class OutputFolder:
         covered = set(covered)
         removed, changed, dropped = [], [], set()
         for name, package in old.items():
-            if name in new or (package.target in TARGETS and package.target not in covered):
+            if name in new or package.source != source_name or (
+                    package.target in TARGETS and package.target not in covered):
                 continue
             path = self.path / name
             dropped.add(name)
@@ -205,13 +213,14 @@ class Staging:
         return Staged(tmp, self.out_dir / artifact.filename, target)
 
 
-def write_packages(out_dir: Path, timestamp: tuple[int, ...], built: Iterable[tuple[str, Artifact]]) -> Landed:
+def write_packages(out_dir: Path, timestamp: tuple[int, ...], built: Iterable[tuple[str, Artifact]],
+                   source: Path) -> Landed:
     """Stage and land ``(target, artifact)`` pairs built beforehand (the benchmarks' way;
     ``build`` stages each package as soon as it is built, to hold one at a time)."""
     built = list(built)
     with OutputFolder(out_dir) as folder, folder.staging(timestamp) as staging:
         return folder.land([staging.stage(artifact, target) for target, artifact in built],
-                           [target for target, _ in built])
+                           [target for target, _ in built], source)
 
 
 def read_record(folder: Path) -> Record | None:
@@ -225,8 +234,8 @@ def read_record(folder: Path) -> Record | None:
         data = json.loads(raw)
         packages = {}
         for entry in data["packages"]:
-            recorded = Recorded(entry["file"], entry["target"], tuple(entry["identity"]))
-            if not (_plain_name(recorded.file) and isinstance(recorded.target, str)
+            recorded = Recorded(entry["file"], entry["target"], entry["source"], tuple(entry["identity"]))
+            if not (_plain_name(recorded.file) and isinstance(recorded.target, str) and isinstance(recorded.source, str)
                     and all(isinstance(n, int) for n in recorded.identity)):
                 return None
             packages[recorded.file] = recorded
@@ -285,7 +294,7 @@ def _write_record(folder: Path, record: Record, *, durable: bool) -> None:
     data = {
         "written_by": "srm-package: the packages it wrote into this folder; do not edit",
         "format": _RECORD_FORMAT,
-        "packages": [{"file": p.file, "target": p.target, "identity": list(p.identity)}
+        "packages": [{"file": p.file, "target": p.target, "source": p.source, "identity": list(p.identity)}
                      for p in sorted(record.packages.values(), key=lambda p: p.file)],
     }
     if record.landing is not None:

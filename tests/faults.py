@@ -67,11 +67,11 @@ def _inject(fault: str, arg: str) -> None:
     elif fault == "wait-before-landing":
         real_land = output_folder.OutputFolder.land
 
-        def land(self, staged, covered):
+        def land(self, staged, covered, source):
             deadline = time.monotonic() + 60
             while not Path(arg).exists() and time.monotonic() < deadline:
                 time.sleep(0.02)
-            return real_land(self, staged, covered)
+            return real_land(self, staged, covered, source)
 
         output_folder.OutputFolder.land = land
     elif fault == "slow-workers":

@@ -684,7 +684,8 @@ def _interrupted_build(folder: Path) -> Path:
     staged.parent.mkdir(parents=True)
     write_zip(dist / "course-scorm12.zip", scorm12_entries())
     write_zip(staged, scorm12_entries())
-    record = {"packages": [{"file": "course-scorm12.zip", "target": "scorm12", "identity": [0, 0, 0, 0]}],
+    record = {"packages": [{"file": "course-scorm12.zip", "target": "scorm12", "source": "/course/source",
+                            "identity": [0, 0, 0, 0]}],
               "landing": {"staging": staged.parent.name,
                           "packages": [["course-scorm12.zip", f"{staged.parent.name}/{staged.name}"]]}}
     (dist / ".srm-package.json").write_text(json.dumps(record), encoding="utf-8")

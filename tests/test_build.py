@@ -585,67 +585,78 @@ def run_cli_in(folder: Path, *args: str) -> Result:
         os.chdir(cwd)
 
 
-def test_a_course_without_a_quiz_skips_the_quiz_only_targets(tmp_path, seed_dist):
-    source = tmp_path / "no-quiz"
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def own_course(tmp_path) -> tuple[Path, Path]:
+    """A copy of the seed course and a dist/ it was built into: the sources to edit, the folder."""
+    source, dist = tmp_path / "course", tmp_path / "dist"
     shutil.copytree(SOURCE, source)
+    fresh_build(source, dist)
+    return source, dist
+
+
+def test_a_course_without_a_quiz_skips_the_quiz_only_targets(tmp_path, own_course):
+    source, dist = own_course
     course_yaml = source / "course.yaml"
     course_yaml.write_text("".join(line for line in course_yaml.read_text(encoding="utf-8").splitlines(True)
                                    if "quiz:" not in line), encoding="utf-8")
-    result = run("build", source, "-o", seed_dist)
+    result = run("build", source, "-o", dist)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert [line.split()[1] for line in lines if line.startswith("wrote ")] == [
-        str(seed_dist / name) for name in (f"{COURSE_ID}-scorm12.zip", f"{COURSE_ID}-scorm2004.zip",
-                                           f"{COURSE_ID}.imscc", f"{COURSE_ID}.mbz", f"{COURSE_ID}-html/")]
+        str(dist / name) for name in (f"{COURSE_ID}-scorm12.zip", f"{COURSE_ID}-scorm2004.zip",
+                                      f"{COURSE_ID}.imscc", f"{COURSE_ID}.mbz", f"{COURSE_ID}-html/")]
     assert [line for line in lines if not line.startswith("wrote ")] == [
         "skipped canvas-qti: the course has no quiz, so its package would be empty",
         "skipped moodle-xml: the course has no quiz, so its package would be empty",
         # what the earlier build with the quiz wrote for them is gone: it would contradict the course
-        f"removed {seed_dist / (COURSE_ID + '-canvas-qti.zip')}  (an earlier build wrote it; this build no "
+        f"removed {dist / (COURSE_ID + '-canvas-qti.zip')}  (an earlier build wrote it; this build no "
         "longer produces it)",
-        f"removed {seed_dist / (COURSE_ID + '-moodle.xml')}  (an earlier build wrote it; this build no longer "
+        f"removed {dist / (COURSE_ID + '-moodle.xml')}  (an earlier build wrote it; this build no longer "
         "produces it)",
     ]
-    assert visible(seed_dist) == sorted([f"{COURSE_ID}-scorm12.zip", f"{COURSE_ID}-scorm2004.zip",
-                                         f"{COURSE_ID}.imscc", f"{COURSE_ID}.mbz", f"{COURSE_ID}-html"])
-    checked = program("validate", seed_dist)
+    assert visible(dist) == sorted([f"{COURSE_ID}-scorm12.zip", f"{COURSE_ID}-scorm2004.zip",
+                                    f"{COURSE_ID}.imscc", f"{COURSE_ID}.mbz", f"{COURSE_ID}-html"])
+    checked = program("validate", dist)
     assert checked.returncode == 0, checked.stdout
     only = run("build", source, "-o", tmp_path / "quizzes", "-t", "canvas-qti")
     assert only.exit_code == 0 and not (tmp_path / "quizzes").exists()  # nothing to write: no folder either
     assert only.stdout == "skipped canvas-qti: the course has no quiz, so its package would be empty\n"
 
 
-def test_packages_of_a_renamed_course_are_removed_and_nothing_else(tmp_path, seed_dist):
-    (seed_dist / "notes.txt").write_text("mine")
-    (seed_dist / "other-course-scorm12.zip").write_bytes(b"not written by this tool")
-    source = tmp_path / "renamed"
-    shutil.copytree(SOURCE, source)
-    course_yaml = source / "course.yaml"
-    course_yaml.write_text(course_yaml.read_text(encoding="utf-8").replace(f"id: {COURSE_ID}", "id: renamed"),
-                           encoding="utf-8")
-    result = run("build", source, "-o", seed_dist)
+def test_packages_of_a_renamed_course_are_removed_and_nothing_else(tmp_path, own_course):
+    source, dist = own_course
+    (dist / "notes.txt").write_text("mine")
+    other = tmp_path / "other"  # another course, built into the same folder
+    shutil.copytree(SOURCE, other)
+    edit(other / "course.yaml", f"id: {COURSE_ID}", "id: other")
+    assert run("build", other, "-o", dist, "-t", "scorm12").exit_code == 0
+    edit(source / "course.yaml", f"id: {COURSE_ID}", "id: renamed")
+    result = run("build", source, "-o", dist)
     assert result.exit_code == 0, result.output
     removed = [line for line in result.stdout.splitlines() if line.startswith("removed ")]
-    assert removed == [f"removed {seed_dist / name}  (an earlier build wrote it; this build no longer produces it)"
+    assert removed == [f"removed {dist / name}  (an earlier build wrote it; this build no longer produces it)"
                        for name in sorted(TARGET_FILES)]
-    assert visible(seed_dist) == sorted(["notes.txt", "other-course-scorm12.zip",
-                                         *(name.replace(COURSE_ID, "renamed") for name in TARGET_FILES)])
+    assert visible(dist) == sorted(["notes.txt", "other-scorm12.zip",
+                                    *(name.replace(COURSE_ID, "renamed") for name in TARGET_FILES)])
 
 
-def test_a_recorded_package_changed_since_is_left_with_a_warning(tmp_path, seed_dist):
-    edited = seed_dist / f"{COURSE_ID}-moodle.xml"
+def test_a_recorded_package_changed_since_is_left_with_a_warning(own_course):
+    source, dist = own_course
+    edited = dist / f"{COURSE_ID}-moodle.xml"
     edited.write_text("<quiz/>", encoding="utf-8")  # edited by hand after the build
-    source = tmp_path / "renamed"
-    shutil.copytree(SOURCE, source)
-    course_yaml = source / "course.yaml"
-    course_yaml.write_text(course_yaml.read_text(encoding="utf-8").replace(f"id: {COURSE_ID}", "id: renamed"),
-                           encoding="utf-8")
-    result = run("build", source, "-o", seed_dist, "-t", "moodle-xml", "-t", "scorm12")
+    edit(source / "course.yaml", f"id: {COURSE_ID}", "id: renamed")
+    result = run("build", source, "-o", dist, "-t", "moodle-xml", "-t", "scorm12")
     assert result.exit_code == 0, result.output
     assert result.stderr == (f"warning: left {edited}: an earlier build wrote it and this build no longer "
                              "produces it, but it was changed since\n")
     assert [line for line in result.stdout.splitlines() if line.startswith("removed ")] == [
-        f"removed {seed_dist / (COURSE_ID + '-scorm12.zip')}  (an earlier build wrote it; this build no longer "
+        f"removed {dist / (COURSE_ID + '-scorm12.zip')}  (an earlier build wrote it; this build no longer "
         "produces it)"]
     assert edited.read_text(encoding="utf-8") == "<quiz/>"
-    assert (seed_dist / f"{COURSE_ID}-scorm2004.zip").is_file()  # not built now: kept
+    assert (dist / f"{COURSE_ID}-scorm2004.zip").is_file()  # not built now: kept

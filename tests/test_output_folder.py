@@ -31,11 +31,11 @@ def artifacts(course: str = "c") -> dict[str, Artifact]:
     }
 
 
-def build_into(dist: Path, built: dict[str, Artifact], covered=None):
+def build_into(dist: Path, built: dict[str, Artifact], covered=None, source: Path = Path("course-a")):
     """What ``build`` does with the output folder: stage every package, then land them."""
     with OutputFolder(dist) as folder, folder.staging(STAMP) as staging:
         staged = [staging.stage(artifact, target) for target, artifact in built.items()]
-        landed = folder.land(staged, covered or list(built))
+        landed = folder.land(staged, list(built) if covered is None else covered, source)
     return landed
 
 
@@ -49,7 +49,7 @@ def test_packages_land_together_and_are_recorded(tmp_path: Path) -> None:
         staged = [staging.stage(artifact, target) for target, artifact in artifacts().items()]
         assert visible(dist) == []  # nothing final before landing
         assert (dist / LOCK).is_file()
-        landed = folder.land(staged, ["html", "moodle-xml", "scorm12"])
+        landed = folder.land(staged, ["html", "moodle-xml", "scorm12"], Path("course-a"))
     assert landed.paths == [dist / "c-html", dist / "c-moodle.xml", dist / "c-scorm12.zip"]
     assert (landed.removed, landed.changed) == ([], [])
     assert sorted(p.name for p in dist.iterdir()) == [RECORD, "c-html", "c-moodle.xml", "c-scorm12.zip"]
@@ -82,6 +82,18 @@ def test_packages_this_tool_no_longer_produces_are_removed(tmp_path: Path) -> No
     assert sorted(landed.removed) == [dist / "old-id-html", dist / "old-id-moodle.xml", dist / "old-id-scorm12.zip"]
     assert visible(dist) == ["new-id-html", "new-id-moodle.xml", "new-id-scorm12.zip", "notes.txt"]
     assert set(read_record(dist).packages) == {"new-id-html", "new-id-moodle.xml", "new-id-scorm12.zip"}
+
+
+def test_packages_of_another_course_built_into_the_same_folder_are_left_alone(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    build_into(dist, artifacts("one"), source=tmp_path / "one")
+    landed = build_into(dist, artifacts("two"), source=tmp_path / "two")
+    assert landed.removed == []
+    assert len(visible(dist)) == 6
+    renamed = build_into(dist, artifacts("two-renamed"), source=tmp_path / "two")
+    assert sorted(p.name for p in renamed.removed) == ["two-html", "two-moodle.xml", "two-scorm12.zip"]
+    assert [name for name in visible(dist) if name.startswith("one-")] == ["one-html", "one-moodle.xml",
+                                                                           "one-scorm12.zip"]
 
 
 def test_a_build_of_some_targets_keeps_the_packages_of_the_others(tmp_path: Path) -> None:
@@ -136,22 +148,23 @@ def write_record(dist: Path, data: object) -> None:
     (dist / RECORD).write_text(json.dumps(data), encoding="utf-8")
 
 
-GOOD_RECORD = {"packages": [{"file": "c-scorm12.zip", "target": "scorm12", "identity": [1, 2, 3, 4]}],
+GOOD_RECORD = {"packages": [{"file": "c-scorm12.zip", "target": "scorm12", "source": "/c", "identity": [1, 2, 3, 4]}],
                "landing": {"staging": ".srm-package-x.part",
                            "packages": [["c-scorm12.zip", ".srm-package-x.part/.c-scorm12.zip.y.part"]]}}
 
 
 @pytest.mark.parametrize("hostile", [
     "not json",
-    {"packages": [{"file": "../outside.zip", "target": "scorm12", "identity": [1]}]},
-    {"packages": [{"file": "/etc/passwd", "target": "scorm12", "identity": [1]}]},
-    {"packages": [{"file": "a.zip", "target": "scorm12", "identity": ["x"]}]},
+    {"packages": [{"file": "../outside.zip", "target": "scorm12", "source": "/c", "identity": [1]}]},
+    {"packages": [{"file": "/etc/passwd", "target": "scorm12", "source": "/c", "identity": [1]}]},
+    {"packages": [{"file": "a.zip", "target": "scorm12", "source": "/c", "identity": ["x"]}]},
+    {"packages": [{"file": "a.zip", "target": "scorm12", "source": 7, "identity": [1]}]},
     {"packages": {"file": "a.zip"}},
     {**GOOD_RECORD, "landing": {"staging": "..", "packages": [["c.zip", "../c.zip"]]}},
     {**GOOD_RECORD, "landing": {"staging": ".srm-package-x.part",
                                 "packages": [["c.zip", ".srm-package-x.part/../../c.zip"]]}},
     {**GOOD_RECORD, "landing": {"staging": ".srm-package-x.part", "packages": [["c.zip", "/etc/passwd"]]}},
-], ids=["not-json", "climbs-out", "absolute", "identity", "not-a-list", "staging-climbs", "staged-climbs",
+], ids=["not-json", "climbs-out", "absolute", "identity", "source", "not-a-list", "staging-climbs", "staged-climbs",
         "staged-absolute"])
 def test_a_record_that_is_not_ours_is_ignored(tmp_path: Path, hostile: object) -> None:
     if hostile == "not json":
