@@ -8,21 +8,20 @@ What the tool keeps in the folder, all hidden (``validate`` skips hidden names):
 - ``.srm-package-*.part``: the private staging folder of a running build. Packages are
   written there under temporary names, then renamed into place together. A folder left
   by a killed build is removed by the next build into the same output folder.
-- ``.srm-package.json``, the record: each package the tool wrote, with its target, its
-  source folder and the file's identity (inode, size, modification time), so that a
-  later build from the same sources removes the packages it no longer produces (a changed
-  course id, a target that became empty), and never a file it did not write, nor one
-  changed since, nor another course's. While packages land it
-  also lists them (``landing``); a build killed in that moment (SIGKILL: nothing can run)
-  leaves that list behind, and the next build, or ``validate`` of the folder, names the
-  files that are older than the others or missing, and the next build builds their
-  targets again, so the folder holds one consistent set.
+- ``.srm-package.json``, the record (``output_record``): each package the tool wrote,
+  with its target, its source folder and the file's identity (inode, size, modification
+  time), so that a later build from the same sources removes the packages it no longer
+  produces (a changed course id, a target that became empty), and never a file it did not
+  write, nor one changed since, nor another course's. While packages land it also lists
+  them (``landing``); a build killed in that moment (SIGKILL: nothing can run) leaves that
+  list behind, and the next build, or ``validate`` of the folder, names the files that are
+  older than the others or missing, and the next build builds their targets again, so the
+  folder holds one consistent set.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import tempfile
@@ -31,14 +30,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from srm_package.output_record import (
+    Interrupted,
+    Record,
+    Recorded,
+    identity,
+    interrupted,
+    read_record,
+    write_record,
+)
 from srm_package.package import Artifact, in_folder, remove, write_artifact
 
 LOCK = ".srm-package.lock"
-RECORD = ".srm-package.json"
 STAGING_PREFIX, STAGING_SUFFIX = ".srm-package-", ".part"
-#: a record larger than this is not one of ours (validate reads folders from anywhere)
-_RECORD_MAX_BYTES = 1 << 20
-_RECORD_FORMAT = 1
 
 
 class Staged(NamedTuple):
@@ -47,38 +51,6 @@ class Staged(NamedTuple):
     tmp: Path
     final: Path
     target: str
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """A package in the record: its file name in the folder, its target, the source folder
-    it was built from (resolved), and its identity then."""
-
-    file: str
-    target: str
-    source: str
-    identity: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Record:
-    packages: dict[str, Recorded]
-    #: while packages land: the staging folder and (file, staged path) of each, relative to the folder
-    landing: tuple[str, tuple[tuple[str, str], ...]] | None = None
-
-
-@dataclass(frozen=True)
-class Interrupted:
-    """A build killed while its packages landed: what it left inconsistent."""
-
-    #: the packages that are from an older build, or missing
-    stale: tuple[str, ...]
-    #: the targets of every package that was landing (built again by the next build)
-    targets: tuple[str, ...]
-
-    def describe(self) -> str:
-        return (f"an srm-package build was killed while its packages landed here: {', '.join(self.stale)} "
-                f"{'is' if len(self.stale) == 1 else 'are'} older than the other packages, or missing")
 
 
 @dataclass(frozen=True)
@@ -115,7 +87,7 @@ class OutputFolder:
         try:
             self._lock = _acquire(self.path, self._on_wait)
             self.record = read_record(self.path) or Record({})
-            self.interrupted = _interrupted(self.path, self.record)
+            self.interrupted = interrupted(self.path, self.record)
             self._remove_debris()
         except BaseException:
             self.__exit__(True)
@@ -148,12 +120,12 @@ class OutputFolder:
 
         old = self.record.packages
         source_name = str(source.resolve())
-        new = {item.final.name: Recorded(item.final.name, item.target, source_name, _identity(item.tmp))
+        new = {item.final.name: Recorded(item.final.name, item.target, source_name, identity(item.tmp))
                for item in staged}
         if staged:
             folder = staged[0].tmp.parent.name
             landing = tuple((item.final.name, f"{folder}/{item.tmp.name}") for item in staged)
-            _write_record(self.path, Record({**old, **new}, (folder, landing)), durable=True)
+            write_record(self.path, Record({**old, **new}, (folder, landing)), durable=True)
             for item in staged:
                 _replace(item.tmp, item.final)
         covered = set(covered)
@@ -166,15 +138,15 @@ class OutputFolder:
             dropped.add(name)
             if not os.path.lexists(path):
                 continue
-            if _identity(path) == package.identity:
+            if identity(path) == package.identity:
                 remove(path)
                 removed.append(path)
             else:  # not what this tool wrote any more: someone else's now
                 changed.append(path)
-        if staged or dropped:
+        if staged or dropped or self.record.landing is not None:  # a killed build's landing: over now
             self._changed = True
             self.record = Record({name: package for name, package in {**old, **new}.items() if name not in dropped})
-            _write_record(self.path, self.record, durable=False)
+            write_record(self.path, self.record, durable=False)
         return Landed([item.final for item in staged], removed, changed)
 
     def _remove_debris(self) -> None:
@@ -223,95 +195,10 @@ def write_packages(out_dir: Path, timestamp: tuple[int, ...], built: Iterable[tu
                            [target for target, _ in built], source)
 
 
-def read_record(folder: Path) -> Record | None:
-    """The record in ``folder``, or ``None`` when there is none or it is not one of ours
-    (unreadable, too large, malformed): then nothing is removed on its word."""
-    try:
-        with open(folder / RECORD, "rb") as stream:
-            raw = stream.read(_RECORD_MAX_BYTES + 1)
-        if len(raw) > _RECORD_MAX_BYTES:
-            return None
-        data = json.loads(raw)
-        packages = {}
-        for entry in data["packages"]:
-            recorded = Recorded(entry["file"], entry["target"], entry["source"], tuple(entry["identity"]))
-            if not (_plain_name(recorded.file) and isinstance(recorded.target, str) and isinstance(recorded.source, str)
-                    and all(isinstance(n, int) for n in recorded.identity)):
-                return None
-            packages[recorded.file] = recorded
-        landing = data.get("landing")
-        if landing is not None:
-            folder_name = landing["staging"]
-            pairs = tuple((file, staged) for file, staged in landing["packages"])
-            if not (_plain_name(folder_name) or folder_name == "") or not all(
-                    _plain_name(file) and staged.split("/", 1)[0] == folder_name and _plain_name(staged.split("/", 1)[-1])
-                    for file, staged in pairs):
-                return None
-            landing = (folder_name, pairs)
-        return Record(packages, landing)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-
-
-def interrupted_landing(folder: Path) -> Interrupted | None:
-    """What a build killed while its packages landed in ``folder`` left stale, if anything."""
-    record = read_record(folder)
-    return _interrupted(folder, record) if record else None
-
-
 def inside(path: Path, folder: Path) -> bool:
     """Whether ``path`` is ``folder`` or inside it (symbolic links followed)."""
     path, folder = path.resolve(), folder.resolve()
     return path == folder or folder in path.parents
-
-
-def _interrupted(folder: Path, record: Record) -> Interrupted | None:
-    if record.landing is None:
-        return None
-    pairs = record.landing[1]
-    stale = tuple(file for file, staged in pairs
-                  if os.path.lexists(folder / staged) or not os.path.lexists(folder / file))
-    if not stale:  # every package had landed: only the tidying up was cut short
-        return None
-    targets = tuple(dict.fromkeys(record.packages[file].target for file, _ in pairs if file in record.packages))
-    return Interrupted(stale, targets)
-
-
-def _plain_name(name: object) -> bool:
-    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\0" not in name
-
-
-def _identity(path: Path) -> tuple[int, ...]:
-    """What tells a file this tool wrote from one put in its place since (a folder: its inode)."""
-    found = os.lstat(path)
-    if os.path.isdir(path) and not os.path.islink(path):
-        return (found.st_dev, found.st_ino)
-    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
-
-
-def _write_record(folder: Path, record: Record, *, durable: bool) -> None:
-    """Replace the record in one rename; ``durable``: on disk before anything else happens."""
-    data = {
-        "written_by": "srm-package: the packages it wrote into this folder; do not edit",
-        "format": _RECORD_FORMAT,
-        "packages": [{"file": p.file, "target": p.target, "source": p.source, "identity": list(p.identity)}
-                     for p in sorted(record.packages.values(), key=lambda p: p.file)],
-    }
-    if record.landing is not None:
-        data["landing"] = {"staging": record.landing[0], "packages": [list(pair) for pair in record.landing[1]]}
-    handle, tmp = tempfile.mkstemp(prefix=RECORD + ".", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, indent=1)
-            stream.write("\n")
-            if durable:
-                stream.flush()
-                os.fsync(stream.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, folder / RECORD)
-    except BaseException:
-        remove(Path(tmp))
-        raise
 
 
 def _acquire(folder: Path, on_wait: Callable[[str], None] | None) -> int:

@@ -20,7 +20,7 @@ from lxml import etree
 
 from srm_package import output_folder, package
 from srm_package.cli import main
-from srm_package.output_folder import RECORD
+from srm_package.output_record import RECORD
 from srm_package.targets import TARGETS
 from tests.conftest import ROOT, SOURCE
 from tests.moodle_manifest import read_manifest

@@ -1,6 +1,7 @@
-"""The output folder: packages land together, the record of what the tool wrote, removal of
-what it no longer produces (never of anything else), debris of killed builds, and records
-that are not ours. Kills and concurrent builds as real processes: tests/test_build.py."""
+"""The output folder and its record: packages land together and are recorded, what the
+tool no longer produces is removed (never anything else), debris of killed builds goes,
+and records that are not ours are ignored. Kills and concurrent builds as real
+processes: tests/test_build.py."""
 
 from __future__ import annotations
 
@@ -10,14 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from srm_package.output_folder import (
-    LOCK,
-    RECORD,
-    OutputFolder,
-    inside,
-    interrupted_landing,
-    read_record,
-)
+from srm_package.output_folder import LOCK, OutputFolder, inside
+from srm_package.output_record import RECORD, interrupted_landing, read_record
 from srm_package.package import Artifact
 
 STAMP = (2026, 6, 1, 0, 0, 0)

@@ -16,7 +16,7 @@ from benchmarks import make_course
 from srm_package import parallel
 from srm_package.errors import SourceError
 from srm_package.loader import load_course
-from srm_package.output_folder import RECORD
+from srm_package.output_record import RECORD
 from srm_package.targets import TARGETS
 from tests.conftest import SOURCE
 

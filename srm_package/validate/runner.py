@@ -60,7 +60,7 @@ def _validate_job(job: tuple[Path, InputKind | None], schemas_dir: Path | None, 
 
 def _interrupted_build(folder: Path, schemas_dir: Path | None, limits: Limits) -> list[PackageResult]:
     """A folder where srm-package's record says a build was killed while its packages landed."""
-    from srm_package.output_folder import interrupted_landing
+    from srm_package.output_record import interrupted_landing
 
     interrupted = interrupted_landing(folder)
     if interrupted is None:
