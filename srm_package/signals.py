@@ -13,7 +13,6 @@ renaming them into place takes milliseconds and is finished rather than cut shor
 from __future__ import annotations
 
 import signal
-import threading
 
 #: the signals that stop a command
 STOPPING = (signal.SIGINT, signal.SIGTERM)
@@ -58,6 +57,8 @@ class Hold:
         self._previous: dict[int, object] = {}
 
     def begin(self) -> None:
+        import threading  # here: ``catch`` runs before anything else is imported
+
         if threading.current_thread() is threading.main_thread() and not self._previous:
             self._previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in STOPPING}
 
