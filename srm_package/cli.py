@@ -104,7 +104,7 @@ def check(source_dir: Path, output_format: str, targets: tuple[str, ...]) -> Non
 @main.command()
 @click.argument("source_dir", type=_SOURCE_DIR, default="source")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default="dist", show_default=True, help="Folder the packages are written to.")
+              default="dist", show_default=True, help="Folder the packages are written to (not inside SOURCE_DIR).")
 @click.option("-t", "--target", "targets", multiple=True, metavar="TARGET",
               help="Build only this target (repeatable). Default: all. See --list-targets.")
 @click.option("--list-targets", is_flag=True, help="List the targets and exit.")
