@@ -6,6 +6,10 @@ exit 1, so the program can leave with the shell's codes, 130 for SIGINT and 143 
 SIGTERM, and no traceback. A signal the program was started with ignored (``cmd &`` in a
 script ignores SIGINT) stays ignored.
 
+Before the first line, in Python's own start-up (``site`` and the ``.pth`` files of the
+installed packages, a few milliseconds on a quiet machine), nothing of the program runs yet:
+a Ctrl-C then ends Python as Python does, with its own traceback.
+
 ``Hold`` keeps both signals out while a build's packages land in the output folder:
 renaming them into place takes milliseconds and is finished rather than cut short.
 """
