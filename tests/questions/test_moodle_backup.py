@@ -139,6 +139,6 @@ def test_right_and_wrong_feedback_of_typed_answers_go_on_the_answers(tmp_path: P
 
 
 def test_the_backup_of_every_type_validates(tmp_path):
-    written, _ = build(ALL_TYPES, tmp_path, ["moodle-backup"])
+    written = build(ALL_TYPES, tmp_path, ["moodle-backup"]).written
     (result,) = run_validation([written[0].path])
     assert result.kind == "moodle-backup" and result.findings == ()

@@ -123,7 +123,7 @@ def test_the_moodle_backup_puts_each_image_in_its_texts_area(tmp_path):
 
     root = one_question_course(tmp_path / "course", QUESTIONS)
     shutil.copytree(MEDIA, root / "figures")
-    written, _ = build(root, tmp_path / "out", ["moodle-backup"])
+    written = build(root, tmp_path / "out", ["moodle-backup"]).written
     (result,) = run_validation([written[0].path])
     assert result.kind == "moodle-backup" and result.findings == ()
     members = members_of(written[0].path.read_bytes())
