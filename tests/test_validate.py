@@ -767,7 +767,8 @@ def test_packages_checked_in_two_processes_give_the_serial_results_in_argument_o
     dist = tmp_path / "dist"
     dist.mkdir()
     for case in corpus(secret):
-        if case.name not in ("pipe", "empty-folder"):
+        # an interrupted build is a finding about the folder given as the argument, not a package in it
+        if case.name not in ("pipe", "empty-folder", "interrupted-build"):
             (dist / case.name).mkdir()
             case.make(dist / case.name)
     loose = BASELINES["moodle-xml"][1](tmp_path)
