@@ -174,17 +174,21 @@ def list_targets(env: dict[str, str]) -> tuple[list[str], str]:
     return result.stdout.split(), ""
 
 
-def plan(work: Path, targets: list[str], text2qti: str | None) -> list[Benchmark]:
-    """Every measurement, with ``skipped`` set where it cannot run here."""
+def plan(work: Path, targets: list[str], text2qti: str | None, too_big: Sequence[str] = ()) -> list[Benchmark]:
+    """Every measurement, with ``skipped`` set where it cannot run here. ``too_big``: the targets
+    that refuse the 2,000-question course (its saved state does not fit their limit), which
+    its "all targets" build leaves out."""
     seed_out, out = work / "dist-seed", {name: work / f"dist-{name}" for name in COURSES}
     src = {name: str(work / name / "source") for name in COURSES}
+    big_targets = [arg for name in targets if name not in too_big for arg in ("--target", name)]
+    but = f" but {', '.join(too_big)} (saved state too large)" if too_big else ""
     benchmarks = [
         Benchmark("floor", f"start-up floor: `{FLOOR_IMPORTS}`", [sys.executable, "-c", FLOOR_IMPORTS]),
         Benchmark("help", "srm-package --help", ours("--help")),
         Benchmark("seed", "seed course, all targets", ours("build", str(ROOT / "source"), "-o", str(seed_out))),
         Benchmark("c200", "10 lessons / 200 questions, all targets", ours("build", src["c200"], "-o", str(out["c200"]))),
-        Benchmark("c2000", "100 lessons / 2,000 questions, all targets",
-                  ours("build", src["c2000"], "-o", str(out["c2000"]))),
+        Benchmark("c2000", f"100 lessons / 2,000 questions, all targets{but}",
+                  ours("build", src["c2000"], "-o", str(out["c2000"]), *(big_targets if too_big else ()))),
         Benchmark("c2000-canvas", "100 lessons / 2,000 questions, canvas-qti alone",
                   ours("build", src["c2000"], "-o", str(out["c2000"]), "--target", "canvas-qti")),
         Benchmark("c2000-check", "100 lessons / 2,000 questions, `check`", ours("check", src["c2000"])),
@@ -340,13 +344,16 @@ def phase_breakdown(source: Path, out_dir: Path) -> dict[str, float]:
     mark = time.perf_counter()
     course = load_course(source).course
     phases["load the sources"] = time.perf_counter() - mark
+    from srm_package.saved_state import fits
+
+    names = [name for name in TARGETS if fits(course, name)]
     artifacts = []
-    for name in TARGETS:
+    for name in names:
         mark = time.perf_counter()
         artifacts.append(builder(name)(course))
         phases[f"target {name} (incl. its first imports)"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    write_packages(out_dir, build_timestamp(course), zip(TARGETS, artifacts, strict=True), source)
+    write_packages(out_dir, build_timestamp(course), zip(names, artifacts, strict=True), source)
     phases["write the packages"] = time.perf_counter() - mark
     return phases
 
@@ -358,6 +365,19 @@ def run_phase_breakdown(source: Path, out_dir: Path, env: dict[str, str]) -> tup
     if result.returncode != 0:
         return {}, _last_line(result.stderr)
     return json.loads(result.stdout), ""
+
+
+def saved_state_sizes(source: Path) -> dict[str, int]:
+    """The course's worst-case saved state, and each SCORM version's limit (this process)."""
+    from srm_package.loader import load_course
+    from srm_package.saved_state import SUSPEND_DATA_LIMITS, worst_case_size
+
+    return {"worst case": worst_case_size(load_course(source).course), **SUSPEND_DATA_LIMITS}
+
+
+def too_big_for(sizes: dict[str, int], targets: Sequence[str]) -> list[str]:
+    """The targets whose saved-state limit the worst case exceeds (they refuse the course)."""
+    return [name for name in targets if name in sizes and sizes["worst case"] > sizes[name]]
 
 
 # ---------------------------------------------------------------------- report
@@ -406,7 +426,7 @@ def _versions() -> str:
 
 def render_report(benchmarks: list[Benchmark], targets: list[str], runs: int, info: dict[str, str],
                   load: Sequence[float], phases: tuple[dict[str, float], str], profile: str,
-                  work: Path) -> str:
+                  work: Path, saved_state: dict[str, dict[str, int]] | None = None) -> str:
     by_key = {b.key: b for b in benchmarks}
     lines = [
         "# Build benchmarks",
@@ -449,6 +469,20 @@ def render_report(benchmarks: list[Benchmark], targets: list[str], runs: int, in
     skipped = [b for b in benchmarks if b.skipped]
     lines += ["", "## Skipped", ""]
     lines += [f"- {b.label}: {b.skipped}" for b in skipped] or ["- nothing"]
+    lines += ["", "## Saved state, worst case", "",
+              "The longest `cmi.suspend_data` the quiz page can write (every question answered, every order "
+              "saved; `srm_package/saved_state.py`), against SCORM's limits: `build` refuses a SCORM version "
+              "whose limit the course exceeds.", ""]
+    if saved_state:
+        lines += ["| course | worst case | SCORM 1.2 (4,096) | SCORM 2004 (64,000) |", "|---|---:|---|---|"]
+        for name, sizes in saved_state.items():
+            verdict = {runtime: "fits" if sizes["worst case"] <= sizes[runtime] else "refused"
+                       for runtime in ("scorm12", "scorm2004")}
+            lessons, questions = COURSES[name]
+            lines.append(f"| {lessons} lessons / {questions:,} questions | {sizes['worst case']:,} characters "
+                         f"| {verdict['scorm12']} | {verdict['scorm2004']} |")
+    else:
+        lines.append("- not measured")
     lines += ["", "## Where the time goes (100 lessons / 2,000 questions)", "",
               "Wall time of each phase of one build in a fresh process, the targets one after another "
               "(`srm-package build` runs them side by side in worker processes, and reads the lessons "
@@ -517,13 +551,14 @@ def main(argv: list[str] | None = None) -> int:
         for name, (lessons, questions) in COURSES.items():
             subprocess.run([sys.executable, str(MAKE_COURSE), str(lessons), str(questions), str(work / name)],
                            check=True, env=env, stdout=subprocess.DEVNULL)
-        benchmarks = plan(work, targets, shutil.which("text2qti"))
+        saved_state = {name: saved_state_sizes(work / name / "source") for name in COURSES}
+        benchmarks = plan(work, targets, shutil.which("text2qti"), too_big_for(saved_state["c2000"], targets))
         during = run_all(benchmarks, args.runs, env, progress)
         phases = run_phase_breakdown(work / "c2000" / "source", work / "dist-phases", env)
         from validate_bench import validate_section  # benchmarks/validate_bench.py, beside this script
         validation = validate_section(work, args.runs, env, run_all, progress)
     report = render_report(benchmarks, targets, args.runs, machine(), [load_before, *during, os.getloadavg()[0]],
-                           phases, validation + kept_profile(args.output), work)
+                           phases, validation + kept_profile(args.output), work, saved_state)
     args.output.write_text(report, encoding="utf-8")
     progress(f"wrote {args.output}")
     for verdict in verdicts({b.key: b for b in benchmarks}, targets):

@@ -52,6 +52,7 @@ from srm_package.questions import QUESTION_TYPES, question_type
 from srm_package.questions.base import QuestionType
 from srm_package.rich_text import TextRenderer, TextStyle, renderer_for
 from srm_package.rounds import KeptFromLastRound
+from srm_package.saved_state import check_budget
 from srm_package.template_cache import bytecode_cache
 
 
@@ -117,6 +118,7 @@ def render_site(course: Course, runtime: str, *, article_cache: ArticleCache | N
     if runtime not in RUNTIMES:
         raise ValueError(f"unknown runtime {runtime!r}; expected one of {', '.join(RUNTIMES)}")
     _check_interaction_ids(course, runtime)
+    check_budget(course, runtime)
     # the engine, then the scripts of the question types the course uses (classic deferred
     # scripts run in this order, before the engine starts on DOMContentLoaded)
     used = {question_type(question).family for question in course.questions}

@@ -219,6 +219,20 @@ def test_plan_skips_what_cannot_run(tmp_path: Path) -> None:
     assert nothing["t2q200"].command(tmp_path) == "cd $TMP/c200 && text2qti text2qti.txt"
 
 
+def test_the_big_build_leaves_out_the_targets_whose_saved_state_it_exceeds(generated: Path,
+                                                                          tmp_path: Path) -> None:
+    sizes = bench.saved_state_sizes(generated / "source")
+    assert sizes["scorm12"] == 4096 and sizes["scorm2004"] == 64000
+    assert 0 < sizes["worst case"] < 4096  # 20 questions
+    assert bench.too_big_for({**sizes, "worst case": 5000}, ALL) == ["scorm12"]
+    assert bench.too_big_for(sizes, ALL) == []
+    planned = {b.key: b for b in bench.plan(tmp_path, list(ALL), None, ["scorm12"])}
+    command = planned["c2000"].command(tmp_path)
+    assert "but scorm12 (saved state too large)" in planned["c2000"].label
+    assert "--target scorm2004" in command and "--target scorm12" not in command
+    assert "--target" not in planned["c200"].command(tmp_path)
+
+
 def test_report_keeps_the_hand_written_profile(tmp_path: Path) -> None:
     old = tmp_path / "results.md"
     old.write_text("# Build benchmarks\n\nold numbers\n\n## Profile\n\nhot spot: X\n", encoding="utf-8")

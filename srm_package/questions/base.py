@@ -157,6 +157,18 @@ class QuestionType(ABC):
         """Why the page for ``runtime`` cannot record ``question``; None when it can."""
         return None
 
+    # --------------------------------------------------------- saved state
+    @abstractmethod
+    def longest_saved_answer(self, question: Question) -> int:
+        """The most characters the page's script can save for an answer to ``question`` (its
+        ``encode`` in ``static/questions/<family>.js``, for any answer a learner can give): what
+        the saved-state budget (``srm_package.saved_state``) counts, so keep it in step."""
+
+    def arranged_parts(self, question: Question) -> int:
+        """How many parts an attempt puts in an order of its own when the quiz shuffles choices
+        (the script's ``arrangementSize``; one saved character each); 0 for a type with none."""
+        return 0
+
     # --------------------------------------------------------- QTI, Moodle
     @abstractmethod
     def qti_item(self, parent: etree._Element, quiz: Quiz, question: Question, *, profile: Profile,

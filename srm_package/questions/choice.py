@@ -128,6 +128,13 @@ class ChoiceType(QuestionType):
         for choice in question.response.choices:
             yield page.part_anchor(question, choice.id)
 
+    def longest_saved_answer(self, question: Question) -> int:
+        """The chosen positions, one base-36 digit each: one, or every choice of a ``multiple``."""
+        return len(question.response.choices) if question.kind == "multiple" else 1
+
+    def arranged_parts(self, question: Question) -> int:
+        return len(question.response.choices)
+
     def structure(self, question: Question) -> object:
         return [c.id for c in question.response.choices]
 

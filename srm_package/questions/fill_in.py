@@ -36,6 +36,7 @@ from srm_package.markup import inline_text
 from srm_package.model import Markdown, Question, Quiz
 from srm_package.questions.base import (
     AS_WRITTEN,
+    MAX_TYPED,
     Carried,
     Carry,
     Form,
@@ -101,6 +102,9 @@ class FillInType(QuestionType):
     kinds = ("fill_in",)
     family = "fill_in"
     scorm_interaction = "fill-in"
+    #: the most characters a learner can type into a box (its ``maxlength``): what an accepted
+    #: answer may hold, and what the saved-state budget counts
+    typed_length = MAX_TYPED
 
     def fields(self, kind: str) -> tuple[str, ...]:
         return ("blanks", "case_sensitive", "partial_credit")
@@ -168,6 +172,12 @@ class FillInType(QuestionType):
         yield page.part_anchor(question, "sentence")
         for blank in question.response.blanks:
             yield page.part_anchor(question, blank.id)
+
+    def longest_saved_answer(self, question: Question) -> int:
+        """Every box full (``typed_length``) of characters the script escapes
+        as ``%XX`` (``%``, ``|``, ``,``, ``+``), the texts joined by ``+``."""
+        blanks = len(question.response.blanks)
+        return blanks * self.typed_length * len("%XX") + blanks - 1
 
     def structure(self, question: Question) -> object:
         return [blank.id for blank in question.response.blanks]

@@ -151,6 +151,14 @@ class MatchingType(QuestionType):
         for position in range(len(question.response.pairs)):
             yield page.part_anchor(question, f"p{position + 1}")
 
+    def longest_saved_answer(self, question: Question) -> int:
+        """The chosen match of every prompt, one base-36 digit each."""
+        return len(question.response.pairs)
+
+    def arranged_parts(self, question: Question) -> int:
+        """The matches in each drop-down list (one order for all of them)."""
+        return len(question.response.matches)
+
     def structure(self, question: Question) -> object:
         return [len(question.response.pairs), len(question.response.matches)]
 

@@ -84,6 +84,9 @@ class NumericType(QuestionType):
     kinds = ("numeric",)
     family = "numeric"
     scorm_interaction = "numeric"
+    #: the most characters a learner can type into the box (its ``maxlength``; the saved-state
+    #: budget counts it)
+    typed_length = 40
 
     def fields(self, kind: str) -> tuple[str, ...]:
         return ("answer", "tolerance")
@@ -122,6 +125,11 @@ class NumericType(QuestionType):
 
     def element_ids(self, question: Question, page: Any) -> Iterator[str]:
         yield page.part_anchor(question, "number")
+
+    def longest_saved_answer(self, question: Question) -> int:
+        """The typed number (``typed_length``) as plain decimal text,
+        which can be one longer than typed: ``-.5`` is saved as ``-0.5``."""
+        return self.typed_length + 1
 
     def structure(self, question: Question) -> object:
         return []

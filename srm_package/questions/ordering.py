@@ -129,6 +129,13 @@ class OrderingType(QuestionType):
             yield page.part_anchor(question, f"i{position + 1}")
         yield page.part_anchor(question, "status")
 
+    def longest_saved_answer(self, question: Question) -> int:
+        """The learner's order of the items, one base-36 digit each."""
+        return len(question.response.items)
+
+    def arranged_parts(self, question: Question) -> int:
+        return len(question.response.items)
+
     def structure(self, question: Question) -> object:
         return len(question.response.items)
 

@@ -15,6 +15,7 @@ from srm_package.loader import load_course
 from srm_package.model import Course
 from srm_package.render import interaction_id
 from tests.questions.drivers import Given, answer
+from tests.quiz_pages import answer as answer_choices
 from tests.quiz_pages import progress_text, question_box, write_site
 from tests.support.fixtures import LmsOpener
 from tests.support.lms import LmsSession
@@ -180,31 +181,52 @@ _STATE_JS = """box => ({
 })"""
 
 
-def test_a_long_quiz_of_every_type_fits_in_scorm12_suspend_data(lms, tmp_path, course):
-    """Two copies of every question, each blank filled with 100 characters that saved state
-    must escape: the state stays under SCORM 1.2's 4,096 characters."""
+def _longest_answer(root, question) -> None:
+    """The answer whose saved form is longest: every choice of a ``multiple``, every box of a
+    fill-in full of characters saved state escapes, the longest number the box takes."""
+    box = question_box(root, question)
+    if question.kind == "fill_in":
+        blanks = len(question.response.blanks)
+        for n in range(blanks):
+            box.get_by_role("textbox", name=f"Blank {n + 1} of {blanks}", exact=True).fill("%" * 100)
+        box.get_by_role("button", name="Check answer").click()
+    elif question.kind == "numeric":
+        box.get_by_role("textbox", name="Your answer").fill("-." + "1" * 38)  # saved as -0.111...
+        box.get_by_role("button", name="Check answer").click()
+    elif question.kind == "multiple":
+        answer_choices(root, question, list(question.response.choices))
+    else:
+        answer(root, question, "wrong")
+
+
+def test_the_saved_state_never_exceeds_the_budget_build_computes(lms, tmp_path, course):
+    """Two quizzes holding two copies of every question, shuffled, each answered with its longest
+    answer: the state scorm-again holds is exactly the worst case ``build`` checks against SCORM
+    1.2's 4,096 characters (so the bound is neither short nor loose)."""
     from dataclasses import replace
 
+    from srm_package.model import ShufflePolicy
+    from srm_package.saved_state import worst_case_size
     from tests.quiz_courses import course_of
 
     lesson = course.lessons[0]
-    questions = tuple(replace(q, id=f"{q.id}-{n}") for n in range(2) for q in lesson.quiz.questions)
-    long_course = course_of(replace(lesson, quiz=replace(lesson.quiz, questions=questions)), course_id="long")
+    shuffle = ShufflePolicy(questions=True, choices=True)
+    lessons = []
+    for copy in range(2):
+        questions = tuple(replace(q, id=f"{q.id}-{copy}") for q in lesson.quiz.questions)
+        lessons.append(replace(lesson, id=f"{lesson.id}-{copy}",
+                               quiz=replace(lesson.quiz, id=f"{lesson.quiz.id}-{copy}", questions=questions,
+                                            shuffle=shuffle)))
+    long_course = course_of(*lessons, course_id="long")
+    bound = worst_case_size(long_course)
+    assert bound <= SUSPEND_DATA_LIMIT_12
     site = write_site(long_course, "scorm12", tmp_path / "long")
     session = lms(site, version="1.2")
     frame = session.frame_locator
     expect(frame.locator("html.quiz-ready")).to_have_count(1)
-    for question in questions:
-        if question.kind == "fill_in":
-            box = question_box(frame, question)
-            for n in range(len(question.response.blanks)):
-                # the longest text a box takes, in characters that saved state must escape
-                box.get_by_role("textbox", name=f"Blank {n + 1} of {len(question.response.blanks)}",
-                                exact=True).fill("ä|,+" * 25)
-            box.get_by_role("button", name="Check answer").click()
-        else:
-            answer(frame, question, "wrong")
+    for question in long_course.questions:
+        _longest_answer(frame, question)
     session.wait_until_finished()
     session.assert_clean()
     suspend = session.cmi()["suspend_data"]
-    assert len(suspend) < SUSPEND_DATA_LIMIT_12, len(suspend)
+    assert len(suspend) == bound, (len(suspend), bound)

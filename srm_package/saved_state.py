@@ -1,0 +1,81 @@
+"""The saved-state budget: the longest ``cmi.suspend_data`` the page can write for a course.
+
+The quiz script (``templates/static/quiz.js``, ``encodeState``) saves one text:
+
+    2|<fingerprint>|<answers>|<question orders>|<arrangements>
+
+answers: per question (every quiz, source order) its type's encoding, joined by ``,``;
+question orders: per quiz its shuffled indexes in decimal joined by ``.`` ("" when the
+quiz does not shuffle questions), quizzes joined by ``/``; arrangements: per question
+its parts' order, a base-36 digit each ("" when the quiz does not shuffle choices),
+joined by ``,``. The worst case answers every question with the longest answer its type
+can save (``QuestionType.longest_saved_answer``) and saves every order.
+
+SCORM 1.2 caps ``cmi.suspend_data`` at 4,096 characters and 2004 at 64,000; an LMS cuts
+off or refuses a longer value and the learner's answers are lost, so a course whose worst
+case does not fit fails to build for that version.
+"""
+
+from __future__ import annotations
+
+from srm_package.errors import BuildError
+from srm_package.model import Course, Quiz
+from srm_package.questions import question_type
+
+#: the most characters ``cmi.suspend_data`` holds, per runtime (the html site saves nothing)
+SUSPEND_DATA_LIMITS = {"scorm12": 4096, "scorm2004": 64000}
+
+_VERSIONS = {"scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004"}
+
+#: ``2|`` + the 8-character fingerprint + ``|`` (``render.fingerprint``)
+_HEAD = len("2|") + 8 + len("|")
+
+
+def _joined(sizes: list[int]) -> int:
+    """The length of texts of these sizes joined by a one-character separator."""
+    return sum(sizes) + max(len(sizes) - 1, 0)
+
+
+def _question_order(quiz: Quiz) -> int:
+    if not quiz.shuffle.questions:
+        return 0
+    return _joined([len(str(index)) for index in range(len(quiz.questions))])
+
+
+def worst_case_size(course: Course) -> int:
+    """The most characters the course's page can save as its state (every question answered
+    with its longest answer, every order saved)."""
+    answers: list[int] = []
+    arrangements: list[int] = []
+    for quiz in course.quizzes:
+        for question in quiz.questions:
+            handler = question_type(question)
+            answers.append(handler.longest_saved_answer(question))
+            arrangements.append(handler.arranged_parts(question) if quiz.shuffle.choices else 0)
+    orders = _joined([_question_order(quiz) for quiz in course.quizzes])
+    return _HEAD + _joined(answers) + 1 + orders + 1 + _joined(arrangements)
+
+
+def fits(course: Course, runtime: str) -> bool:
+    """Whether the course's worst-case saved state fits ``runtime``'s limit (any for no limit)."""
+    limit = SUSPEND_DATA_LIMITS.get(runtime)
+    return limit is None or worst_case_size(course) <= limit
+
+
+def check_budget(course: Course, runtime: str) -> None:
+    """A ``BuildError`` when the course's worst-case saved state does not fit ``runtime``'s limit."""
+    limit = SUSPEND_DATA_LIMITS.get(runtime)
+    if limit is None:
+        return
+    size = worst_case_size(course)
+    if size <= limit:
+        return
+    advice = "put fewer questions in one package (one package per lesson)"
+    if runtime == "scorm12":
+        advice += f", or build SCORM 2004 instead (it keeps up to {SUSPEND_DATA_LIMITS['scorm2004']:,})"
+    raise BuildError(
+        f"course {course.id!r} ({course.title}): the quiz page's saved state (cmi.suspend_data) can "
+        f"reach {size:,} characters with every question answered, over {_VERSIONS[runtime]}'s limit "
+        f"of {limit:,}; the LMS would cut it off or refuse it and learners would lose their answers. "
+        f"To fix it, {advice}; fill-in blanks count most (each can save three times its length)"
+    )
