@@ -277,6 +277,15 @@ def tab_to_question(page: Page, question_id: str, limit: int = 80) -> dict:
     raise AssertionError(f"Tab never reached question {question_id}")
 
 
+def shown_choices(page: Page, question) -> list[str]:
+    """The ids of the question's choices in the order this attempt shows them (the seed shuffles)."""
+    return question_box(page, question).locator("input[data-choice]").evaluate_all("els => els.map(e => e.value)")
+
+
+def verdict_of(question, choice_id: str) -> str:
+    return "Correct" if next(c for c in question.response.choices if c.id == choice_id).correct else "Incorrect"
+
+
 def test_keyboard_only(offline_page, sites, seed_course):
     page = open_site(offline_page, sites["none"])
     questions = seed_course.lessons[0].quiz.questions
@@ -284,42 +293,52 @@ def test_keyboard_only(offline_page, sites, seed_course):
     assert focused(page)["text"] == "Skip to main content"
     page.keyboard.press("Enter")
     assert focused(page)["id"] == "srm-main"
+    chosen: list[str] = []
 
     first = questions[0]
+    shown = shown_choices(page, first)
     now = tab_to_question(page, first.id)
-    assert (now["tag"], now["type"], now["value"]) == ("input", "radio", first.response.choices[0].id)
+    assert (now["tag"], now["type"], now["value"]) == ("input", "radio", shown[0])
     assert now["outline"] != "none", "the focused choice must show a focus ring"
     # arrow keys move the selection without answering...
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
-    assert focused(page)["value"] == first.response.choices[2].id
+    assert focused(page)["value"] == shown[2]
     expect(question_box(page, first).locator("[data-verdict]:visible")).to_have_count(0)
     assert progress_text(page).startswith("Progress: 0/5")
     # ...and Space answers with the selected choice
     page.keyboard.press("Space")
-    assert feedback_of(page, first).startswith("Incorrect")
-    assert question_box(page, first).locator("input:checked").get_attribute("value") == first.response.choices[2].id
+    assert feedback_of(page, first).startswith(verdict_of(first, shown[2]))
+    assert question_box(page, first).locator("input:checked").get_attribute("value") == shown[2]
+    chosen.append(shown[2])
 
-    # Tab leaves the answered question for the next one; Space answers with its first choice
+    # Tab leaves the answered question for the next one; Space answers with its first shown choice
     second = questions[1]
+    shown = shown_choices(page, second)
     now = tab_to_question(page, second.id, limit=3)
-    assert now["value"] == second.response.choices[0].id
+    assert now["value"] == shown[0]
     page.keyboard.press("Space")
-    assert feedback_of(page, second).startswith("Correct")
+    assert feedback_of(page, second).startswith(verdict_of(second, shown[0]))
+    chosen.append(shown[0])
 
     # Enter answers too, after moving down and back up
     third = questions[2]
+    shown = shown_choices(page, third)
     tab_to_question(page, third.id, limit=3)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowUp")
-    assert focused(page)["value"] == third.response.choices[0].id
+    assert focused(page)["value"] == shown[0]
     page.keyboard.press("Enter")
-    assert feedback_of(page, third).startswith("Correct")
+    assert feedback_of(page, third).startswith(verdict_of(third, shown[0]))
+    chosen.append(shown[0])
 
     for question in questions[3:]:
+        chosen.append(shown_choices(page, question)[0])
         tab_to_question(page, question.id, limit=3)
         page.keyboard.press("Space")
-    assert progress_text(page) == progress_line(4, 5, "80", done=True)
+        assert feedback_of(page, question).startswith(verdict_of(question, chosen[-1]))
+    right = sum(verdict_of(q, c) == "Correct" for q, c in zip(questions, chosen, strict=True))
+    assert progress_text(page) == progress_line(right, 5, percent_text(right, 5), done=True)
     expect(page.locator("[data-result]")).to_be_focused()
     assert_no_script_errors(offline_page)
 

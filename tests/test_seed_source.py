@@ -429,11 +429,36 @@ def test_quiz_settings(lesson: Lesson) -> None:
     assert quiz is not None
     assert quiz.title == QUIZ_TITLE
     assert inline_text(quiz.instructions) == QUIZ_INSTRUCTIONS
-    # the seed page shows questions and choices in a fixed order
-    assert not quiz.shuffle.questions and not quiz.shuffle.choices
+    # the seed fixes the questions and their order; each attempt shuffles the choices
+    assert not quiz.shuffle.questions and quiz.shuffle.choices
     assert [band.min_percent for band in quiz.recommendation.bands] == [100, 80, 0]
     assert all(inline_text(band.message) for band in quiz.recommendation.bands)
     assert "{section}" in quiz.recommendation.review
+
+
+#: question id -> its choice ids: what LMSs remember, kept whatever the choices' order
+STABLE_IDS = {
+    "ec2-os-patching": {"customer", "aws", "aws-provided-ami", "os-vendor"},
+    "aws-only-responsibility": {"physical-security", "guest-os-patching", "iam-users", "security-groups"},
+    "rds-engine-patching": {"aws", "customer", "engine-vendor", "auditor"},
+    "customer-network-rules": {"network-rules", "hypervisor-patching", "host-os-updates", "storage-degaussing"},
+    "encryption-in-transit": {"customer", "aws", "auditor", "no-one"},
+}
+
+
+def test_ids_are_stable(lesson: Lesson) -> None:
+    assert lesson.quiz is not None
+    found = {q.id: {c.id for c in q.response.choices} for q in lesson.quiz.questions}
+    assert found == STABLE_IDS
+    assert list(found) == list(STABLE_IDS)
+
+
+def test_correct_answers_are_spread_over_the_positions(lesson: Lesson) -> None:
+    """A learner who always picks the same place must not pass (nor could, unshuffled)."""
+    assert lesson.quiz is not None
+    positions = [[c.correct for c in q.response.choices].index(True) for q in lesson.quiz.questions]
+    assert set(positions) == set(range(CHOICES_PER_QUESTION)), positions
+    assert max(positions.count(p) for p in positions) * 100 < 80 * len(positions)
 
 
 def test_quiz_stems_in_page_order(lesson: Lesson) -> None:
