@@ -170,6 +170,10 @@ class Lesson:
     quiz: Quiz | None = None
     #: the images the lesson body shows (``src`` as written in the lesson file)
     images: tuple[ImageRef, ...] = ()
+    #: where this lesson's content comes from, shown with the lesson (the course's is in its footer)
+    citation: Citation | None = None
+    #: credits for this lesson alone, shown with it
+    credits: tuple[Markdown, ...] = ()
 
     @property
     def label(self) -> str:

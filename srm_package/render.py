@@ -548,6 +548,8 @@ def _lesson_ids(page: _Page, lesson: Lesson) -> Iterator[str]:
     for section in lesson.sections:
         yield page.anchor(lesson, section.id)
         yield from _heading_ids(page, lesson, section.blocks)
+    if lesson.credits:
+        yield f"{article}--credits-title"
 
 
 def _heading_ids(page: _Page, lesson: Lesson, blocks: Iterable[Block]) -> Iterator[str]:

@@ -151,6 +151,29 @@ def test_demo_course_loads(tmp_path: Path) -> None:
     assert [b.min_percent for b in lesson.quiz.recommendation.bands] == [80, 0]
 
 
+def test_lesson_citation_and_credits(tmp_path: Path) -> None:
+    front = ("subtitle: A first lesson\ncitation:\n  text: '*A Book*, chapter 2.'\ncredits:\n"
+             "  - Figures by B. Painter.\n  - Reviewed by C. Reader.\n")
+    course = load_course(write_course(tmp_path, {LESSON_FILE: _lesson("subtitle: A first lesson\n", front)})).course
+    (lesson,) = course.lessons
+    assert lesson.citation == model.Citation("Source", "*A Book*, chapter 2.")
+    assert lesson.credits == ("Figures by B. Painter.", "Reviewed by C. Reader.")
+    # the course keeps its own, which these do not touch
+    assert (course.citation, course.credits) == (None, ())
+
+
+def test_lesson_without_citation_or_credits(tmp_path: Path) -> None:
+    (lesson,) = load_course(write_course(tmp_path)).course.lessons
+    assert (lesson.citation, lesson.credits) == (None, ())
+
+
+def test_quiz_only_build_reads_the_lesson_citation_too(tmp_path: Path) -> None:
+    front = "subtitle: A first lesson\ncitation:\n  label: From\n  text: A book.\n"
+    root = write_course(tmp_path, {LESSON_FILE: _lesson("subtitle: A first lesson\n", front)})
+    (lesson,) = load_course(root, lesson_bodies=False).course.lessons
+    assert lesson.citation == model.Citation("From", "A book.")
+
+
 def _quiz(old: str, new: str) -> str:
     assert old in QUIZ, old
     return QUIZ.replace(old, new, 1)
@@ -226,6 +249,26 @@ BAD_INPUTS = [
     ("no front matter", {LESSON_FILE: LESSON.split("---\n", 2)[2]},
      [(LESSON_FILE, 1, "front matter", "a lesson must start with front matter between two '---' lines "
        "(id, number, title, subtitle)")]),
+    ("lesson citation without text", {LESSON_FILE: _lesson("subtitle: A first lesson\n",
+                                                            "subtitle: A first lesson\ncitation:\n  label: Source\n")},
+     [(LESSON_FILE, 7, "citation.text", "missing required field 'text'")]),
+    ("lesson citation not a mapping", {LESSON_FILE: _lesson("subtitle: A first lesson\n",
+                                                             "subtitle: A first lesson\ncitation: A book\n")},
+     [(LESSON_FILE, 6, "citation", "expected a mapping of label, text; found 'A book'")]),
+    ("lesson citation unknown key", {LESSON_FILE: _lesson("subtitle: A first lesson\n",
+                                                           "subtitle: A first lesson\ncitation:\n  txt: A book\n")},
+     [(LESSON_FILE, 7, "citation.txt", "unknown key 'txt' (did you mean 'text'?); expected one of: label, text"),
+      (LESSON_FILE, 7, "citation.text", "missing required field 'text'")]),
+    ("lesson credits not a list", {LESSON_FILE: _lesson("subtitle: A first lesson\n",
+                                                         "subtitle: A first lesson\ncredits: Me\n")},
+     [(LESSON_FILE, 6, "credits", "expected a list; found 'Me'")]),
+    ("empty lesson credit", {LESSON_FILE: _lesson("subtitle: A first lesson\n",
+                                                   "subtitle: A first lesson\ncredits:\n  - Me\n  -\n")},
+     [(LESSON_FILE, 8, "credits[1]", "expected text; the value is empty")]),
+    ("image in a lesson credit", {LESSON_FILE: _lesson("subtitle: A first lesson\n",
+                                                        "subtitle: A first lesson\ncredits:\n  - '![me](me.png)'\n")},
+     [(LESSON_FILE, 7, "credits[0]", "images are allowed only in lesson bodies and question texts "
+                                      "(stem, choices, feedback, explanation)")]),
     ("front matter missing title", {LESSON_FILE: _lesson("title: Lesson One\n", "")},
      [(LESSON_FILE, 2, "title", "missing required field 'title'")]),
     ("lesson number not a number", {LESSON_FILE: _lesson("number: 1", "number: first")},

@@ -16,6 +16,7 @@ from srm_package.markup import inline_text
 from srm_package.model import (
     Block,
     Callout,
+    Citation,
     Comparison,
     ComparisonColumn,
     Heading,
@@ -35,6 +36,7 @@ from srm_package.render import (
     render_site,
     stylesheet,
 )
+from srm_package.targets.portable_page import lesson_document
 from tests.quiz_courses import (
     HOSTILE,
     HOSTILE_TAG,
@@ -96,9 +98,10 @@ def test_every_seed_item_is_on_the_page(seed_course, runtime):
     page = text_of(index_of(seed_course, runtime))
     wanted = [seed_course.copyright, "Last updated: June, 2026"]
     wanted += [collapsed(line) for line in seed_course.credits]
-    wanted.append(f"{seed_course.citation.label}: {collapsed(seed_course.citation.text)}")
     for lesson in seed_course.lessons:
         wanted += [f"Lesson {lesson.number}", lesson.title, collapsed(lesson.subtitle)]
+        wanted.append(f"{lesson.citation.label}: {collapsed(lesson.citation.text)}")
+        wanted += [collapsed(line) for line in lesson.credits]
         wanted += [collapsed(text) for text in block_texts(lesson.intro)]
         for section in lesson.sections:
             wanted.append(collapsed(section.title))
@@ -440,6 +443,7 @@ ID_COURSES = {
     "multi": multi_lesson_course, "no-quiz": no_quiz_course, "nested": nested_headings_course,
     "nested-no-credits": lambda: nested_headings_course(credits=False),
     "one-lesson-no-credits": lambda: replace(kinds_course(), credits=()),
+    "lesson-sources": lambda: sourced_course(),
 }
 
 
@@ -632,3 +636,45 @@ def test_the_sites_are_built_by_one_worker(tmp_path, monkeypatch):
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
     serial = build_module.build(tmp_path / "course" / "source", tmp_path / "serial").written
     assert [w.path.name for w in written] == [w.path.name for w in serial]
+
+
+def sourced_course():
+    """Three lessons: the first with its own citation and credits, the second with a citation
+    only, the third with neither; the course keeps a citation of its own."""
+    first = replace(lesson_of("first", 1, (single("first-q", "basics"),)),
+                    citation=Citation("Primary Source", "*Book One*, chapter 1."),
+                    credits=("Figures by B. Painter.", "Reviewed by C. Reader."))
+    second = replace(lesson_of("second", 2, ()), citation=Citation("Source", "Notes on lesson two."))
+    return replace(course_of(first, second, lesson_of("third", 3, ())),
+                   citation=Citation("Course source", "The whole syllabus."))
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_lesson_citation_and_credits_are_shown_with_their_lesson(runtime):
+    document = index_of(sourced_course(), runtime)
+    first, second, third = (document.get_element_by_id(f"lesson-{name}")
+                            for name in ("first", "second", "third"))
+    (sources,) = first.find_class("lesson-sources")
+    assert text_of(sources) == ("Primary Source: Book One, chapter 1. Credits "
+                                "Figures by B. Painter. Reviewed by C. Reader.")
+    # after the lesson's text, before its quiz
+    children = list(first)
+    assert children.index(sources) < children.index(first.get_element_by_id("quiz-first-quiz"))
+    (credits,) = sources.xpath(".//ul")
+    assert credits.get("aria-labelledby") == "lesson-first--credits-title"
+    assert text_of(second.find_class("lesson-sources")[0]) == "Source: Notes on lesson two."
+    assert not third.find_class("lesson-sources")
+    # the course footer keeps the course's own citation, copyright and last updated
+    (footer,) = document.find_class("site-footer")
+    assert "Course source: The whole syllabus." in text_of(footer)
+    assert "Book One" not in text_of(footer)
+
+
+def test_lesson_sources_travel_with_the_lesson_page():
+    course = sourced_course()
+    html = render_lesson_page(course, course.lessons[0], stylesheet_href="site.css")
+    assert "Primary Source: Book One, chapter 1." in text_of(parse(html))
+    portable = lesson_document(course, course.lessons[0])
+    text = text_of(parse(portable))
+    assert "Primary Source: Book One, chapter 1." in text and "Figures by B. Painter." in text
+    assert "Course source: The whole syllabus." in text

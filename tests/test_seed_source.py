@@ -347,13 +347,16 @@ def test_course_metadata(course: Course) -> None:
     assert shown == LAST_UPDATED_SHOWN
 
 
-def test_citation_and_credits(course: Course) -> None:
-    assert course.citation is not None
-    assert course.citation.label == CITATION_LABEL
-    assert inline_text(course.citation.text) == CITATION_TEXT
+def test_citation_and_credits(course: Course, lesson: Lesson) -> None:
+    # the seed's citation belongs to Lesson 13 (the course is more than this lesson)
+    assert course.citation is None
+    assert lesson.citation is not None
+    assert lesson.citation.label == CITATION_LABEL
+    assert inline_text(lesson.citation.text) == CITATION_TEXT
     credits = [inline_text(line) for line in course.credits]
     assert any(AUTHOR in line for line in credits), credits
-    assert any("AWS Academy Module 4" in line for line in credits), credits
+    lesson_credits = [inline_text(line) for line in lesson.credits]
+    assert any("AWS Academy Module 4" in line for line in lesson_credits), lesson_credits
 
 
 def test_lesson_heading(lesson: Lesson) -> None:

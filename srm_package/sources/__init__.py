@@ -22,6 +22,7 @@ from srm_package import model
 from srm_package.errors import Problem, SourceError
 from srm_package.limits import MAX_SOURCE_FILE_SIZE
 from srm_package.parallel import fork_map
+from srm_package.sources.attribution import read_citation, read_credits
 from srm_package.sources.lesson_file import LessonSource, read_lesson
 from srm_package.sources.media import FoundImage, ImageFinder, media_files
 from srm_package.sources.memo import ReadMemo
@@ -35,7 +36,6 @@ T = TypeVar("T")
 COURSE_FILE = "course.yaml"
 _COURSE_FIELDS = ("id", "title", "language", "author", "copyright", "last_updated", "credits",
                   "citation", "passing_score", "lessons")
-_CITATION_FIELDS = ("label", "text")
 _LESSON_ENTRY_FIELDS = ("file", "quiz")
 #: below this many lessons, starting worker processes costs more than it saves
 _PARALLEL_FROM = 8
@@ -141,8 +141,8 @@ class _CourseReader:
         author = fields.read("author", Located.text, required=True)
         copyright_line = fields.read("copyright", Located.text, required=True)
         updated = fields.read("last_updated", Located.date_like, required=True)
-        credits = self._credits(fields.get("credits"))
-        citation = self._citation(fields.get("citation"))
+        credits = read_credits(fields.get("credits"))
+        citation = read_citation(fields.get("citation"))
         passing = fields.get("passing_score")
         passing_score = passing.integer(0, 100) if passing is not None else 80
         found_lessons = fields.require("lessons")
@@ -154,27 +154,6 @@ class _CourseReader:
             course_id, title, language, author, copyright_line, model.YearMonth(*updated),
             credits, citation, passing_score, tuple(lessons), media_files(self.found_images),
         )
-
-    def _credits(self, found: Located | None) -> tuple[str, ...] | None:
-        if found is None:
-            return ()
-        items = found.as_sequence()
-        if items is None:
-            return None
-        lines = [item.markdown() for item in items]
-        return None if None in lines else tuple(lines)
-
-    def _citation(self, found: Located | None) -> model.Citation | None:
-        if found is None:
-            return None
-        fields = found.as_mapping(_CITATION_FIELDS)
-        if fields is None:
-            return None
-        label = fields.read("label", Located.text) if fields.get("label") else "Source"
-        text = fields.read("text", Located.markdown, required=True)
-        if label is None or text is None:
-            return None
-        return model.Citation(label, text)
 
     def _lessons(self, found: Located) -> list[model.Lesson]:
         items = found.as_sequence()

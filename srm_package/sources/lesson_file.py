@@ -25,6 +25,7 @@ from srm_package.limits import MAX_TEXT_LENGTH
 from srm_package.markup import link_targets, walk_inline
 from srm_package.rich_text import PARSER as TEXT_PARSER
 from srm_package.rich_text import image_alt, is_decorative, use_rich_syntax
+from srm_package.sources.attribution import read_citation, read_credits
 from srm_package.sources.media import ImageFinder
 from srm_package.sources.rich_check import TextChecker, check_formula
 from srm_package.sources.text_rules import (
@@ -39,7 +40,7 @@ from srm_package.sources.yamlfields import Located, Problems, compose, did_you_m
 CALLOUT_TITLES = model.CALLOUT_TITLES
 COMPARISON = "comparison"
 
-_FRONT_MATTER_FIELDS = ("id", "number", "title", "subtitle")
+_FRONT_MATTER_FIELDS = ("id", "number", "title", "subtitle", "citation", "credits")
 
 
 def _lesson_parser() -> MarkdownIt:
@@ -129,7 +130,7 @@ def read_lesson(text: str, file: str, problems: Problems, *, body: bool = True,
         return None
     meta = _read_front_matter(nodes[0], file, problems)
     if not body:
-        return LessonSource(model.Lesson(*meta, (), ()), None) if meta is not None else None
+        return LessonSource(meta.lesson((), ()), None) if meta is not None else None
     body_line = nodes[0].map[1] if nodes[0].map else 0
     _check_characters(text, body_line, file, problems)
     # the lines as markdown-it counts them, for the ':::' lines that close boxes
@@ -138,12 +139,10 @@ def read_lesson(text: str, file: str, problems: Problems, *, body: bool = True,
     intro, sections = walker.sections(nodes[1:])
     if meta is None:
         return None
-    lesson_id, number, title, subtitle = meta
     if not sections:
         problems.error(file, nodes[0].map[1] + 1 if nodes[0].map else 1, 1, "body",
                        "the lesson has no '##' section")
-    lesson = model.Lesson(lesson_id, number, title, subtitle, intro, tuple(sections), images=walker.texts.refs)
-    return LessonSource(lesson, walker.section_lines)
+    return LessonSource(meta.lesson(intro, tuple(sections), walker.texts.refs), walker.section_lines)
 
 
 def _check_characters(text: str, first_line: int, file: str, problems: Problems) -> None:
@@ -161,7 +160,22 @@ def _check_characters(text: str, first_line: int, file: str, problems: Problems)
                        character_problem(found.group()))
 
 
-def _read_front_matter(node: _Node, file: str, problems: Problems):
+@dataclass(frozen=True)
+class _FrontMatter:
+    id: str
+    number: int
+    title: str
+    subtitle: str
+    citation: model.Citation | None
+    credits: tuple[str, ...]
+
+    def lesson(self, intro: tuple[model.Block, ...], sections: tuple[model.Section, ...],
+               images: tuple[model.ImageRef, ...] = ()) -> model.Lesson:
+        return model.Lesson(self.id, self.number, self.title, self.subtitle, intro, sections,
+                            images=images, citation=self.citation, credits=self.credits)
+
+
+def _read_front_matter(node: _Node, file: str, problems: Problems) -> _FrontMatter | None:
     # the front matter's text starts on the line after the opening '---'
     root = compose(node.content, file, problems, line_offset=1, what="the front matter")
     if root is None:
@@ -173,9 +187,13 @@ def _read_front_matter(node: _Node, file: str, problems: Problems):
     number = fields.read("number", lambda v: v.integer(minimum=1), required=True)
     title = fields.read("title", Located.text, required=True)
     subtitle = fields.read("subtitle", Located.markdown) if fields.get("subtitle") else ""
-    if lesson_id is None or number is None or title is None or subtitle is None:
+    citation = read_citation(fields.get("citation"))
+    credits = read_credits(fields.get("credits"))
+    if lesson_id is None or number is None or title is None or subtitle is None or credits is None:
         return None
-    return lesson_id, number, title, subtitle
+    if fields.get("citation") is not None and citation is None:
+        return None
+    return _FrontMatter(lesson_id, number, title, subtitle, citation, credits)
 
 
 def slugify(text: str) -> str:

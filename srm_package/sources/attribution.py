@@ -1,0 +1,40 @@
+"""``citation`` and ``credits``: read the same way in ``course.yaml`` and in a lesson's front matter.
+
+A course names its own sources and credits in ``course.yaml``; a lesson that comes from
+somewhere else (the seed's Lesson 13 from an AWS Academy module) names them in its front
+matter, and the page shows them with that lesson.
+"""
+
+from __future__ import annotations
+
+from srm_package import model
+from srm_package.sources.yamlfields import Located
+
+CITATION_FIELDS = ("label", "text")
+#: the label a citation gets when it gives none
+DEFAULT_CITATION_LABEL = "Source"
+
+
+def read_citation(found: Located | None) -> model.Citation | None:
+    """``{label, text}`` as a ``Citation``; ``None`` when absent or wrong (the problem is recorded)."""
+    if found is None:
+        return None
+    fields = found.as_mapping(CITATION_FIELDS)
+    if fields is None:
+        return None
+    label = fields.read("label", Located.text) if fields.get("label") else DEFAULT_CITATION_LABEL
+    text = fields.read("text", Located.markdown, required=True)
+    if label is None or text is None:
+        return None
+    return model.Citation(label, text)
+
+
+def read_credits(found: Located | None) -> tuple[str, ...] | None:
+    """A list of Markdown lines; ``()`` when absent, ``None`` when wrong (the problem is recorded)."""
+    if found is None:
+        return ()
+    items = found.as_sequence()
+    if items is None:
+        return None
+    lines = [item.markdown() for item in items]
+    return None if None in lines else tuple(lines)
