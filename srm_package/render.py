@@ -79,10 +79,13 @@ QUIZ_SCRIPT = "assets/quiz.js"
 RUNTIME_SCRIPT = "assets/scorm-runtime.js"
 #: each question family's page script (``templates/static/questions/<family>.js``)
 QUESTION_SCRIPTS = {family: f"assets/questions/{family}.js" for family in QUESTION_TYPES}
+#: one lesson at a time, the outline and lesson_location: only in courses of several lessons
+COURSE_SCRIPT = "assets/course.js"
 _ASSET_SOURCES = {
     STYLESHEET: "site.css",
     QUIZ_SCRIPT: "quiz.js",
     RUNTIME_SCRIPT: "scorm-runtime.js",
+    COURSE_SCRIPT: "course.js",
     **{path: path.removeprefix("assets/") for path in QUESTION_SCRIPTS.values()},
 }
 
@@ -119,18 +122,21 @@ def render_site(course: Course, runtime: str, *, article_cache: ArticleCache | N
         raise ValueError(f"unknown runtime {runtime!r}; expected one of {', '.join(RUNTIMES)}")
     _check_interaction_ids(course, runtime)
     check_budget(course, runtime)
-    # the engine, then the scripts of the question types the course uses (classic deferred
-    # scripts run in this order, before the engine starts on DOMContentLoaded)
-    used = {question_type(question).family for question in course.questions}
-    quiz_scripts = [QUIZ_SCRIPT, *(path for family, path in QUESTION_SCRIPTS.items() if family in used)]
-    if runtime != "none":
-        scripts = [RUNTIME_SCRIPT, *quiz_scripts]  # without questions it still reports completion
-    else:
-        scripts = quiz_scripts if course.questions else []
     lms = runtime != "none"
+    # without questions the quiz script still reports completion to an LMS
+    with_data = lms or bool(course.questions)
+    # deferred scripts run in this order: course.js is there when quiz.js starts
+    scripts = [RUNTIME_SCRIPT] if lms else []
+    if len(course.lessons) > 1:
+        scripts.append(COURSE_SCRIPT)
+    if with_data:
+        # the engine, then the scripts of the question types the course uses (classic
+        # deferred scripts run in this order, before the engine starts on DOMContentLoaded)
+        used = {question_type(question).family for question in course.questions}
+        scripts += [QUIZ_SCRIPT, *(path for family, path in QUESTION_SCRIPTS.items() if family in used)]
     shared = _shared(course)
     page = shared.site_page
-    _check_unique_ids(_site_ids(page, lms=lms, with_data=bool(scripts)))
+    _check_unique_ids(_site_ids(page, lms=lms, with_data=with_data))
     # the page around the lessons, with a slot where the shared articles go in as bytes
     frame = _render_page(
         "site.html.j2",
@@ -140,7 +146,7 @@ def render_site(course: Course, runtime: str, *, article_cache: ArticleCache | N
         page_title=_site_title(course),
         lms=lms,
         articles=Markup(_ARTICLES_SLOT),
-        quiz_data=quiz_data(course, runtime, page),
+        quiz_data=quiz_data(course, runtime, page) if with_data else None,
     )
     head, tail = _split_at_slot(frame)
     articles = shared.articles(lms=lms) if article_cache is None else shared.cached_articles(lms, article_cache)

@@ -2,13 +2,14 @@
 
 The quiz script (``templates/static/quiz.js``, ``encodeState``) saves one text:
 
-    2|<fingerprint>|<answers>|<question orders>|<arrangements>
+    2|<fingerprint>|<answers>|<question orders>|<arrangements>[|<lessons opened>]
 
 answers: per question (every quiz, source order) its type's encoding, joined by ``,``;
 question orders: per quiz its shuffled indexes in decimal joined by ``.`` ("" when the
 quiz does not shuffle questions), quizzes joined by ``/``; arrangements: per question
 its parts' order, a base-36 digit each ("" when the quiz does not shuffle choices),
-joined by ``,``. The worst case answers every question with the longest answer its type
+joined by ``,``; lessons opened: in a course of several lessons only
+(``templates/static/course.js``, ``state``), a hex digit per four lessons. The worst case answers every question with the longest answer its type
 can save (``QuestionType.longest_saved_answer``) and saves every order.
 
 SCORM 1.2 caps ``cmi.suspend_data`` at 4,096 characters and 2004 at 64,000; an LMS cuts
@@ -53,7 +54,10 @@ def worst_case_size(course: Course) -> int:
             answers.append(handler.longest_saved_answer(question))
             arrangements.append(handler.arranged_parts(question) if quiz.shuffle.choices else 0)
     orders = _joined([_question_order(quiz) for quiz in course.quizzes])
-    return _HEAD + _joined(answers) + 1 + orders + 1 + _joined(arrangements)
+    size = _HEAD + _joined(answers) + 1 + orders + 1 + _joined(arrangements)
+    if len(course.lessons) > 1:
+        size += 1 + -(-len(course.lessons) // 4)  # "|" and the lessons opened
+    return size
 
 
 def fits(course: Course, runtime: str) -> bool:

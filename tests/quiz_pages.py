@@ -70,3 +70,16 @@ def progress_line(correct: int, total: int, percent: str, done: bool) -> str:
         "Answer all questions to see the final recommendation."
     )
     return f"Progress: {correct}/{total} correct ({percent}%). {ending}"
+
+
+def open_lesson(root: Root, lesson_id: str) -> None:
+    """Show lesson ``lesson_id`` through the outline, as a learner would (a page of one lesson
+    has no outline: nothing to do). A folded outline (a narrow screen) is opened first."""
+    item = root.locator(f'[data-outline-lesson="lesson-{lesson_id}"]')
+    if not item.count():
+        return
+    summary = root.locator("[data-outline-details] > summary")
+    if not root.locator("[data-outline-details][open]").count():
+        summary.click()
+    item.locator("a.outline-link").click()
+    root.locator(f"#lesson-{lesson_id}:visible").wait_for()

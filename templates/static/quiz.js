@@ -35,12 +35,19 @@
  * With a SCORM runtime (assets/scorm-runtime.js) each answer is reported to the LMS
  * and the state is saved for resuming; without one the quiz works the same and
  * records nothing.
+ *
+ * In a course of several lessons, assets/course.js (loaded before this file) shows one
+ * lesson at a time; this engine reaches it only through window.SrmCourse (see that file):
+ * it hands it each quiz's progress, whatever the types of its questions, keeps its part of
+ * the saved state, and saves the location (the first open question of the lesson shown)
+ * whenever another lesson is shown.
  */
 (function () {
   "use strict";
 
   var STATE_VERSION = "2";
   var types = {};
+  var course = null; // window.SrmCourse (assets/course.js), in courses of several lessons
 
   // ------------------------------------------------------------------ small helpers
   function fill(template, values) {
@@ -238,11 +245,12 @@
   // ------------------------------------------------------------------- saved state
   /*
    * suspend_data is small: SCORM 1.2 allows 4096 characters. Format:
-   *   2|<fingerprint>|<answers>|<question orders>|<arrangements>
+   *   2|<fingerprint>|<answers>|<question orders>|<arrangements>[|<course>]
    * answers: per question (source order) its type's encoding ("" when unanswered),
    * joined by ","; question orders: per quiz the shuffled indexes joined by ".",
    * quizzes joined by "/" ("" = not shuffled); arrangements: per question the order of
-   * its parts in base 36 ("" = the page's order), joined by ",".
+   * its parts in base 36 ("" = the page's order), joined by ","; course: SrmCourse.state()
+   * (the lessons opened), in courses of several lessons only.
    */
   function encodeState() {
     var answers = questions.map(function (q) {
@@ -254,13 +262,17 @@
     var arrangements = questions.map(function (q) {
       return q.order ? encodeDigits(q.order) : "";
     });
-    return [STATE_VERSION, data.fingerprint, answers.join(","), questionOrders.join("/"), arrangements.join(",")].join("|");
+    var parts = [STATE_VERSION, data.fingerprint, answers.join(","), questionOrders.join("/"), arrangements.join(",")];
+    if (course) {
+      parts.push(course.state());
+    }
+    return parts.join("|");
   }
 
   /** The saved state, or null when it is missing, damaged or from another version of the course. */
   function decodeState(text) {
     var parts = String(text || "").split("|");
-    if (parts.length !== 5 || parts[0] !== STATE_VERSION || parts[1] !== data.fingerprint) {
+    if ((parts.length !== 5 && parts.length !== 6) || parts[0] !== STATE_VERSION || parts[1] !== data.fingerprint) {
       return null;
     }
     var answers = parts[2].split(",");
@@ -270,7 +282,7 @@
         arrangements.length !== questions.length) {
       return null;
     }
-    var state = { answers: [], questionOrders: [], arrangements: [] };
+    var state = { answers: [], questionOrders: [], arrangements: [], course: parts[5] || "" };
     for (var i = 0; i < questions.length; i += 1) {
       var question = questions[i];
       var answer = answers[i] ? question.handler.decode(question, answers[i]) : null;
@@ -294,10 +306,17 @@
     return state;
   }
 
-  /** Where to come back to: the first unanswered question in page order, else the result. */
+  /**
+   * Where to come back to: the first unanswered question in page order, else the result.
+   * With one lesson shown at a time: in that lesson, else the lesson itself.
+   */
   function resumeLocation() {
-    for (var k = 0; k < quizzes.length; k += 1) {
-      var quiz = quizzes[k];
+    var lesson = course ? course.currentLesson() : null;
+    var here = lesson ? quizzes.filter(function (quiz) {
+      return lesson.contains(quiz.element);
+    }) : quizzes;
+    for (var k = 0; k < here.length; k += 1) {
+      var quiz = here[k];
       for (var i = 0; i < quiz.order.length; i += 1) {
         var question = quiz.questions[quiz.order[i]];
         if (question.answer === null) {
@@ -305,8 +324,11 @@
         }
       }
     }
-    var last = quizzes[quizzes.length - 1];
-    return last && last.result ? last.result.id : "";
+    var last = here[here.length - 1];
+    if (last && last.result) {
+      return last.result.id;
+    }
+    return lesson ? lesson.id : "";
   }
 
   // ------------------------------------------------------------------------ ordering
@@ -391,6 +413,15 @@
       { correct: counts.correct, total: quiz.questions.length, percent: counts.percent },
       counts.complete ? "done" : "open"
     );
+    if (course) {
+      course.quizUpdated(quiz.element, {
+        answered: counts.answered,
+        total: quiz.questions.length,
+        percent: counts.percent,
+        complete: counts.complete,
+        passed: coursePasses(counts.percent),
+      });
+    }
     return counts;
   }
 
@@ -655,6 +686,7 @@
       return;
     }
     data = JSON.parse(dataElement.textContent);
+    course = window.SrmCourse || null;
     lmsStatus = document.getElementById("srm-lms-status");
     build();
     recorder = safely(connect) || null;
@@ -676,6 +708,10 @@
           recorder.saveState(encodeState(), "");
         });
       }
+    }
+    if (course) {
+      // the lesson to come back to: where the LMS says the learner was (a saved attempt only)
+      course.resume(saved && info ? info.location : "", saved ? saved.course : "");
     }
     quizzes.forEach(updateProgress);
     safely(function () {
@@ -701,6 +737,17 @@
         });
       }
     });
+    if (recorder && course) {
+      // the lesson shown is where the next launch starts (lesson_location / cmi.location)
+      course.onLessonChange(function () {
+        safely(function () {
+          if (!recorder.readOnly && !recorder.terminated) {
+            recorder.saveState(encodeState(), resumeLocation());
+            recorder.save(tally(questions).complete);
+          }
+        });
+      });
+    }
     if (recorder) {
       // Every save already carries the exit and the session time (scorm-runtime.js); hidden
       // (another tab, a minimised window) brings the time up to date while the LMS can still
