@@ -322,6 +322,84 @@ def test_browse_mode_records_nothing(lms, sites, course, version):
     session.assert_clean(left=True)
 
 
+# ------------------------------------------------------------------ phone
+def layout_problems(page) -> dict[str, Any]:
+    """What a phone must not show: elements sticking out of the viewport (outside a box that
+    scrolls), and where the titles start compared with the body text."""
+    return page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            const insideScroller = (el) => {
+                for (let node = el.parentElement; node; node = node.parentElement) {
+                    const style = getComputedStyle(node);
+                    if (style.overflowX === 'auto' || style.overflowX === 'scroll') return true;
+                }
+                return false;
+            };
+            const wide = [...document.body.querySelectorAll('*')].filter((el) => {
+                const box = el.getBoundingClientRect();
+                return box.width > 0 && (box.right > width + 0.5 || box.left < -0.5) && !insideScroller(el);
+            }).map((el) => el.tagName.toLowerCase() + '.' + el.className);
+            const left = (selector) => {
+                const el = [...document.querySelectorAll(selector)].find((e) => e.offsetParent !== null);
+                return el ? el.getBoundingClientRect().left : null;
+            };
+            return {
+                width, scrollWidth: document.documentElement.scrollWidth, wide,
+                courseTitle: left('.course-title'), siteTitle: left('.site-title'),
+                lessonText: left('article.lesson:not([hidden]) .lesson-section > :first-child'),
+                bodyMargin: parseFloat(getComputedStyle(document.querySelector('.site-header-inner')).paddingLeft),
+            };
+        }"""
+    )
+
+
+def test_phone_layout(offline_page, sites, course):
+    offline_page.page.set_viewport_size(PHONE)
+    page = open_course(offline_page, sites["none"])
+    # the outline is folded behind its labelled summary, which shows the progress
+    details = page.locator("[data-outline-details]")
+    expect(details).not_to_have_attribute("open", "")
+    summary = details.locator("summary")
+    expect(summary).to_contain_text("Course outline")
+    expect(summary).to_contain_text("0 of 3 lessons completed")
+    assert summary.evaluate("el => el.getBoundingClientRect().height") < 100
+    expect(page.locator(".outline-link").first).to_be_hidden()
+    for index, lesson in enumerate(course.lessons):
+        if index:
+            open_lesson(page, lesson.id)
+            # choosing a lesson folds the outline again
+            expect(details).not_to_have_attribute("open", "")
+        found = layout_problems(page)
+        assert found["scrollWidth"] <= PHONE["width"], found
+        assert found["wide"] == [], found
+        # the titles keep the body's side margin, the same as the lesson text
+        assert found["bodyMargin"] >= 12, found
+        assert found["courseTitle"] == pytest.approx(found["bodyMargin"], abs=1), found
+        assert found["siteTitle"] == pytest.approx(found["bodyMargin"], abs=1), found
+        assert found["lessonText"] == pytest.approx(found["bodyMargin"], abs=1), found
+
+
+def test_a_wide_table_scrolls_in_its_box_with_shadows_at_its_edges(offline_page, sites):
+    offline_page.page.set_viewport_size(PHONE)
+    page = open_course(offline_page, sites["none"])
+    region = page.get_by_role("region", name="The Three Models")
+    sizes = region.evaluate("el => [el.scrollWidth, el.clientWidth, el.getBoundingClientRect().right]")
+    assert sizes[0] > sizes[1] + 100 and sizes[2] <= PHONE["width"], sizes
+    # the affordance: a shadow drawn at each edge (fixed to the box), covered by paper that
+    # scrolls with the table wherever that edge of the table is in view
+    layers = region.evaluate("el => getComputedStyle(el).backgroundImage")
+    assert layers.count("radial-gradient") == 2 and layers.count("linear-gradient") == 2, layers
+    assert region.evaluate("el => getComputedStyle(el).backgroundAttachment") == "local, local, scroll, scroll"
+    # the stripes of the rows let the shadows through
+    stripe = region.locator("tbody tr").nth(1).evaluate("el => getComputedStyle(el).backgroundColor")
+    assert stripe.startswith("rgba(") and not stripe.endswith(", 1)"), stripe
+    # keyboard users scroll it too: the region takes focus and the arrow keys move it
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.table-wrap').scrollLeft > 0")
+
+
 # ------------------------------------------------------------------ axe and vnu in every view
 def allow_axe(offline_page: OfflinePage) -> None:
     require_files(AXE_SCRIPT)
