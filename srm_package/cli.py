@@ -107,13 +107,16 @@ def check(source_dir: Path, output_format: str, targets: tuple[str, ...]) -> Non
               default="dist", show_default=True, help="Folder the packages are written to (not inside SOURCE_DIR).")
 @click.option("-t", "--target", "targets", multiple=True, metavar="TARGET",
               help="Build only this target (repeatable). Default: all. See --list-targets.")
+@click.option("--per-lesson", is_flag=True,
+              help="SCORM: one package per lesson (<course-id>-<lesson-id>-scorm12.zip...), each its "
+                   "own gradebook item, instead of one for the course.")
 @click.option("--list-targets", is_flag=True, help="List the targets and exit.")
 @click.option("--strict", is_flag=True,
               help="Fail (and write nothing) if a target would leave out or change a question.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json prints one object for CI tools.")
-def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_targets: bool, strict: bool,
-          output_format: str) -> None:
+def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], per_lesson: bool, list_targets: bool,
+          strict: bool, output_format: str) -> None:
     """Build the LMS packages of the course in SOURCE_DIR (default: source/) into dist/.
 
     Each question a target leaves out or writes differently is reported (as a warning at
@@ -122,13 +125,16 @@ def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_target
     from srm_package.build import build as run_build
     from srm_package.output_folder import inside
     from srm_package.signals import Stopped, exit_code
-    from srm_package.targets import TARGETS
+    from srm_package.targets import PER_LESSON, TARGETS
 
     if list_targets:
         for name in TARGETS:
             click.echo(name)
         return
     names = _check_targets(targets)
+    if per_lesson and targets and not PER_LESSON.intersection(names):
+        raise click.UsageError(f"--per-lesson applies to the SCORM targets ({', '.join(sorted(PER_LESSON))}); "
+                               "add one with -t or leave -t out")
     if inside(out_dir, source_dir):
         raise click.BadParameter(f"{out_dir} is inside the source folder {source_dir}: packages would be "
                                  "written among the sources; choose a folder outside it", param_hint="'-o'")
@@ -145,7 +151,8 @@ def build(source_dir: Path, out_dir: Path, targets: tuple[str, ...], list_target
 
     try:
         report = run_build(source_dir, out_dir, names if targets else None,
-                           on_wait=lambda message: click.echo(message, err=True), strict=strict)
+                           on_wait=lambda message: click.echo(message, err=True), strict=strict,
+                           per_lesson=per_lesson)
     except SourceError as error:
         failed(f"build failed: {len(error.problems)} problem(s) in {source_dir}; nothing written", error.problems)
     except (KeyboardInterrupt, Stopped) as stop:

@@ -9,7 +9,7 @@ that re-importing a package updates what the LMS already has.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 #: Markdown source of one inline run of text (a paragraph, a table cell, a
@@ -338,3 +338,9 @@ class Course:
     @property
     def points(self) -> int:
         return sum(quiz.points for quiz in self.quizzes)
+
+    def lesson_course(self, lesson: Lesson) -> Course:
+        """``lesson`` alone, as a course of its own (``build --per-lesson``): its id is
+        ``<course-id>-<lesson-id>``, so its package's name and identifiers are its own and
+        stay the same from build to build; everything else is the course's."""
+        return replace(self, id=f"{self.id}-{lesson.id}", lessons=(lesson,))

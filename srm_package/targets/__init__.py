@@ -42,6 +42,10 @@ QUESTION_FORMS: dict[str, tuple[str, ...]] = {
 QUIZ_ONLY = frozenset({"canvas-qti", "moodle-xml"})
 
 
+#: targets that ``build --per-lesson`` writes once per lesson (a package per gradebook item)
+PER_LESSON = frozenset({"scorm12", "scorm2004"})
+
+
 def needs_lesson_bodies(names: list[str]) -> bool:
     return not QUIZ_ONLY.issuperset(names)
 

@@ -204,6 +204,8 @@ def check_entry_names(names: Iterable[str], target: str) -> None:
 
 def summary(course: Course) -> str:
     count = len(course.questions)
+    if not count:
+        return "no quiz: completed once opened"
     noun = "question" if count == 1 else "questions"
     return f"{count} {noun}, pass mark {course.passing_score}%"
 
