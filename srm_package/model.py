@@ -342,5 +342,8 @@ class Course:
     def lesson_course(self, lesson: Lesson) -> Course:
         """``lesson`` alone, as a course of its own (``build --per-lesson``): its id is
         ``<course-id>-<lesson-id>``, so its package's name and identifiers are its own and
-        stay the same from build to build; everything else is the course's."""
-        return replace(self, id=f"{self.id}-{lesson.id}", lessons=(lesson,))
+        stay the same from build to build; of the media, only the files its lesson and quiz
+        show (a package carries no image it does not use); everything else is the course's."""
+        shown = {ref.digest for ref in (*lesson.images, *(lesson.quiz.images if lesson.quiz else ()))}
+        return replace(self, id=f"{self.id}-{lesson.id}", lessons=(lesson,),
+                       media=tuple(media for media in self.media if media.digest in shown))

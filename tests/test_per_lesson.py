@@ -13,6 +13,8 @@ from lxml import etree, html
 
 from srm_package.cli import main
 from srm_package.loader import load_course
+from srm_package.render import MEDIA_FOLDER
+from srm_package.rich_text import files_of
 from tests.conftest import ROOT
 
 COURSE_DIR = ROOT / "tests" / "roots" / "three-lessons"
@@ -95,6 +97,11 @@ def test_each_package_is_one_sco_with_its_lesson(dist, target, lesson_id):
     assert page.findtext(".//title") == f"{lesson.label} — {course.title}"
     banks = sorted(name for name in files if name.startswith("qti/"))
     assert banks == ([f"qti/{lesson.quiz.id}.xml"] if lesson.quiz else [])
+    # of the course's images, only its lesson's (the first two lessons show one each)
+    shown = (*lesson.images, *(lesson.quiz.images if lesson.quiz else ()))
+    media = sorted(name for name in files if name.startswith(f"{MEDIA_FOLDER}/"))
+    assert media == sorted(f"{MEDIA_FOLDER}/{file.name}" for file in files_of(course, shown))
+    assert len(media) == (0 if lesson_id == "summary" else 1)
     # its own citation travels with it
     if lesson.citation:
         assert lesson.citation.label in page.text_content()
