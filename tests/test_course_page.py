@@ -277,6 +277,12 @@ def test_the_whole_course_sends_one_score(lms, sites, course, version):
     answer_all(frame, second.quiz.questions, [True, True, False])  # 4 of 6 points
     session.wait_until_finished()
     session.assert_clean()
+    # the learner reads whole numbers, rounded down: the progress line counts questions, the
+    # result points; the LMS gets two decimals
+    expect(frame.locator(f"#quiz-{second.quiz.id}--progress [data-progress-count]")).to_have_text(
+        "Progress: 2/3 correct (66%).")
+    expect(frame.locator(f"#quiz-{second.quiz.id} [data-score-percent]")).to_have_text("50%")
+    expect(frame.locator("[data-course-score]")).to_have_text("Course score: 66% (4 of 6 points).")
     cmi = session.cmi()
     if version == "1.2":
         assert (cmi["core"]["lesson_status"], cmi["core"]["score"]["raw"]) == ("passed", "66.67")
@@ -378,6 +384,24 @@ def test_phone_layout(offline_page, sites, course):
         assert found["courseTitle"] == pytest.approx(found["bodyMargin"], abs=1), found
         assert found["siteTitle"] == pytest.approx(found["bodyMargin"], abs=1), found
         assert found["lessonText"] == pytest.approx(found["bodyMargin"], abs=1), found
+        if lesson.quiz is not None:
+            check_progress_line_is_one_line(page, lesson.quiz.id)
+
+
+def check_progress_line_is_one_line(page, quiz_id: str) -> None:
+    """The quiz's progress line sticks to the bottom of a phone's screen in one line; its hint
+    is not shown there but still read out with it."""
+    progress = page.locator(f"#quiz-{quiz_id}--progress")
+    expect(progress).to_have_css("position", "sticky")
+    lines = progress.evaluate("""el => {
+        const style = getComputedStyle(el);
+        const inner = el.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+        return inner / parseFloat(style.lineHeight);
+    }""")
+    assert 0.9 < lines < 1.1, lines
+    assert "Answer all questions to see the final recommendation." in progress.aria_snapshot()
+    hint = progress.locator("[data-progress-hint]").evaluate("el => el.getBoundingClientRect().width")
+    assert hint <= 1, hint
 
 
 def test_a_wide_table_scrolls_in_its_box_with_shadows_at_its_edges(offline_page, sites):

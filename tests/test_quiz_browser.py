@@ -64,8 +64,8 @@ def feedback_of(page: Page, question) -> str:
 
 
 def percent_text(correct: int, total: int) -> str:
-    value = round(correct * 100 / total, 2)
-    return f"{value:g}"
+    """A percentage as the page shows it: a whole number, rounded down."""
+    return str(correct * 100 // total)
 
 
 def expected_review(course: Course, missed_section_ids: set[str]) -> list[str]:
@@ -128,7 +128,7 @@ def test_seed_quiz(offline_page: OfflinePage, sites, seed_course, pattern):
     percent = percent_text(correct, total)
     assert result.locator("[data-score-percent]").inner_text() == f"{percent}%"
     assert result.locator("[data-score-points]").inner_text() == f"{correct} of {total} points"
-    assert result.locator("[data-score-meter]").evaluate("m => m.value") == float(percent)
+    assert result.locator("[data-score-meter]").evaluate("m => m.value") == round(correct * 100 / total, 2)
     band = quiz.recommendation.band_for(correct * 100 / total)
     assert visible_texts(page, "[data-band-min]") == [inline_text(band.message)]
     missed = {q.section_id for q, ok in zip(quiz.questions, pattern, strict=True) if not ok}
@@ -202,13 +202,15 @@ def test_multiple_answer_and_true_false(offline_page, sites):
     for checkbox in box.get_by_role("checkbox").all():
         expect(checkbox).to_be_disabled()
     expect(box.get_by_role("button", name="Check answer")).to_have_count(0)
-    # 2 of 4 points so far: the percentage counts points, not questions
-    assert progress_text(page).startswith("Progress: 1/3 correct (50%).")
+    # 2 of 4 points so far, but the progress line counts questions (the seed's form): 1 of 3
+    # right is 33%, rounded down; points are for the result
+    assert progress_text(page).startswith("Progress: 1/3 correct (33%).")
     answer(page, true_false, wrong_choices(true_false))
     assert feedback_of(page, true_false).startswith("Incorrect")
     answer(page, pick_one, right_choices(pick_one))
-    assert progress_text(page) == progress_line(2, 3, "75", done=True)
+    assert progress_text(page) == progress_line(2, 3, "66", done=True)
     assert page.locator("[data-score-points]").inner_text() == "3 of 4 points"
+    assert page.locator("[data-score-percent]").inner_text() == "75%"
 
 
 def test_multiple_answer_with_a_wrong_extra_choice_is_wrong(offline_page, sites):

@@ -19,7 +19,8 @@
  *   state()                          the lessons opened so far, as short text for suspend_data
  *                                    (hex digits, four lessons each; never "|", "," or "/")
  *   quizUpdated(element, summary)    a quiz (its <section>) changed: summary =
- *                                    {answered, total, percent, complete, passed}
+ *                                    {answered, total, percent, complete, passed}, percent
+ *                                    as the page shows it (a whole number)
  *   onLessonChange(listener)         listener() runs after another lesson is shown, so that
  *                                    the engine can save the new location
  * Without the engine (a plain site with no quiz) this script works the same and
@@ -118,7 +119,7 @@
       if (score) {
         var shown = Boolean(quiz && quiz.complete);
         if (shown) {
-          fill(score, { percent: Math.round(quiz.percent) });
+          fill(score, { percent: quiz.percent });
         }
         score.classList.toggle("is-passed", shown && quiz.passed);
         score.classList.toggle("is-failed", shown && !quiz.passed);

@@ -78,11 +78,21 @@
     return Math.round(value * 100) / 100;
   }
 
+  /** A percentage with at most two decimals, as sent to the LMS and compared with the marks. */
   function percentOf(earned, total) {
     if (!total) {
       return 0;
     }
     return Math.round((earned / total) * 10000) / 100;
+  }
+
+  /**
+   * A percentage as the learner reads it: a whole number, rounded down, so that the page
+   * never shows a pass mark, a band or 100% that the score has not reached (66.67 is "66%";
+   * the LMS still gets 66.67).
+   */
+  function shownPercent(percent) {
+    return Math.floor(percent);
   }
 
   function shuffled(items) {
@@ -191,7 +201,8 @@
         data: quizData,
         element: element,
         list: element.querySelector(".questions"),
-        progress: element.querySelector("[data-progress]"),
+        progressCount: element.querySelector("[data-progress-count]"),
+        progressHint: element.querySelector("[data-progress-hint]"),
         result: element.querySelector("[data-result]"),
         questions: [],
         order: range(quizData.questions.length),
@@ -408,16 +419,19 @@
 
   function updateProgress(quiz) {
     var counts = tally(quiz.questions);
-    setTemplateText(
-      quiz.progress,
-      { correct: counts.correct, total: quiz.questions.length, percent: counts.percent },
-      counts.complete ? "done" : "open"
-    );
+    // the seed's form: the share of the questions answered correctly, whatever their type
+    // (a partly right answer is not correct; points: in the result)
+    setTemplateText(quiz.progressCount, {
+      correct: counts.correct,
+      total: quiz.questions.length,
+      percent: shownPercent(percentOf(counts.correct, quiz.questions.length)),
+    });
+    setTemplateText(quiz.progressHint, {}, counts.complete ? "done" : "open");
     if (course) {
       course.quizUpdated(quiz.element, {
         answered: counts.answered,
         total: quiz.questions.length,
-        percent: counts.percent,
+        percent: shownPercent(counts.percent),
         complete: counts.complete,
         passed: coursePasses(counts.percent),
       });
@@ -432,7 +446,7 @@
     if (!result) {
       return;
     }
-    setTemplateText(result.querySelector("[data-score-percent]"), { percent: counts.percent });
+    setTemplateText(result.querySelector("[data-score-percent]"), { percent: shownPercent(counts.percent) });
     setTemplateText(result.querySelector("[data-score-points]"), { earned: counts.earned, total: counts.total });
     var meter = result.querySelector("[data-score-meter]");
     if (meter) {
@@ -501,7 +515,7 @@
     show(verdict, true);
     if (quizzes.length > 1) {
       var score = document.querySelector("[data-course-score]");
-      setTemplateText(score, { percent: counts.percent, earned: counts.earned, total: counts.total });
+      setTemplateText(score, { percent: shownPercent(counts.percent), earned: counts.earned, total: counts.total });
       show(score, true);
       show(document.getElementById("srm-course-result"), true);
     }
