@@ -1,11 +1,12 @@
 """Screenshots of the student pages for docs/screenshots/: ``python -m tests.screenshots``.
 
-Renders the seed course, opens it in headless Debian Chromium at 1280 px (and 360 px for the
+Renders the seed course, opens it in headless Debian Chromium at 1280 px (and 390 px for the
 phone view), answers the quiz with one mistake in two, and saves PNGs; then the lesson of
 tests/roots/media (a figure, formulas, highlighted code) at 1280 and 390 px; then each question
 type of tests/roots/all-types answered (partly right where it can be), at 1280 and 390 px
-(``question-<type>.png``, ``question-<type>-phone.png``). Not a test: run it after changing the
-templates, then look at the pictures.
+(``question-<type>.png``, ``question-<type>-phone.png``); then the course of
+tests/roots/three-lessons (one lesson at a time, the outline, a wide table on a phone). Not a
+test: run it after changing the templates, then look at the pictures.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from srm_package.loader import load_course
 from tests.questions.drivers import answer
-from tests.quiz_pages import answer_all, write_site
+from tests.quiz_pages import answer_all, open_lesson, write_site
 from tests.support.browser import CHROMIUM_ARGS
 from tests.support.paths import CHROMIUM, ROOT
 
 OUT = ROOT / "docs" / "screenshots"
 MEDIA_COURSE = ROOT / "tests" / "roots" / "media"
+THREE_LESSONS = ROOT / "tests" / "roots" / "three-lessons"
 MIXED = [True, False, True, True, False]
 ALL_TYPES = ROOT / "tests" / "roots" / "all-types"
 #: per widget, the question shown and how it is answered
@@ -33,6 +35,7 @@ WIDGETS = {
     "numeric": ("half-life", "wrong"),
     "ordering": ("order-stack", "partial"),
 }
+PHONE = {"width": 390, "height": 844}
 
 
 def _shoot_at(page: Page, selector: str, path: Path, above: int = 24) -> None:
@@ -41,6 +44,36 @@ def _shoot_at(page: Page, selector: str, path: Path, above: int = 24) -> None:
     page.evaluate(f"window.scrollTo(0, {max(0, top - above)})")
     page.wait_for_timeout(150)
     page.screenshot(path=str(path))
+
+
+def _shoot_course(browser: Browser, folder: Path) -> None:
+    """A course of three lessons: the first lesson's quiz done, then the second lesson shown
+    (desktop), the first lesson with the outline folded and open, and its wide table (phone)."""
+    course = load_course(THREE_LESSONS).course
+    first, second, _ = course.lessons
+    site = write_site(course, "none", folder)
+    desktop = browser.new_page(viewport={"width": 1280, "height": 1000})
+    desktop.emulate_media(reduced_motion="reduce")
+    desktop.goto((site / "index.html").as_uri())
+    answer_all(desktop, first.quiz.questions, [True, True])
+    open_lesson(desktop, second.id)
+    desktop.evaluate("window.scrollTo(0, 0)")
+    desktop.wait_for_timeout(150)
+    desktop.screenshot(path=str(OUT / "course-desktop.png"))
+
+    phone = browser.new_page(viewport=PHONE, device_scale_factor=2)
+    phone.emulate_media(reduced_motion="reduce")
+    phone.goto((site / "index.html").as_uri())
+    answer_all(phone, first.quiz.questions, [True, True])
+    phone.evaluate("window.scrollTo(0, 0)")
+    phone.wait_for_timeout(150)
+    phone.screenshot(path=str(OUT / "course-phone.png"))
+    summary = phone.locator("[data-outline-details] > summary")
+    summary.click()
+    phone.wait_for_timeout(150)
+    phone.screenshot(path=str(OUT / "course-phone-outline.png"))
+    summary.click()
+    _shoot_at(phone, f"#{first.id}--models", OUT / "phone-table.png", above=16)
 
 
 def main() -> int:
@@ -59,11 +92,11 @@ def main() -> int:
         _shoot_at(page, f"#q-{questions[1].id}", OUT / "quiz-feedback.png")
         _shoot_at(page, f"#q-{questions[-1].id}", OUT / "quiz-finished.png", above=-300)
 
-        phone = browser.new_page(viewport={"width": 360, "height": 780}, device_scale_factor=2)
+        phone = browser.new_page(viewport=PHONE, device_scale_factor=2)
         phone.emulate_media(reduced_motion="reduce")
         phone.goto((site / "index.html").as_uri())
-        answer_all(phone, questions, MIXED)
-        _shoot_at(phone, f"#q-{questions[1].id}", OUT / "phone-quiz.png")
+        answer_all(phone, questions[:2], MIXED[:2])  # the sticky progress line in view
+        _shoot_at(phone, f"#q-{questions[1].id}", OUT / "phone-quiz.png", above=120)
 
         media = write_site(load_course(MEDIA_COURSE).course, "none", Path(tmp) / "media")
         for width, name in ((1280, "lesson-media.png"), (390, "phone-lesson-media.png")):
@@ -89,6 +122,7 @@ def main() -> int:
                 box.screenshot(path=str(OUT / f"question-{name}{suffix}.png"))
             page.close()
 
+        _shoot_course(browser, Path(tmp) / "course")
         browser.close()
     for path in sorted(OUT.glob("*.png")):
         print(path.relative_to(ROOT))
