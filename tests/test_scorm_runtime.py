@@ -579,6 +579,24 @@ def test_review_mode_changes_nothing(lms, scos, seed_course, version):
     again.assert_clean(left=True)
 
 
+@pytest.mark.parametrize("version", VERSIONS)
+def test_browse_mode_sends_nothing(lms, scos, seed_course, version):
+    """Browse (a teacher's preview; Moodle recorded a grade of 100 for one when a score came):
+    the page says nothing is recorded and sets nothing, not even at the last answer."""
+    questions = seed_course.lessons[0].quiz.questions
+    mode = {"core": {"lesson_mode": "browse"}} if version == "1.2" else {"mode": "browse"}
+    session = launch(lms, scos, "seed", version, initial_cmi=mode)
+    frame = session.frame_locator
+    expect(frame.locator("#srm-lms-status")).to_have_text("Browse mode: your answers are not recorded.")
+    answer_all(frame, questions, [True] * len(questions))
+    expect(frame.locator("[data-result]")).to_be_visible()  # the result is still shown
+    expect(frame.locator("[data-lms-result]")).to_be_hidden()
+    session.unload_sco()
+    assert set_calls(session) == []
+    assert method_count(session, "LMSCommit", "Commit") == 0
+    session.assert_clean(left=True)
+
+
 # ------------------------------------------------------------------ nothing lost, nothing broken
 def hide_page(session: LmsSession) -> None:
     """The learner switches to another tab: the page becomes hidden while it can still reach the LMS."""
