@@ -1,7 +1,8 @@
 """A course of several lessons in Chromium (tests/roots/three-lessons): one lesson shown at a time,
 the outline and the address hash, previous/next, course progress, resuming at the last lesson in an
 LMS, the page without JavaScript and from file://, the phone layout at 390 px, browse mode, and
-axe-core and the Nu HTML Checker in every view."""
+axe-core and the Nu HTML Checker in every view. The first lesson's quiz ends with an ordering
+question, so that the progress, the outline's marks and the score count every question type."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from srm_package.loader import load_course
-from srm_package.model import Course
+from srm_package.model import Course, Question
 from tests.conftest import ROOT
-from tests.quiz_pages import answer, answer_all, open_lesson, question_box, right_choices, write_site
+from tests.questions.drivers import answer as drive
+from tests.quiz_pages import Root, answer, open_lesson, question_box, right_choices, write_site
 from tests.support.axe import format_violations, run_axe
 from tests.support.browser import OfflinePage
 from tests.support.fixtures import LmsOpener
@@ -37,6 +39,12 @@ def course() -> Course:
 def sites(tmp_path_factory, course) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("course-sites")
     return {runtime: write_site(course, runtime, root / runtime) for runtime in ("none", "scorm12", "scorm2004")}
+
+
+def answer_all(root: Root, questions: tuple[Question, ...], right: list[bool]) -> None:
+    """Answer each question, of whatever type, right or wrong."""
+    for question, is_right in zip(questions, right, strict=True):
+        drive(root, question, "right" if is_right else "wrong")
 
 
 def open_course(offline_page: OfflinePage, site: Path, path: str = "index.html") -> Page:
@@ -144,7 +152,7 @@ def test_links_inside_a_lesson_and_to_another_lesson(offline_page, sites, course
     assert page.evaluate("location.hash") == f"#{first.id}--choosing"
     check_shown(page, course, 0)
     # a missed question's review link leads to its section
-    answer_all(page, first.quiz.questions, [False, False])
+    answer_all(page, first.quiz.questions, [False, False, False])
     page.locator(f"#quiz-{first.quiz.id} [data-review-section]:visible a").first.click()
     expect(page.locator(f"#{first.id}--models")).to_be_in_viewport()
     # a section of another lesson, from the outline, once that lesson is shown
@@ -192,9 +200,17 @@ def test_progress_counts_lessons_and_quizzes(offline_page, sites, course):
     marks = page.locator(".outline-mark:visible")
     expect(marks).to_have_count(0)
 
-    answer_all(page, first.quiz.questions, [True, True])
+    # the ordering question counts like the choice questions
+    answer_all(page, first.quiz.questions, [True, True, False])
     assert progress_texts(page) == "1 of 3 lessons completed · 1 of 2 quizzes passed"
     first_mark = page.locator(f'[data-outline-lesson="lesson-{first.id}"] .outline-mark')
+    expect(first_mark).to_have_text("Quiz 66%")
+    page.locator(f"#quiz-{first.quiz.id}").get_by_role("button", name="Try again").click()
+    assert progress_texts(page) == "0 of 3 lessons completed · 0 of 2 quizzes passed"
+    answer_all(page, first.quiz.questions[:2], [True, True])
+    assert progress_texts(page) == "0 of 3 lessons completed · 0 of 2 quizzes passed"  # one open
+    answer_all(page, first.quiz.questions[2:], [True])
+    assert progress_texts(page) == "1 of 3 lessons completed · 1 of 2 quizzes passed"
     expect(first_mark).to_have_text("Quiz 100%")
     expect(first_mark).to_have_class("outline-mark is-passed")
 
@@ -210,8 +226,8 @@ def test_progress_counts_lessons_and_quizzes(offline_page, sites, course):
     second_mark = page.locator(f'[data-outline-lesson="lesson-{second.id}"] .outline-mark')
     expect(second_mark).to_have_text("Quiz 25%")
     expect(second_mark).to_have_class("outline-mark is-failed")
-    # the course result as before: 3 of 6 points
-    expect(page.locator("[data-course-score]")).to_have_text("Course score: 50% (3 of 6 points).")
+    # the course result as before: 4 of 7 points
+    expect(page.locator("[data-course-score]")).to_have_text("Course score: 57% (4 of 7 points).")
     expect(page.locator("#srm-course-result")).to_be_visible()
 
     # "Try again" (no LMS) takes the lesson back to not done
@@ -304,27 +320,27 @@ def test_the_whole_course_sends_one_score(lms, sites, course, version):
     first, second, third = course.lessons
     session = launch(lms, sites, version)
     frame = session.frame_locator
-    answer_all(frame, first.quiz.questions, [True, True])
+    answer_all(frame, first.quiz.questions, [True, True, True])
     open_lesson(frame, third.id)
     open_lesson(frame, second.id)
-    answer_all(frame, second.quiz.questions, [True, True, False])  # 4 of 6 points
+    answer_all(frame, second.quiz.questions, [True, False, True])  # 6 of 7 points
     session.wait_until_finished()
     session.assert_clean()
     # the learner reads whole numbers, rounded down: the progress line counts questions, the
     # result points; the LMS gets two decimals
     expect(frame.locator(f"#quiz-{second.quiz.id}--progress [data-progress-count]")).to_have_text(
         "Progress: 2/3 correct (66%).")
-    expect(frame.locator(f"#quiz-{second.quiz.id} [data-score-percent]")).to_have_text("50%")
-    expect(frame.locator("[data-course-score]")).to_have_text("Course score: 66% (4 of 6 points).")
+    expect(frame.locator(f"#quiz-{second.quiz.id} [data-score-percent]")).to_have_text("75%")
+    expect(frame.locator("[data-course-score]")).to_have_text("Course score: 85% (6 of 7 points).")
     cmi = session.cmi()
     if version == "1.2":
-        assert (cmi["core"]["lesson_status"], cmi["core"]["score"]["raw"]) == ("passed", "66.67")
+        assert (cmi["core"]["lesson_status"], cmi["core"]["score"]["raw"]) == ("passed", "85.71")
     else:
-        assert (cmi["success_status"], cmi["score"]["raw"]) == ("passed", "66.67")
+        assert (cmi["success_status"], cmi["score"]["raw"]) == ("passed", "85.71")
     # the score went with the last commit alone
     raws = [commit.cmi.get("core", commit.cmi).get("score", {}).get("raw", "") for commit in session.commits()]
-    assert [raw for raw in raws if raw] == ["66.67"] * len([raw for raw in raws if raw])
-    assert raws[-1] == "66.67"
+    assert [raw for raw in raws if raw] == ["85.71"] * len([raw for raw in raws if raw])
+    assert raws[-1] == "85.71"
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -336,7 +352,7 @@ def test_browse_mode_records_nothing(lms, sites, course, version):
     session = launch(lms, sites, version, initial_cmi=mode)
     frame = session.frame_locator
     expect(frame.locator("#srm-lms-status")).to_have_text("Browse mode: your answers are not recorded.")
-    answer_all(frame, first.quiz.questions, [True, True])
+    answer_all(frame, first.quiz.questions, [True, True, True])
     open_lesson(frame, second.id)
     answer_all(frame, second.quiz.questions, [True, True, True])
     expect(frame.locator("#srm-course-result")).to_be_visible()  # the learner still sees the result

@@ -67,7 +67,7 @@ def test_the_report_lists_every_package(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     lines = [line.split("  ") for line in result.stdout.splitlines()]
     assert [(Path(wrote.removeprefix("wrote ")).name, summary) for wrote, _, summary in lines] == [
-        (package_name("services", "scorm2004"), "2 questions, pass mark 60%"),
+        (package_name("services", "scorm2004"), "3 questions, pass mark 60%"),
         (package_name("security", "scorm2004"), "3 questions, pass mark 60%"),
         (package_name("summary", "scorm2004"), "no quiz: completed once opened"),
     ]
