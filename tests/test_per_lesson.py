@@ -4,6 +4,8 @@ the same from build to build. (tests/test_scorm_e2e.py takes their quizzes under
 
 from __future__ import annotations
 
+import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -160,3 +162,68 @@ def test_validate_passes_the_per_lesson_packages(schemas, dist):
     result = run("validate", "--schemas", schemas, "--strict", dist)
     assert result.exit_code == 0, result.output
     assert "6 packages: all passed" in result.stdout
+
+
+# ------------------------------------------------------------------ the output folder's record
+def test_per_lesson_and_course_packages_replace_each_other(tmp_path, monkeypatch):
+    """The record keeps each per-lesson package under its target, so that a build of the course
+    package removes them, and a per-lesson build removes the course package."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path / "dist"
+    per_lesson = sorted(package_name(lesson, "scorm12") for lesson in LESSONS)
+    assert run("build", COURSE_DIR, "-o", out, "-t", "scorm12", "--per-lesson").exit_code == 0
+    assert packages_in(out) == per_lesson
+
+    result = run("build", COURSE_DIR, "-o", out, "-t", "scorm12")
+    assert result.exit_code == 0, result.output
+    assert packages_in(out) == [f"{COURSE_ID}-scorm12.zip"]
+    assert sorted(line.split()[1].rsplit("/", 1)[-1] for line in result.stdout.splitlines()
+                  if line.startswith("removed ")) == per_lesson
+
+    result = run("build", COURSE_DIR, "-o", out, "-t", "scorm12", "--per-lesson")
+    assert result.exit_code == 0, result.output
+    assert packages_in(out) == per_lesson
+    assert f"removed {out / f'{COURSE_ID}-scorm12.zip'}" in result.stdout
+
+
+def test_a_lesson_taken_out_of_the_course_loses_its_packages(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    source, out = tmp_path / "source", tmp_path / "dist"
+    shutil.copytree(COURSE_DIR, source)
+    assert run("build", source, "-o", out, "--per-lesson", "-t", "scorm12", "-t", "scorm2004").exit_code == 0
+    course_yaml = source / "course.yaml"
+    text = course_yaml.read_text(encoding="utf-8")
+    assert text.endswith("  - file: lessons/03-summary.md\n")
+    course_yaml.write_text(text.removesuffix("  - file: lessons/03-summary.md\n"), encoding="utf-8")
+
+    result = run("build", source, "-o", out, "--per-lesson", "-t", "scorm12", "-t", "scorm2004")
+    assert result.exit_code == 0, result.output
+    assert packages_in(out) == sorted(package_name(lesson, target) for lesson in LESSONS[:2] for target in SCORM)
+    assert sorted(line for line in result.stdout.splitlines() if line.startswith("removed ")) == [
+        f"removed {out / package_name('summary', target)}  (an earlier build wrote it; this build no longer "
+        "produces it)" for target in SCORM]
+
+
+def test_the_json_report_lists_every_package_with_its_own_notes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    result = run("build", COURSE_DIR, "-o", tmp_path, "--per-lesson", "-t", "scorm2004", "-t", "cc",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [(item["target"], Path(item["path"]).name) for item in report["written"]] == [
+        *(("scorm2004", package_name(lesson, "scorm2004")) for lesson in LESSONS),
+        ("cc", f"{COURSE_ID}.imscc"),
+    ]
+    # the first lesson's ordering question is a matching question in the SCORM packages' QTI bank
+    # and left out of the cartridge: each package's notes are about the questions it holds (the
+    # course's cartridge: every lesson's)
+    course = load_course(COURSE_DIR).course
+    ordering = {q.id for q in course.lessons[0].quiz.questions if q.kind == "ordering"}
+    assert ordering
+    notes = {Path(item["path"]).name: {note["question"] for note in item["notes"]} for item in report["written"]}
+    assert notes == {
+        package_name("services", "scorm2004"): ordering,
+        package_name("security", "scorm2004"): set(),
+        package_name("summary", "scorm2004"): set(),
+        f"{COURSE_ID}.imscc": ordering | {"security-both"},  # Moodle and Canvas grade it partly
+    }
