@@ -17,7 +17,7 @@ from srm_package.model import Course
 from srm_package.render import interaction_id
 from tests.questions.drivers import Given, answer
 from tests.quiz_pages import answer as answer_choices
-from tests.quiz_pages import progress_text, question_box, write_site
+from tests.quiz_pages import open_lesson, progress_text, question_box, write_site
 from tests.support.fixtures import LmsOpener
 from tests.support.lms import LmsSession
 
@@ -206,7 +206,8 @@ def _longest_answer(root, question) -> None:
 def test_the_saved_state_never_exceeds_the_budget_build_computes(lms, tmp_path, course):
     """Two quizzes holding two copies of every question, shuffled, each answered with its longest
     answer: the state scorm-again holds is exactly the worst case ``build`` checks against SCORM
-    1.2's 4,096 characters (so the bound is neither short nor loose)."""
+    1.2's 4,096 characters (so the bound is neither short nor loose), the two lessons opened
+    (course.js's part of the state) included."""
     from dataclasses import replace
 
     from srm_package.model import ShufflePolicy
@@ -228,8 +229,10 @@ def test_the_saved_state_never_exceeds_the_budget_build_computes(lms, tmp_path, 
     session = lms(site, version="1.2")
     frame = session.frame_locator
     expect(frame.locator("html.quiz-ready")).to_have_count(1)
-    for question in long_course.questions:
-        _longest_answer(frame, question)
+    for each in long_course.lessons:  # one lesson shown at a time: the course part is saved too
+        open_lesson(frame, each.id)
+        for question in each.quiz.questions:
+            _longest_answer(frame, question)
     session.wait_until_finished()
     session.assert_clean()
     suspend = session.cmi()["suspend_data"]
