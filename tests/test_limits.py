@@ -52,15 +52,18 @@ def test_a_course_at_the_limits_builds_packages_that_validate_accepts(tmp_path: 
     assert 0.9 * MAX_SOURCE_FILE_SIZE < len(quiz.encode()) <= MAX_SOURCE_FILE_SIZE
     root = write_course(tmp_path / "source", {QUIZ_FILE: quiz, "lessons/one.md": LESSON})
     dist = tmp_path / "dist"
-    built = subprocess.run([sys.executable, "-m", "srm_package", "build", str(root), "-o", str(dist)],
+    # ~4,000 tiny questions save more state than SCORM 1.2 allows: the build refuses that package
+    targets = [name for name in TARGETS if not (question is _tiny_questions and name == "scorm12")]
+    built = subprocess.run([sys.executable, "-m", "srm_package", "build", str(root), "-o", str(dist),
+                            *(arg for name in targets for arg in ("--target", name))],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr
     results = run_validation([dist])
-    assert len(results) == len(TARGETS)
+    assert len(results) == len(targets)
     errors = [str(finding) for result in results for finding in result.findings if finding.severity.value == "error"]
     assert errors == []
     # the point of the test: documents that compress past the ratio limit, below the floor
-    with zipfile.ZipFile(dist / "demo-course-scorm12.zip") as package:
+    with zipfile.ZipFile(dist / "demo-course-scorm2004.zip") as package:
         largest = max(package.infolist(), key=lambda info: info.file_size)
     assert largest.file_size < RATIO_FLOOR
     if question is _long_texts:
