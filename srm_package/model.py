@@ -174,11 +174,14 @@ class Lesson:
     citation: Citation | None = None
     #: credits for this lesson alone, shown with it
     credits: tuple[Markdown, ...] = ()
+    #: its name in navigation, page titles and LMSs, in the course's language
+    #: (``Lesson 13: Shared Responsibility Model``; the loader words it from the catalog).
+    #: "" words it in English from number and title: ``replace(lesson, title=t, label="")``
+    label: str = ""
 
-    @property
-    def label(self) -> str:
-        """Its name in navigation, page titles and LMSs: ``Lesson 13: Shared Responsibility Model``."""
-        return f"Lesson {self.number}: {self.title}"
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", f"Lesson {self.number}: {self.title}")
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:
@@ -312,6 +315,20 @@ class YearMonth:
 
 
 @dataclass(frozen=True)
+class UiText:
+    """An author's wording for one of the tool's page strings (``ui:`` in course.yaml).
+
+    ``key`` names the message (``try_again``); ``text`` has ``{name}`` placeholders;
+    ``plural_form`` is a CLDR plural category (``one``, ``few``...) when the author gave
+    one text per count form, "" when the one text serves every count.
+    """
+
+    key: str
+    text: str
+    plural_form: str = ""
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
@@ -326,6 +343,8 @@ class Course:
     lessons: tuple[Lesson, ...]
     #: every image file the lessons and quizzes show, once each, sorted by name
     media: tuple[MediaFile, ...] = ()
+    #: the author's wording for page strings, in place of the catalog's (``ui:``)
+    ui: tuple[UiText, ...] = ()
 
     @property
     def quizzes(self) -> tuple[Quiz, ...]:

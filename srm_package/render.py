@@ -26,11 +26,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from srm_package import i18n
 from srm_package.errors import BuildError
 from srm_package.highlight import highlighted
 from srm_package.markup import inline_text
 from srm_package.model import (
-    CALLOUT_TITLES,
     Block,
     Callout,
     CodeBlock,
@@ -79,10 +79,13 @@ QUIZ_SCRIPT = "assets/quiz.js"
 RUNTIME_SCRIPT = "assets/scorm-runtime.js"
 #: each question family's page script (``templates/static/questions/<family>.js``)
 QUESTION_SCRIPTS = {family: f"assets/questions/{family}.js" for family in QUESTION_TYPES}
+#: numbers shown and read in the course's language; loaded before the scripts that use it
+LOCALE_SCRIPT = "assets/locale.js"
 #: one lesson at a time, the outline and lesson_location: only in courses of several lessons
 COURSE_SCRIPT = "assets/course.js"
 _ASSET_SOURCES = {
     STYLESHEET: "site.css",
+    LOCALE_SCRIPT: "locale.js",
     QUIZ_SCRIPT: "quiz.js",
     RUNTIME_SCRIPT: "scorm-runtime.js",
     COURSE_SCRIPT: "course.js",
@@ -102,11 +105,6 @@ SITE_TEXT = TextStyle(image_prefix=f"{MEDIA_FOLDER}/", math="mathml")
 #: ``web_resources/media/``; formulas as LaTeX for the LMS's MathJax, because Moodle's
 #: HTML cleaning removes MathML from an imported page (docs/targets.md)
 CARTRIDGE_PAGE_TEXT = TextStyle(image_prefix=f"../web_resources/{MEDIA_FOLDER}/", math="tex")
-
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 
 # ------------------------------------------------------------------ public API
@@ -129,6 +127,9 @@ def render_site(course: Course, runtime: str, *, article_cache: ArticleCache | N
     scripts = [RUNTIME_SCRIPT] if lms else []
     if len(course.lessons) > 1:
         scripts.append(COURSE_SCRIPT)
+    if scripts or with_data:
+        # numbers and filled-in texts in the course's language, for every script after it
+        scripts.insert(0, LOCALE_SCRIPT)
     if with_data:
         # the engine, then the scripts of the question types the course uses (classic
         # deferred scripts run in this order, before the engine starts on DOMContentLoaded)
@@ -136,7 +137,23 @@ def render_site(course: Course, runtime: str, *, article_cache: ArticleCache | N
         scripts += [QUIZ_SCRIPT, *(path for family, path in QUESTION_SCRIPTS.items() if family in used)]
     shared = _shared(course)
     page = shared.site_page
-    _check_unique_ids(_site_ids(page, lms=lms, with_data=with_data))
+    with i18n.activated(page.strings):
+        index = _site_index(course, runtime, shared, scripts, lms, with_data, article_cache)
+    site: dict[str, Entry] = {"index.html": index}
+    for path in (STYLESHEET, *scripts):
+        site[path] = _asset(_ASSET_SOURCES[path])
+    site.update(media_entries(course, MEDIA_FOLDER))
+    for path in site:
+        if not _SAFE_PATH.fullmatch(path):
+            raise BuildError(f"rendered file name {path!r} is not made of [a-z0-9._/-]")
+    return dict(sorted(site.items()))
+
+
+def _site_index(course: Course, runtime: str, shared: _SharedRendering, scripts: list[str], lms: bool,
+                with_data: bool, article_cache: ArticleCache | None) -> bytes:
+    """``index.html``: the frame rendered around the lessons' articles, which are shared."""
+    page = shared.site_page
+    _check_unique_ids(_site_ids(page, lms=lms, with_data=with_data, with_scripts=bool(scripts)))
     # the page around the lessons, with a slot where the shared articles go in as bytes
     frame = _render_page(
         "site.html.j2",
@@ -150,15 +167,7 @@ def render_site(course: Course, runtime: str, *, article_cache: ArticleCache | N
     )
     head, tail = _split_at_slot(frame)
     articles = shared.articles(lms=lms) if article_cache is None else shared.cached_articles(lms, article_cache)
-    index = b"".join((head.encode("utf-8"), articles, tail.encode("utf-8")))
-    site: dict[str, Entry] = {"index.html": index}
-    for path in (STYLESHEET, *scripts):
-        site[path] = _asset(_ASSET_SOURCES[path])
-    site.update(media_entries(course, MEDIA_FOLDER))
-    for path in site:
-        if not _SAFE_PATH.fullmatch(path):
-            raise BuildError(f"rendered file name {path!r} is not made of [a-z0-9._/-]")
-    return dict(sorted(site.items()))
+    return b"".join((head.encode("utf-8"), articles, tail.encode("utf-8")))
 
 
 def media_entries(course: Course, folder: str) -> dict[str, Entry]:
@@ -172,14 +181,15 @@ def render_lesson_page(course: Course, lesson: Lesson, *, stylesheet_href: str,
     backup's Page in its own ``style``)."""
     page = _shared(course).lesson_page(style)
     _check_unique_ids(_lesson_page_ids(page, lesson))
-    return _render_page(
-        "lesson_page.html.j2",
-        page,
-        stylesheet_href=stylesheet_href,
-        scripts=[],
-        page_title=f"{lesson.label} — {course.title}",
-        lesson=lesson,
-    )
+    with i18n.activated(page.strings):
+        return _render_page(
+            "lesson_page.html.j2",
+            page,
+            stylesheet_href=stylesheet_href,
+            scripts=[],
+            page_title=f"{lesson.label} — {course.title}",
+            lesson=lesson,
+        )
 
 
 def stylesheet() -> bytes:
@@ -380,18 +390,46 @@ class _Page:
     def single_quiz(self) -> bool:
         return len(self.course.quizzes) == 1
 
+    # the course's language: its strings (i18n), direction, dates and numbers
+    @cached_property
+    def strings(self) -> i18n.CourseStrings:
+        return i18n.strings_for(self.course)
+
     @property
-    def last_updated(self) -> str:
+    def direction(self) -> str:
+        return self.strings.direction
+
+    def number(self, value: float) -> str:
+        return self.strings.number(value)
+
+    def percent(self, value: float) -> str:
+        return self.strings.percent(value)
+
+    def fill_in(self, template: Markup, **values: object) -> Markup:
+        """A ``data-template`` text as the page shows it before the script runs (numbers
+        written as the script writes them: ``percent`` and ``pass`` given already formatted)."""
+        text = str(template)
+        for name, value in values.items():
+            shown = self.number(value) if isinstance(value, (int, float)) else str(value)
+            text = text.replace("{" + name + "}", str(escape(shown)))
+        return Markup(text)
+
+    @property
+    def number_format(self) -> dict[str, str]:
+        return self.strings.number_format()
+
+    @property
+    def last_updated(self) -> Markup:
+        """``<time datetime="2026-06">Juni 2026</time>``: the month (and day) in the course's language."""
         updated = self.course.last_updated
-        month = _MONTHS[updated.month - 1]
-        if updated.day:
-            return f"{month} {updated.day}, {updated.year}"
-        return f"{month}, {updated.year}"
+        stamp = f"{updated.year:04d}-{updated.month:02d}" + (f"-{updated.day:02d}" if updated.day else "")
+        shown = self.strings.month(updated.year, updated.month, updated.day)
+        return Markup('<time datetime="{}">{}</time>').format(stamp, shown)
 
     def callout_title(self, callout: Callout, lesson: Lesson) -> Markup:
         if callout.title:
             return self.md(callout.title, lesson)
-        return escape(CALLOUT_TITLES.get(callout.kind, callout.kind.replace("-", " ").capitalize()))
+        return escape(i18n.callout_title(self.strings, callout.kind))
 
     def kind(self, block: Block) -> str:
         """The template branch for ``block``: its class name in lower case."""
@@ -445,25 +483,27 @@ class _SharedRendering:
         variant = lms if self.site_page.single_quiz else None
         if variant not in self._articles:
             template = _environment().get_template("_articles.html.j2")
-            self._articles[variant] = template.render(
-                lessons=self.course.lessons, page=self.site_page, lms=bool(variant)).encode("utf-8")
+            with i18n.activated(self.site_page.strings):
+                self._articles[variant] = template.render(
+                    lessons=self.course.lessons, page=self.site_page, lms=bool(variant)).encode("utf-8")
         return self._articles[variant]
 
     def cached_articles(self, lms: bool, cache: ArticleCache) -> bytes:
         """``articles``, each lesson's taken from ``cache`` when its content was rendered before.
 
-        An article depends on its lesson and on two facts about the course (one lesson or
-        several, one quiz or several), which are part of the key with the variant.
+        An article depends on its lesson and on three facts about the course (one lesson or
+        several, one quiz or several, its language and wording), part of the key with the variant.
         """
         page = self.site_page
         variant = bool(lms and page.single_quiz)
         template = _environment().get_template("_articles.html.j2")
-        return b"".join(
-            cache.get((lesson, page.single_lesson, page.single_quiz, variant),
-                      lambda lesson=lesson: template.render(lessons=(lesson,), page=page, lms=variant)
-                      .encode("utf-8"))
-            for lesson in self.course.lessons
-        )
+        with i18n.activated(page.strings):
+            return b"".join(
+                cache.get((lesson, page.single_lesson, page.single_quiz, page.strings, variant),
+                          lambda lesson=lesson: template.render(lessons=(lesson,), page=page, lms=variant)
+                          .encode("utf-8"))
+                for lesson in self.course.lessons
+            )
 
 
 class ArticleCache(KeptFromLastRound[bytes]):
@@ -521,7 +561,7 @@ def _split_at_slot(frame: str) -> tuple[str, str]:
 # parsing the rendered page (a 10 MB page cost ~0.8 s CPU and ~86 MiB to parse). The
 # ids are fixed names plus the anchors of ``_Page``; each function below follows one
 # template, and tests/test_render.py compares them with the ids of rendered pages.
-def _site_ids(page: _Page, *, lms: bool, with_data: bool) -> Iterator[str]:
+def _site_ids(page: _Page, *, lms: bool, with_data: bool, with_scripts: bool) -> Iterator[str]:
     """``site.html.j2``: the table of contents, every lesson and quiz, the course result."""
     course = page.course
     yield from ("srm-toc-title", "srm-main")
@@ -536,6 +576,8 @@ def _site_ids(page: _Page, *, lms: bool, with_data: bool) -> Iterator[str]:
         yield from _verdict_ids(lms=lms)
     if with_data:
         yield "srm-quiz-data"
+    if with_scripts:
+        yield "srm-locale"
     yield from _footer_ids(course)
 
 
@@ -596,6 +638,8 @@ def _footer_ids(course: Course) -> Iterator[str]:
 # ------------------------------------------------------------------ templates
 #: how the templates are read; these shape the compiled code, so they key its cache too
 _TEMPLATE_OPTIONS: dict[str, object] = {
+    # {% trans "key" %}: the page's strings from the catalogs (srm_package/i18n)
+    "extensions": ("jinja2.ext.i18n",),
     "autoescape": True,
     "undefined": StrictUndefined,
     "trim_blocks": True,
@@ -626,6 +670,7 @@ def _make_environment(templates: Path, options: dict[str, object], *, cache_dir:
         **options,  # type: ignore[arg-type]
     )
     env.filters["plain"] = inline_text
+    i18n.install(env)
     return env
 
 

@@ -44,21 +44,23 @@ def question_box(root: Root, question: Question) -> Locator:
     return root.locator(f"#q-{question.id}")
 
 
-def answer(root: Root, question: Question, choices: list[Choice]) -> None:
-    """Pick ``choices`` by their labels; multiple-answer questions are then checked with the button."""
+def answer(root: Root, question: Question, choices: list[Choice], *, check: str = "Check answer") -> None:
+    """Pick ``choices`` by their labels; multiple-answer questions are then checked with the button
+    (named ``check`` in the course's language)."""
     box = question_box(root, question)
     if question.kind == "multiple":
         for choice in choices:
             box.get_by_role("checkbox", name=label(choice), exact=True).check()
-        box.get_by_role("button", name="Check answer").click()
+        box.get_by_role("button", name=check).click()
     else:
         (choice,) = choices
         box.get_by_role("radio", name=label(choice), exact=True).check()
 
 
-def answer_all(root: Root, questions: tuple[Question, ...], right: list[bool]) -> None:
+def answer_all(root: Root, questions: tuple[Question, ...], right: list[bool], *, check: str = "Check answer",
+               ) -> None:
     for question, is_right in zip(questions, right, strict=True):
-        answer(root, question, right_choices(question) if is_right else wrong_choices(question))
+        answer(root, question, right_choices(question) if is_right else wrong_choices(question), check=check)
 
 
 def progress_text(root: Root) -> str:

@@ -5,8 +5,9 @@ phone view), answers the quiz with one mistake in two, and saves PNGs; then the 
 tests/roots/media (a figure, formulas, highlighted code) at 1280 and 390 px; then each question
 type of tests/roots/all-types answered (partly right where it can be), at 1280 and 390 px
 (``question-<type>.png``, ``question-<type>-phone.png``); then the course of
-tests/roots/three-lessons (one lesson at a time, the outline, a wide table on a phone). Not a
-test: run it after changing the templates, then look at the pictures.
+tests/roots/three-lessons (one lesson at a time, the outline, a wide table on a phone); the German
+and Arabic courses of tests/roots (right to left) at 1280 and 390 px. Not a test: run it after
+changing the templates, then look at the pictures.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from srm_package import i18n
 from srm_package.loader import load_course
 from tests.questions.drivers import answer
 from tests.quiz_pages import answer_all, open_lesson, write_site
@@ -26,6 +28,8 @@ from tests.support.paths import CHROMIUM, ROOT
 OUT = ROOT / "docs" / "screenshots"
 MEDIA_COURSE = ROOT / "tests" / "roots" / "media"
 THREE_LESSONS = ROOT / "tests" / "roots" / "three-lessons"
+GERMAN_COURSE = ROOT / "tests" / "roots" / "german"
+ARABIC_COURSE = ROOT / "tests" / "roots" / "arabic"
 MIXED = [True, False, True, True, False]
 ALL_TYPES = ROOT / "tests" / "roots" / "all-types"
 #: per widget, the question shown and how it is answered
@@ -78,6 +82,23 @@ def _shoot_course(browser: Browser, folder: Path) -> None:
     _shoot_at(phone, f"#{first.id}--models", OUT / "phone-table.png", above=16)
 
 
+def _languages(browser, tmp: Path) -> None:
+    """A German and an Arabic course (tests/roots), the quiz answered with one mistake."""
+    for name, root in (("german", GERMAN_COURSE), ("arabic", ARABIC_COURSE)):
+        course = load_course(root).course
+        questions = course.lessons[0].quiz.questions
+        site = write_site(course, "none", tmp / name)
+        for width, prefix in ((1280, ""), (390, "phone-")):
+            view = browser.new_page(viewport={"width": width, "height": 1000 if width > 400 else 844},
+                                    device_scale_factor=1 if width > 400 else 2)
+            view.emulate_media(reduced_motion="reduce")
+            view.goto((site / "index.html").as_uri())
+            view.screenshot(path=str(OUT / f"{prefix}{name}-lesson.png"))
+            check = i18n.strings_for(course).pgettext("check_answer", "Check answer")
+            answer_all(view, questions, [True, False, True], check=check)
+            _shoot_at(view, f"#q-{questions[-1].id}", OUT / f"{prefix}{name}-quiz.png", above=-40)
+
+
 def main() -> int:
     course = load_course(ROOT / "source").course
     questions = course.lessons[0].quiz.questions
@@ -125,6 +146,7 @@ def main() -> int:
             page.close()
 
         _shoot_course(browser, Path(tmp) / "course")
+        _languages(browser, Path(tmp))
         browser.close()
     for path in sorted(OUT.glob("*.png")):
         print(path.relative_to(ROOT))

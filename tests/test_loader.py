@@ -141,7 +141,7 @@ def test_demo_course_loads(tmp_path: Path) -> None:
     assert lesson.intro == (model.Paragraph("Intro text."),)
     basics, more = lesson.sections
     assert basics.blocks[1] == model.ListBlock(False, ((model.Paragraph("item one"),), (model.Paragraph("item two"),)))
-    assert more.blocks[0] == model.Callout("key-principle", "Key principle", (model.Paragraph("Keep it simple."),))
+    assert more.blocks[0] == model.Callout("key-principle", "", (model.Paragraph("Keep it simple."),))
     assert [c.heading for c in more.blocks[1].columns] == ["Left side", "Right side"]
     assert more.blocks[2] == model.Table(("A", "B"), (("1", "2"),), ("", ""))
     q_one, q_two = lesson.quiz.questions
@@ -341,7 +341,7 @@ BAD_INPUTS = [
        "lesson-two); quiz ids are unique in the course")]),
     ("course.yaml not a mapping", {"course.yaml": "- lessons/one.md\n"},
      [("course.yaml", 1, "", "expected a mapping of id, title, language, author, copyright, last_updated, "
-       "credits, citation, passing_score, lessons; found a list")]),
+       "credits, citation, passing_score, ui, lessons; found a list")]),
     ("no lessons", {"course.yaml": COURSE.split("lessons:")[0] + "lessons: []\n"},
      [("course.yaml", 8, "lessons", "a course needs at least one lesson")]),
     ("lesson listed twice", {"course.yaml": COURSE + "  - file: lessons/one.md\n"},
@@ -571,7 +571,7 @@ def test_the_examples_of_the_format_documentation_load(tmp_path: Path) -> None:
     doc = (Path(__file__).parent.parent / "docs" / "source-format.md").read_text(encoding="utf-8")
     blocks = [(info, textwrap.dedent(body)) for info, body in
               re.findall(r"^ *```(\w+)\n(.*?)^ *```$", doc, flags=re.MULTILINE | re.DOTALL)]
-    course, quiz, *questions = (body for info, body in blocks if info == "yaml")
+    course, ui_example, quiz, *questions = (body for info, body in blocks if info == "yaml")
     # each question type's example is a question of the quiz
     quiz += "".join(textwrap.indent(textwrap.dedent(question), "  ") for question in questions)
     lesson, *snippets = (body for info, body in blocks if info == "markdown")
@@ -593,3 +593,12 @@ def test_the_examples_of_the_format_documentation_load(tmp_path: Path) -> None:
         "Callout", "Callout", "Comparison", "Paragraph", "Paragraph", "Figure", "Paragraph", "MathBlock"]
     assert only.quiz is not None and only.quiz.max_attempts == 2
     assert [q.kind for q in only.quiz.questions] == ["single", "matching", "fill_in", "numeric", "ordering"]
+    # the example of ui: (Languages) in place of the course example's own
+    with_ui = re.sub(r"(?m)^ui:.*\n(?:  .*\n)*", ui_example, course)
+    assert with_ui != course
+    (tmp_path / "course.yaml").write_text(with_ui, encoding="utf-8")
+    reloaded = load_course(tmp_path)
+    assert not reloaded.warnings
+    assert [text.key for text in reloaded.course.ui] == ["question_count", "question_count", "question_number",
+                                                         "try_again"]
+

@@ -19,6 +19,7 @@ def _setuptools() -> dict:
     ("srm_package.starter", "srm_package/starter"),  # `new` copies it
     ("srm_package.examples", "examples"),  # `new` writes the CI workflow from examples/ci
     ("srm_package.preview", "srm_package/preview"),  # the simulated LMS and reload script
+    ("srm_package.i18n", "srm_package/i18n"),  # the catalogs of the learner's strings
 ])
 def test_every_data_file_is_package_data(package: str, folder: str):
     patterns = _setuptools()["package-data"][package]

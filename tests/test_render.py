@@ -96,7 +96,7 @@ def collapsed(markdown: str) -> str:
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_every_seed_item_is_on_the_page(seed_course, runtime):
     page = text_of(index_of(seed_course, runtime))
-    wanted = [seed_course.copyright, "Last updated: June, 2026"]
+    wanted = [seed_course.copyright, "Last updated: June 2026"]
     wanted += [collapsed(line) for line in seed_course.credits]
     for lesson in seed_course.lessons:
         wanted += [f"Lesson {lesson.number}", lesson.title, collapsed(lesson.subtitle)]
@@ -215,7 +215,7 @@ def test_lesson_page_is_strict_and_has_no_quiz(seed_course):
     page = text_of(document)
     for section in lesson.sections:
         assert collapsed(section.title) in page
-    assert "Last updated: June, 2026" in page
+    assert "Last updated: June 2026" in page
     assert document.get("lang") == seed_course.language
     assert_links_resolve(document)
 
@@ -230,10 +230,11 @@ def test_stylesheet_is_the_site_css(seed_course):
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_site_files_and_names(seed_course, runtime):
     site = render_site(seed_course, runtime)
-    # the seed course has choice questions only: the engine and the choice script, in that order
-    scripts = ["assets/quiz.js", "assets/questions/choice.js"]
+    # the seed course has choice questions only: the number formats, (the runtime,) the engine
+    # and the choice script, in that order
+    scripts = ["assets/locale.js", "assets/quiz.js", "assets/questions/choice.js"]
     if runtime != "none":
-        scripts.insert(0, "assets/scorm-runtime.js")
+        scripts.insert(1, "assets/scorm-runtime.js")
     expected = {"index.html", "assets/site.css", *scripts}
     assert set(site) == expected
     assert all(re.fullmatch(r"[a-z0-9._/-]+", name) for name in site)
@@ -455,8 +456,10 @@ def test_listed_ids_are_the_rendered_ids(name, runtime, seed_course):
     single_lesson = len(course.lessons) == 1
     page = _Page(course, single_lesson=single_lesson)
     with_data = runtime != "none" or bool(course.questions)
-    listed = list(_site_ids(page, lms=runtime != "none", with_data=with_data))
-    assert listed == rendered_ids(render_site(course, runtime)["index.html"])
+    site = render_site(course, runtime)
+    with_scripts = any(path.endswith(".js") for path in site)  # the locale data goes with any script
+    listed = list(_site_ids(page, lms=runtime != "none", with_data=with_data, with_scripts=with_scripts))
+    assert listed == rendered_ids(site["index.html"])
     lesson_page = _Page(course, single_lesson=True)
     for lesson in course.lessons:
         html = render_lesson_page(course, lesson, stylesheet_href="site.css")
@@ -598,7 +601,7 @@ def test_html_target_is_the_plain_site(seed_course, tmp_path):
     assert result.exit_code == 0, result.output
     written = tmp_path / "aws-cloud-practitioner-html"
     assert sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file()) == [
-        "assets/questions/choice.js", "assets/quiz.js", "assets/site.css", "index.html",
+        "assets/locale.js", "assets/questions/choice.js", "assets/quiz.js", "assets/site.css", "index.html",
     ]
     assert (written / "index.html").read_bytes() == artifact.entries["index.html"]
 

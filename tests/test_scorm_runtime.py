@@ -688,7 +688,7 @@ def test_a_failed_commit_is_retried_and_its_message_goes(lms, offline_page, scos
     session.fail_next_commits(2)
     answer(session.frame_locator, questions[0], right_choices(questions[0]))
     status = status_line(session)
-    problem = template_text(session, "problem", detail=f"error {commit_failure(version)}")
+    problem = template_text(session, "problem", detail=commit_failure(version))
     expect(status).to_contain_text(problem.split(")")[0])
     assert len(session.delivered_commits()) == delivered
     session.page.clock.run_for(1_000)  # the first retry fails too

@@ -51,7 +51,9 @@ SINGLE = "single"
 MULTIPLE = "multiple"
 TRUE_FALSE = "true_false"
 _CHOICE_FIELDS = ("id", "text", "correct", "feedback")
-_TRUE_FALSE_TEXT = {"true": "True", "false": "False"}
+#: a true/false choice may leave its text out: the course words it in its language
+#: (``i18n.true_false_text``, filled in by the course reader); "" stands for that default
+TRUE_FALSE_IDS = ("true", "false")
 
 
 # ------------------------------------------------------------------- the model
@@ -195,9 +197,9 @@ def _read_choices(found: Located | None, kind: str, read_text: TextReader) -> tu
             complete = False
             continue
         choice_id = fields.read("id", lambda v: v.identifier(max_length=32), required=True)
-        # true/false choices may leave their text out
-        default_text = _TRUE_FALSE_TEXT.get(choice_id or "") if kind == TRUE_FALSE else None
-        text = fields.read("text", read_text, required=not default_text) or default_text
+        # true/false choices may leave their text out ("": the course's language words it)
+        may_default = kind == TRUE_FALSE and choice_id in TRUE_FALSE_IDS
+        text = fields.read("text", read_text, required=not may_default) or ("" if may_default else None)
         found_correct = fields.get("correct")
         correct = found_correct.boolean() if found_correct else False
         feedback = fields.read("feedback", read_text) or ""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-from srm_package import model
+from srm_package import i18n, model
 from srm_package.errors import Problem, SourceError
 from srm_package.limits import MAX_SOURCE_FILE_SIZE
 from srm_package.parallel import fork_map
@@ -29,13 +29,14 @@ from srm_package.sources.memo import ReadMemo
 from srm_package.sources.quiz_file import read_quiz
 from srm_package.sources.rich_check import TextChecker
 from srm_package.sources.text_rules import MARKUP_PROBLEM, markup_overflow
+from srm_package.sources.ui_strings import read_ui
 from srm_package.sources.yamlfields import Located, Problems, compose, decode_utf8
 
 T = TypeVar("T")
 
 COURSE_FILE = "course.yaml"
 _COURSE_FIELDS = ("id", "title", "language", "author", "copyright", "last_updated", "credits",
-                  "citation", "passing_score", "lessons")
+                  "citation", "passing_score", "ui", "lessons")
 _LESSON_ENTRY_FIELDS = ("file", "quiz")
 #: below this many lessons, starting worker processes costs more than it saves
 _PARALLEL_FROM = 8
@@ -91,6 +92,8 @@ class _CourseReader:
         self.lesson_bodies = lesson_bodies
         self.memo = memo
         self.images = ImageFinder(source_dir)
+        #: the course's language and wording, once course.yaml has given them
+        self.strings = i18n.ENGLISH
         #: the image files of the lessons read so far (entries read in workers send theirs back)
         self.found_images: list[FoundImage] = []
 
@@ -138,21 +141,31 @@ class _CourseReader:
         if language is not None and not _looks_like_language_tag(language):
             fields.get("language").error(f"expected a language tag such as 'en' or 'en-GB'; found {language!r}")
             language = None
+        ui = read_ui(fields.get("ui"), language) if language is not None else ()
+        if language is not None and ui is not None:
+            self.strings = i18n.CourseStrings(language, ui)
+            if i18n.catalog_for(language) is None:
+                found_language = fields.get("language")
+                self.problems.warning(
+                    found_language.file, found_language.line, found_language.column, "language",
+                    f"srm-package has no strings in {language!r}: the page's own texts (buttons, "
+                    f"progress, feedback words) will be in English; shipped languages: "
+                    f"{', '.join(i18n.shipped_tags())}. Words in `ui:` replace any of them")
         author = fields.read("author", Located.text, required=True)
         copyright_line = fields.read("copyright", Located.text, required=True)
         updated = fields.read("last_updated", Located.date_like, required=True)
         credits = read_credits(fields.get("credits"))
-        citation = read_citation(fields.get("citation"))
+        citation = read_citation(fields.get("citation"), i18n.citation_label(self.strings))
         passing = fields.get("passing_score")
         passing_score = passing.integer(0, 100) if passing is not None else 80
         found_lessons = fields.require("lessons")
         lessons = self._lessons(found_lessons) if found_lessons is not None else []
-        required = (course_id, title, language, author, copyright_line, updated, credits, passing_score)
+        required = (course_id, title, language, author, copyright_line, updated, credits, passing_score, ui)
         if None in required or self.problems.errors:
             return None
         return model.Course(
             course_id, title, language, author, copyright_line, model.YearMonth(*updated),
-            credits, citation, passing_score, tuple(lessons), media_files(self.found_images),
+            credits, citation, passing_score, tuple(lessons), media_files(self.found_images), ui,
         )
 
     def _lessons(self, found: Located) -> list[model.Lesson]:
@@ -193,7 +206,7 @@ class _CourseReader:
                                f"({question_ids[question.id]} and {lesson.id}); question ids are "
                                "unique in the course")
                 question_ids.setdefault(question.id, lesson.id)
-            lessons.append(lesson)
+            lessons.append(_in_language(lesson, self.strings))
         return lessons
 
     def _entry(self, item: Located) -> tuple[model.Lesson | None, list[Problem], list[FoundImage]]:
@@ -304,6 +317,32 @@ def _check_kind(found: os.stat_result, limit: int) -> None:
 
 def _too_large(limit: int) -> str:
     return f"the file is larger than {limit // 1024} KiB, the most a source file may hold"
+
+
+def _in_language(lesson: model.Lesson, strings: i18n.CourseStrings) -> model.Lesson:
+    """``lesson`` with the texts the tool words for it in the course's language: its label,
+    its citation's label and the true/false choices whose author left them out (read as "")."""
+    quiz = lesson.quiz
+    if quiz is not None and any(_unworded(question) for question in quiz.questions):
+        quiz = dataclasses.replace(quiz, questions=tuple(
+            _worded(question, strings) if _unworded(question) else question for question in quiz.questions))
+    citation = lesson.citation
+    if citation is not None and not citation.label:
+        citation = dataclasses.replace(citation, label=i18n.citation_label(strings))
+    return dataclasses.replace(lesson, quiz=quiz, citation=citation,
+                               label=i18n.lesson_label(strings, lesson.number, lesson.title))
+
+
+def _unworded(question: model.Question) -> bool:
+    """A true/false question with a choice left for the course's language to word (the choice
+    family's module is not imported here: the loader imports only the families a course uses)."""
+    return question.kind == "true_false" and any(not choice.text for choice in question.response.choices)
+
+
+def _worded(question: model.Question, strings: i18n.CourseStrings) -> model.Question:
+    choices = tuple(choice if choice.text else dataclasses.replace(choice, text=i18n.true_false_text(strings, choice.id))
+                    for choice in question.response.choices)
+    return dataclasses.replace(question, response=dataclasses.replace(question.response, choices=choices))
 
 
 def _looks_like_language_tag(value: str) -> bool:

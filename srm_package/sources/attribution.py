@@ -11,18 +11,21 @@ from srm_package import model
 from srm_package.sources.yamlfields import Located
 
 CITATION_FIELDS = ("label", "text")
-#: the label a citation gets when it gives none
-DEFAULT_CITATION_LABEL = "Source"
 
 
-def read_citation(found: Located | None) -> model.Citation | None:
-    """``{label, text}`` as a ``Citation``; ``None`` when absent or wrong (the problem is recorded)."""
+def read_citation(found: Located | None, default_label: str = "") -> model.Citation | None:
+    """``{label, text}`` as a ``Citation``; ``None`` when absent or wrong (the problem is recorded).
+
+    Without a ``label`` it gets ``default_label``, the catalog's word for "Source" in the
+    course's language. A lesson file is read before (and cached apart from) its course's
+    language, so there it stays "" and the loader words it with the lesson's label.
+    """
     if found is None:
         return None
     fields = found.as_mapping(CITATION_FIELDS)
     if fields is None:
         return None
-    label = fields.read("label", Located.text) if fields.get("label") else DEFAULT_CITATION_LABEL
+    label = fields.read("label", Located.text) if fields.get("label") else default_label
     text = fields.read("text", Located.markdown, required=True)
     if label is None or text is None:
         return None

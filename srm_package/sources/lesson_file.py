@@ -397,7 +397,8 @@ class _BodyWalker:
             self.error(node, "call-out", f"{what}{hint}; known kinds: {known}")
             return None
         self._check_text(node, title)
-        return model.Callout(kind, title or CALLOUT_TITLES[kind], self.blocks(node.children))
+        # no title: the page names the kind in the course's language (i18n.callout_title)
+        return model.Callout(kind, title, self.blocks(node.children))
 
     def _comparison(self, node: _Node, title: str) -> model.Comparison | None:
         lists = [child for child in node.children if child.type == "dl"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
+from srm_package import i18n
 from srm_package.markup import inline_html
 from srm_package.model import Course, Lesson
 from srm_package.render import CARTRIDGE_PAGE_TEXT, render_lesson_page
@@ -71,9 +72,9 @@ def lesson_document(course: Course, lesson: Lesson) -> str:
 
 def course_overview_document(course: Course) -> str:
     """A page about the course: its title, its lessons (plain text: no links) and the footer."""
-    body = lxml.html.Element("div", {"class": "srm-lesson"})
+    body = lxml.html.Element("div", {"class": "srm-lesson", **_direction(course)})
     etree.SubElement(body, "h1").text = course.title
-    etree.SubElement(body, "p").text = "The lessons of this course:"
+    etree.SubElement(body, "p").text = i18n.course_overview_intro(i18n.strings_for(course))
     lessons = etree.SubElement(body, "ol")
     for lesson in course.lessons:
         item = etree.SubElement(lessons, "li")
@@ -87,7 +88,7 @@ def course_overview_document(course: Course) -> str:
 
 
 def _document(course: Course, title: str, body: etree._Element) -> str:
-    html = etree.Element("html", lang=course.language)
+    html = etree.Element("html", lang=course.language, **_direction(course))
     head = etree.SubElement(html, "head")
     etree.SubElement(head, "meta", charset="utf-8")
     etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
@@ -98,9 +99,15 @@ def _document(course: Course, title: str, body: etree._Element) -> str:
     return lxml.html.tostring(html, doctype="<!DOCTYPE html>", encoding="unicode") + "\n"
 
 
+def _direction(course: Course) -> dict[str, str]:
+    """``dir="rtl"`` for a right-to-left course (nothing otherwise: left to right is the default)."""
+    return {"dir": "rtl"} if i18n.text_direction(course.language) == "rtl" else {}
+
+
 def _portable_body(course: Course, lesson: Lesson, style: TextStyle = CARTRIDGE_PAGE_TEXT) -> etree._Element:
     page = lxml.html.document_fromstring(render_lesson_page(course, lesson, stylesheet_href="", style=style))
-    body = lxml.html.Element("div", {"class": "srm-lesson"})
+    # the LMS shows the fragment inside its own page: the direction travels with it
+    body = lxml.html.Element("div", {"class": "srm-lesson", **_direction(course)})
     body.text = "\n"
     for part in (page.find(".//article"), page.find(".//footer")):
         if part is not None:
