@@ -368,7 +368,7 @@ class _Page:
 
     def code_label(self, block: CodeBlock) -> str:
         """The name a code block is announced by when focused: "Code", or "Code: python"."""
-        return f"Code: {block.language}" if block.language else "Code"
+        return i18n.code_label(self.strings, block.language)
 
     # quiz helpers
     def review_sections(self, lesson: Lesson, quiz: Quiz) -> list[Section]:

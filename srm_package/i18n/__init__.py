@@ -218,6 +218,13 @@ def true_false_text(strings: CourseStrings, choice_id: str) -> str:
     return strings.pgettext("false", "False")
 
 
+def code_label(strings: CourseStrings, language: str) -> str:
+    """What a screen reader announces for a focused code block: "Code" or "Code: python"."""
+    if language:
+        return strings.pgettext("code_label_language", "Code: %(language)s") % {"language": language}
+    return strings.pgettext("code_label", "Code")
+
+
 def citation_label(strings: CourseStrings) -> str:
     """The label before a citation whose author gave none."""
     return strings.pgettext("citation_label", "Source")
