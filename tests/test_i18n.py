@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import shutil
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -215,6 +216,13 @@ def test_a_course_in_each_shipped_language_builds_every_target(tmp_path, schemas
         "&lt;/p&gt;", "<")
     moodle = etree.parse(str(dist / "every-kind-moodle.xml"))
     assert f"$course$/top/{label}" in moodle.xpath("//question[@type='category']/category/text/text()")
+    with tarfile.open(dist / "every-kind.mbz") as backup:
+        questions = etree.fromstring(backup.extractfile("questions.xml").read())
+        sections = [etree.fromstring(backup.extractfile(name).read()).findtext("name")
+                    for name in backup.getnames() if name.endswith("/section.xml")]
+    answers = questions.xpath("//answertext/text()")
+    assert i18n.true_false_text(strings, "true") in answers and i18n.true_false_text(strings, "false") in answers
+    assert label in sections
     for result in run_validation([dist], schemas):
         assert not result.findings, (result.path, [str(f) for f in result.findings])
 

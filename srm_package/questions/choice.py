@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from srm_package import i18n
 from srm_package.model import Markdown, Question, Quiz
 from srm_package.questions.base import (
     AS_WRITTEN,
@@ -602,8 +603,10 @@ def entry_values(course: Course, lesson: Lesson, quiz: Quiz, question: Question,
         correct_feedback=values.correct_feedback,
         incorrect_feedback=values.incorrect_feedback,
         answer_ids=tuple(answer_ids.values()),
-        # Moodle's own true/false answers read "True" and "False" (the choice ids are true/false)
-        answer_texts=tuple(a.capitalize() for a in values.answers) if true_false else values.answers,
+        # Moodle's own true/false answers are the words "True" and "False" in the language of the
+        # site that made them (the choice ids are true/false): here, the course's language
+        answer_texts=tuple(i18n.true_false_text(i18n.strings_for(course), a) for a in values.answers)
+        if true_false else values.answers,
         fractions=tuple(decimal(float(fraction) / 100, 7) for fraction in values.fractions),
         answer_feedback=values.answer_feedback,
         true_answer=answer_ids.get("true", "") if true_false else "",
