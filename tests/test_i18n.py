@@ -387,6 +387,9 @@ def test_the_german_page_writes_and_reads_numbers_the_german_way(offline_page: O
     assert parsed[:6] == [3.5, 3.5, 1500, 1500.25, 1500, -0.25]
     assert math.isnan(parsed[6]) and math.isnan(parsed[7])
     assert page.evaluate("window.SrmLocale.formatPercent(44.44)") == "44,44\xa0%"
+    # the exact decimal text, for an answer sent to the LMS
+    assert page.evaluate("""() => ["1.500,250", "-0,5", "٣٫٥", "x"].map((text) =>
+        window.SrmLocale.normalizeNumber(text))""") == ["1500.25", "-0.5", "3.5", None]
 
 
 def _box(locator) -> dict:

@@ -71,12 +71,13 @@
   }
 
   /**
-   * The number a learner typed, or NaN. Takes the locale's decimal separator, and "." or
-   * "," once as a decimal point where it cannot be a thousands group ("3.5" in a German
-   * course); thousands grouped by the locale's symbol or by spaces ("1.500", "1 500");
-   * a leading minus or plus; Arabic-Indic, Persian and full-width digits.
+   * The number a learner typed as plain decimal text ("-3.5", "1500", "0.25"), or null when
+   * it is not a number; exact, however many digits. Takes the locale's decimal separator,
+   * and "." or "," once as a decimal point where it cannot be a thousands group ("3.5" in a
+   * German course); thousands grouped by the locale's symbol or by spaces ("1.500",
+   * "1 500"); a leading minus or plus; Arabic-Indic, Persian and full-width digits.
    */
-  function parseNumber(typed) {
+  function normalizeNumber(typed) {
     var text = asciiDigits(String(typed).trim())
       .replace(/\u066b/g, ".") // Arabic decimal separator
       .replace(/\u066c/g, "") // Arabic thousands separator
@@ -106,7 +107,7 @@
         whole = whole.split(group)[0];
         at = 0;
       } else {
-        return NaN;
+        return null;
       }
     }
     if (at < 0 && fraction === "") {
@@ -118,16 +119,25 @@
       }
     }
     if (!/^\d*$/.test(whole) || !/^\d*$/.test(fraction) || (whole + fraction) === "") {
-      return NaN;
+      return null;
     }
-    var value = Number((whole || "0") + "." + (fraction || "0"));
-    return negative ? -value : value;
+    whole = whole.replace(/^0+(?=\d)/, "") || "0";
+    fraction = fraction.replace(/0+$/, "");
+    var text = whole + (fraction ? "." + fraction : "");
+    return negative && text !== "0" ? "-" + text : text;
+  }
+
+  /** The number a learner typed (see normalizeNumber), or NaN. */
+  function parseNumber(typed) {
+    var text = normalizeNumber(typed);
+    return text === null ? NaN : Number(text);
   }
 
   window.SrmLocale = {
     symbols: symbols,
     formatNumber: formatNumber,
     formatPercent: formatPercent,
+    normalizeNumber: normalizeNumber,
     parseNumber: parseNumber,
   };
 })();
