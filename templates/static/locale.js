@@ -133,7 +133,28 @@
     return text === null ? NaN : Number(text);
   }
 
+  // placeholders whose numbers are percentages ("{percent}" → "44 %"); other numbers are plain
+  var PERCENT_PLACEHOLDERS = { percent: true, pass: true };
+
+  /**
+   * A data-template text with its {name} placeholders filled from `values`, numbers written
+   * in the locale's way: the one place where page scripts turn a template into text.
+   */
+  function fillTemplate(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (match, name) {
+      if (!Object.prototype.hasOwnProperty.call(values, name)) {
+        return match;
+      }
+      var value = values[name];
+      if (typeof value !== "number") {
+        return String(value);
+      }
+      return PERCENT_PLACEHOLDERS[name] ? formatPercent(value) : formatNumber(value);
+    });
+  }
+
   window.SrmLocale = {
+    fillTemplate: fillTemplate,
     symbols: symbols,
     formatNumber: formatNumber,
     formatPercent: formatPercent,

@@ -50,20 +50,13 @@
   var course = null; // window.SrmCourse (assets/course.js), in courses of several lessons
 
   // ------------------------------------------------------------------ small helpers
-  // numbers in the course's language (assets/locale.js); `percent` and `pass` are percentages
-  var PERCENT_PLACEHOLDERS = { percent: true, pass: true };
-
-  function shown(name, value) {
-    var locale = window.SrmLocale;
-    if (typeof value !== "number" || !locale) {
-      return String(value);
-    }
-    return PERCENT_PLACEHOLDERS[name] ? locale.formatPercent(value) : locale.formatNumber(value);
-  }
-
+  /** The template with its placeholders filled, numbers in the course's language (assets/locale.js). */
   function fill(template, values) {
+    if (window.SrmLocale) {
+      return window.SrmLocale.fillTemplate(template, values);
+    }
     return template.replace(/\{(\w+)\}/g, function (match, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? shown(name, values[name]) : match;
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match;
     });
   }
 
