@@ -462,3 +462,28 @@ def test_an_arabic_course_of_several_lessons_mirrors_its_outline_and_pager(offli
 def test_the_german_and_arabic_pages_pass_the_nu_html_checker(sites):
     errors = run_vnu([sites["german"] / "index.html", sites["arabic"] / "index.html"])
     assert not errors, "\n".join(map(str, errors))
+
+
+# ------------------------------------------------------------------ every question type
+def test_every_question_type_is_worded_in_the_course_language(offline_page: OfflinePage, tmp_path):
+    """tests/roots/all-types in German: the widgets' own texts, and a number typed the German way."""
+    root = _course_in(tmp_path, "de", source=ROOTS / "all-types")
+    build(root, tmp_path / "dist", ["html"])
+    site = tmp_path / "dist" / "all-types-html"
+    page_text = (site / "index.html").read_text(encoding="utf-8")
+    shown = lxml_html.fromstring(page_text).text_content()
+    for german in ("Nach oben", "Nach unten", "Reihenfolge prüfen", "Passendes auswählen", "Lücke 1 von",
+                   "Ihre Antwort", "Füllen Sie die Lücke", "3,5 (von 3,25 bis 3,75)"):
+        assert german in shown, german
+    for english in ("Move up", "Check order", "Choose a match", "Blank 1 of", "Your answer<", "Right answer:"):
+        assert english not in page_text, english
+    page = offline_page.page
+    offline_page.open(site)
+    box = page.locator("#q-half-life")
+    box.locator("input[data-number]").fill("3,6")  # German decimal comma: within 3.5 ± 0.25
+    box.locator("[data-check]").click()
+    expect(box.locator('[data-verdict="correct"]')).to_be_visible()
+    expect(box.locator('[data-verdict="correct"]')).to_have_text("Richtig")
+    status = page.locator("#q-order-layers [data-order-status]")
+    page.locator("#q-order-layers [data-move='down']").first.click()
+    expect(status).to_contain_text("jetzt an Stelle 2 von 3")

@@ -225,6 +225,12 @@ def code_label(strings: CourseStrings, language: str) -> str:
     return strings.pgettext("code_label", "Code")
 
 
+def numeric_range(strings: CourseStrings, answer: str, low: str, high: str) -> str:
+    """The right answer of a numeric question with a tolerance: "11 (from 10.5 to 11.5)"."""
+    return strings.pgettext("numeric_range", "%(answer)s (from %(low)s to %(high)s)") % {
+        "answer": answer, "low": low, "high": high}
+
+
 def citation_label(strings: CourseStrings) -> str:
     """The label before a citation whose author gave none."""
     return strings.pgettext("citation_label", "Source")

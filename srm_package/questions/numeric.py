@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from srm_package import i18n
 from srm_package.model import Markdown, Question, Quiz
 from srm_package.questions.base import (
     AS_WRITTEN,
@@ -108,12 +109,13 @@ class NumericType(QuestionType):
         return AS_WRITTEN
 
     # ----------------------------------------------------------------- page
-    def correct_text(self, question: Question) -> str:
-        """The right answer as the page states it."""
+    def correct_text(self, question: Question, strings: i18n.CourseStrings = i18n.ENGLISH) -> str:
+        """The right answer as the page states it, its numbers written in the course's language."""
         response: Numeric = question.response
         if not response.tolerance:
-            return number_text(response.answer)
-        return f"{number_text(response.answer)} (from {number_text(response.low)} to {number_text(response.high)})"
+            return strings.number(response.answer)
+        return i18n.numeric_range(strings, strings.number(response.answer), strings.number(response.low),
+                                  strings.number(response.high))
 
     def page_data(self, question: Question, page: Any) -> dict[str, object]:
         response: Numeric = question.response

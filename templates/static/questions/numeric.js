@@ -15,8 +15,12 @@
   var NUMBER = /^([+\-\u2212]?)(\d*)(?:[.,](\d*))?$/;
   var DECIMAL_2004 = /^-?\d{1,5}(\.\d{1,18})?$/;
 
-  /** The typed text as plain decimal text ("-3.5", "12", "0.25"), or null when it is not a number. */
+  /** The typed text as plain decimal text ("-3.5", "12", "0.25"), or null when it is not a number:
+   * read as the course's language writes numbers (assets/locale.js: "1.500,5" in German). */
   function parse(text) {
+    if (window.SrmLocale) {
+      return window.SrmLocale.normalizeNumber(text);
+    }
     var match = NUMBER.exec(String(text).replace(/\s+/g, ""));
     if (!match || (!match[2] && !match[3])) {
       return null;
