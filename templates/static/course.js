@@ -48,22 +48,14 @@
   var listeners = [];
 
   // ------------------------------------------------------------------ small helpers
-  // numbers in the course's language (assets/locale.js): "Quiz 66 %", "٢ من ٣"
-  function shown(name, value) {
-    var locale = window.SrmLocale;
-    if (typeof value !== "number" || !locale) {
-      return String(value);
-    }
-    return name === "percent" ? locale.formatPercent(value) : locale.formatNumber(value);
-  }
-
+  // the texts come from the page's data-templates; SrmLocale (assets/locale.js, loaded
+  // before this script) writes their numbers in the course's language: "Quiz 66 %"
   function fill(element, values) {
     var template = element && element.getAttribute("data-template");
-    if (template !== null && template !== undefined) {
-      element.textContent = template.replace(/\{(\w+)\}/g, function (match, name) {
-        return Object.prototype.hasOwnProperty.call(values, name) ? shown(name, values[name]) : match;
-      });
+    if (template === null || template === undefined) {
+      return;
     }
+    element.textContent = window.SrmLocale.fillTemplate(template, values);
   }
 
   function byAttribute(name, value) {
