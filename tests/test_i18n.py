@@ -310,6 +310,20 @@ def test_a_placeholder_left_out_is_a_warning(tmp_path):
     assert "leaves out {total}" in warnings[0].message
 
 
+def test_a_citation_without_a_label_reads_source_in_the_courses_language(tmp_path):
+    root = tmp_path / "german"
+    shutil.copytree(GERMAN, root)
+    citation = "citation:\n  text: Ein Lehrbuch, Kapitel 4.\n"
+    (root / "course.yaml").write_text((root / "course.yaml").read_text(encoding="utf-8") + citation,
+                                      encoding="utf-8")
+    lesson_file = next((root / "lessons").glob("*.md"))
+    lesson_file.write_text(lesson_file.read_text(encoding="utf-8").replace("\n---\n", f"\n{citation}---\n", 1),
+                           encoding="utf-8")
+    course = load_course(root).course
+    assert course.citation.label == "Quelle"
+    assert course.lessons[0].citation.label == "Quelle"  # a lesson's too, read apart from the course
+
+
 # ------------------------------------------------------------------ in Chromium
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory) -> dict[str, Path]:
