@@ -654,14 +654,6 @@ def _environment() -> Environment:
     return _make_environment(TEMPLATES_DIR, _TEMPLATE_OPTIONS, cache_dir=None)
 
 
-def load_templates() -> None:
-    """Load every page template now (from the bytecode cache or compiled): a worker that
-    will render pages does this while the course is still being read."""
-    environment = _environment()
-    for name in environment.list_templates(extensions=["j2"]):
-        environment.get_template(name)
-
-
 def _make_environment(templates: Path, options: dict[str, object], *, cache_dir: Path | None) -> Environment:
     """An environment reading ``templates``; ``cache_dir`` None means the user's cache folder."""
     env = Environment(

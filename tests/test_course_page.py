@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 from tests.questions.drivers import answer as drive
 from tests.quiz_pages import Root, answer, open_lesson, question_box, right_choices, write_site
 from tests.support.axe import format_violations, run_axe
-from tests.support.browser import OfflinePage
+from tests.support.browser import OfflinePage, page_from_disk
 from tests.support.fixtures import LmsOpener
 from tests.support.lms import LmsSession
 from tests.support.paths import AXE_SCRIPT, require_files
@@ -255,13 +255,7 @@ def test_without_javascript_every_lesson_is_on_the_page(chromium: Browser, sites
 
 
 def test_the_html_target_works_from_file(chromium: Browser, sites, course):
-    context = chromium.new_context()
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto((sites["none"] / "index.html").as_uri())
+    with page_from_disk(chromium, sites["none"] / "index.html") as (page, errors):
         expect(page.locator("html.course-ready.quiz-ready")).to_have_count(1)
         check_shown(page, course, 0)
         page.get_by_role("link", name=f"Next lesson {course.lessons[1].label}").click()
@@ -270,8 +264,6 @@ def test_the_html_target_works_from_file(chromium: Browser, sites, course):
         page.go_back()
         check_shown(page, course, 0)
         assert errors == []
-    finally:
-        context.close()
 
 
 # ------------------------------------------------------------------ in an LMS

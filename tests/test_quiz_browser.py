@@ -27,7 +27,7 @@ from tests.quiz_pages import (
     wrong_choices,
 )
 from tests.support.axe import format_violations, run_axe
-from tests.support.browser import OfflinePage
+from tests.support.browser import OfflinePage, page_from_disk
 from tests.support.paths import AXE_SCRIPT, require_files
 from tests.support.vnu import run_vnu
 
@@ -382,21 +382,13 @@ def test_plain_site_shows_no_lms_note(offline_page, sites):
 
 
 def test_site_opens_straight_from_disk(chromium: Browser, sites, seed_course):
-    context = chromium.new_context()
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto((sites["none"] / "index.html").as_uri())
+    with page_from_disk(chromium, sites["none"] / "index.html") as (page, errors):
         expect(page.locator("html.quiz-ready")).to_have_count(1)
         question = seed_course.lessons[0].quiz.questions[0]
         answer(page, question, right_choices(question))
         assert progress_text(page).startswith("Progress: 1/5 correct (20%).")
         assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
         assert errors == []
-    finally:
-        context.close()
 
 
 def test_hostile_text_is_shown_as_text(offline_page, sites):

@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from markupsafe import Markup
 
-from srm_package.markup import inline_text
 from srm_package.model import Markdown, Question, Quiz
 from srm_package.questions.base import (
     AS_WRITTEN,
@@ -321,11 +320,6 @@ def fill_blanks(html: str, marks: list[str], *, escape_braces: bool = False) -> 
     if escape_braces:  # so that no text of the stem reads as a cloze code
         html = html.replace("{", "&#123;")
     return _SLOTS.sub(lambda match: marks[min(int(match.group(1)), len(marks) - 1)], html)
-
-
-def stem_text(question: Question) -> str:
-    """The stem as plain text, each blank shown as ``LINE``."""
-    return inline_text(BLANK_MARK.sub(LINE, question.stem))
 
 
 #: characters that end an answer in a cloze code, or would be read as HTML: as numeric references

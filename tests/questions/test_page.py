@@ -13,6 +13,7 @@ from tests.questions.drivers import answer
 from tests.questions.pages import all_types_site, open_all_types
 from tests.quiz_pages import progress_text
 from tests.support.axe import format_violations, run_axe
+from tests.support.browser import page_from_disk
 from tests.support.paths import AXE_SCRIPT, require_files
 from tests.support.vnu import run_vnu
 
@@ -47,21 +48,13 @@ def test_the_plain_site_works_from_disk(chromium: Browser):
     document = lxml.html.fromstring(html)
     assert document.xpath("//meta[@http-equiv='Content-Security-Policy']/@content") == [CONTENT_SECURITY_POLICY]
     assert all(script.get("defer") is not None for script in document.xpath("//script[@src]"))
-    context = chromium.new_context()
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.goto((site / "index.html").as_uri())
+    with page_from_disk(chromium, site / "index.html") as (page, errors):
         expect(page.locator("html.quiz-ready")).to_have_count(1)
         for question in all_types().questions:
             answer(page, question, "right")
         total = len(all_types().questions)
         assert progress_text(page).startswith(f"Progress: {total}/{total} correct (100%).")
         assert errors == []
-    finally:
-        context.close()
 
 
 def test_try_again_resets_every_type(offline_page):

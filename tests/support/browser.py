@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +29,22 @@ DEFAULT_TIMEOUT_MS = 10_000
 
 def launch_chromium(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS))
+
+
+@contextmanager
+def page_from_disk(browser: Browser, page_file: Path) -> Iterator[tuple[Page, list[str]]]:
+    """``page_file`` opened from ``file://`` (no server, as a learner opens the html site) in
+    a context of its own; the list collects uncaught script errors and console errors."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.goto(page_file.as_uri())
+        yield page, errors
+    finally:
+        context.close()
 
 
 @dataclass
