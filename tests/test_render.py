@@ -96,7 +96,7 @@ def collapsed(markdown: str) -> str:
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_every_seed_item_is_on_the_page(seed_course, runtime):
     page = text_of(index_of(seed_course, runtime))
-    wanted = [seed_course.copyright, "Last updated: June 2026"]
+    wanted = [seed_course.copyright, "Last updated: June, 2026"]
     wanted += [collapsed(line) for line in seed_course.credits]
     for lesson in seed_course.lessons:
         wanted += [f"Lesson {lesson.number}", lesson.title, collapsed(lesson.subtitle)]
@@ -215,7 +215,7 @@ def test_lesson_page_is_strict_and_has_no_quiz(seed_course):
     page = text_of(document)
     for section in lesson.sections:
         assert collapsed(section.title) in page
-    assert "Last updated: June 2026" in page
+    assert "Last updated: June, 2026" in page
     assert document.get("lang") == seed_course.language
     assert_links_resolve(document)
 

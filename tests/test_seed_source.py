@@ -42,7 +42,7 @@ COURSE_TITLE = "AWS Cloud Practitioner"
 AUTHOR = "Shahriar Ahmed Shovon"
 COPYRIGHT = "© 2026 Shahriar Ahmed Shovon"
 LAST_UPDATED = YearMonth(2026, 6)
-LAST_UPDATED_SHOWN = "June 2026"  # CLDR English (the seed wrote "June, 2026")
+LAST_UPDATED_SHOWN = "June, 2026"  # as the seed page writes it
 CITATION_LABEL = "Primary Source"
 CITATION_TEXT = (
     "AWS Academy Module 4: AWS Cloud Security (module-4.txt) — Section 1: AWS Shared Responsibility Model."

@@ -45,6 +45,9 @@ from srm_package.model import Course, UiText
 __all__ = ["LOCALES_DIR", "SOURCE_LOCALE", "TEMPLATE_CATALOG", "Message", "catalog_for", "messages",
            "placeholders", "shipped_locales", "shipped_tags", "CourseStrings", "ENGLISH", "strings_for"]
 
+#: the month and year of "Last updated: June, 2026" in an English course
+ENGLISH_MONTH_PATTERN = "MMMM, y"
+
 #: scripts written right to left; their pages get ``dir="rtl"`` whether or not a catalog exists
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
 
@@ -157,9 +160,13 @@ class CourseStrings:
         """``Juni 2026``, ``3. Juni 2026``, ``2026年6月``: the skeleton's form in the locale."""
         import datetime
 
-        from babel.dates import format_skeleton
+        from babel.dates import format_date, format_skeleton
 
         date = datetime.date(year, month, day or 1)
+        if not day and self.locale.language == "en":
+            # English pages have always read "June, 2026", as the seed course's page does;
+            # CLDR would write "June 2026". Other languages take CLDR's form.
+            return format_date(date, ENGLISH_MONTH_PATTERN, locale=self.locale)
         return format_skeleton("yMMMMd" if day else "yMMMM", date, locale=self.locale)
 
     def number_format(self) -> dict[str, str]:
