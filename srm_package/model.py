@@ -279,6 +279,18 @@ class ShufflePolicy:
 
 
 @dataclass(frozen=True)
+class QuestionGroup:
+    """A pool: each attempt asks ``pick`` of its questions, drawn at random. Its questions
+    have equal points (the loader checks it: Canvas gives a group one value per question)."""
+
+    id: str
+    pick: int
+    #: the ids of its questions, as listed in the source
+    question_ids: tuple[str, ...]
+    source: SourceLocation | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Quiz:
     id: str
     title: str
@@ -292,9 +304,39 @@ class Quiz:
     show_correct_answers: bool = True
     #: the images its question texts show (``src`` as written in the quiz file)
     images: tuple[ImageRef, ...] = ()
+    #: pools; a question in none of them is asked in every attempt
+    groups: tuple[QuestionGroup, ...] = ()
+
+    def group_of(self, question: Question) -> QuestionGroup | None:
+        for group in self.groups:
+            if question.id in group.question_ids:
+                return group
+        return None
+
+    def group_questions(self, group: QuestionGroup) -> tuple[Question, ...]:
+        """The questions of ``group``, in the quiz's order."""
+        return tuple(q for q in self.questions if q.id in group.question_ids)
+
+    @property
+    def always_asked(self) -> tuple[Question, ...]:
+        """The questions in no group."""
+        grouped = {qid for group in self.groups for qid in group.question_ids}
+        return tuple(q for q in self.questions if q.id not in grouped)
+
+    @property
+    def asked(self) -> int:
+        """How many questions an attempt asks."""
+        return len(self.always_asked) + sum(group.pick for group in self.groups)
 
     @property
     def points(self) -> int:
+        """The points an attempt is scored over (the questions it asks)."""
+        drawn = sum(group.pick * self.group_questions(group)[0].points for group in self.groups)
+        return sum(q.points for q in self.always_asked) + drawn
+
+    @property
+    def all_points(self) -> int:
+        """The points of every question: what a target that asks them all scores over."""
         return sum(q.points for q in self.questions)
 
 

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from srm_package.questions.base import QuestionType
 
 _QUIZ_FIELDS = ("id", "title", "instructions", "shuffle", "max_attempts", "show_correct_answers",
-                "feedback", "recommendation", "questions")
+                "feedback", "recommendation", "questions", "groups")
+_GROUP_FIELDS = ("id", "pick", "questions")
 _FEEDBACK_FIELDS = ("correct", "incorrect")
 _SHUFFLE_FIELDS = ("questions", "choices")
 _RECOMMENDATION_FIELDS = ("bands", "review")
@@ -49,12 +50,16 @@ def read_quiz(root: Located, lesson: model.Lesson, section_lines: dict[str, int]
     found_recommendation = fields.require("recommendation")
     recommendation = _recommendation(found_recommendation) if found_recommendation else None
     default_feedback = _feedback(fields.get("feedback"), model.QuestionFeedback(), question_text)
+    errors_before_questions = len(root.problems.errors)
     questions = _questions(fields.require("questions"), lesson, section_lines, default_feedback, question_text)
+    # a question in error is not in ``questions``: a group listing it is not told it does not exist
+    all_read = len(root.problems.errors) == errors_before_questions
+    groups = _groups(fields.get("groups"), questions, all_read)
     if len(root.problems.errors) > problems_before or title is None or recommendation is None:
         return None
     return model.Quiz(
         quiz_id, title, instructions, tuple(questions), recommendation, shuffle,
-        max_attempts, True if show_answers is None else show_answers, texts.refs,
+        max_attempts, True if show_answers is None else show_answers, texts.refs, tuple(groups),
     )
 
 
@@ -93,6 +98,81 @@ def _shuffle(found: Located | None) -> model.ShufflePolicy:
     questions = fields.read("questions", Located.boolean)
     choices = fields.read("choices", Located.boolean)
     return model.ShufflePolicy(bool(questions), bool(choices))
+
+
+def _groups(found: Located | None, questions: list[model.Question], all_read: bool) -> list[model.QuestionGroup]:
+    """``groups:``, each a pool of the quiz's questions of which an attempt asks ``pick``."""
+    if found is None:
+        return []
+    items = found.as_sequence()
+    by_id = {question.id: question for question in questions}
+    groups: list[model.QuestionGroup] = []
+    group_lines: dict[str, int] = {}
+    #: the group (and line) each question was put in first
+    placed: dict[str, tuple[str, int]] = {}
+    for item in items or []:
+        fields = item.as_mapping(_GROUP_FIELDS)
+        if fields is None:
+            continue
+        group_id = fields.read("id", Located.identifier, required=True)
+        name = group_id or item.field
+        if group_id is not None and group_id in group_lines:
+            fields.get("id").error(f"duplicate group id {group_id!r} (first at line {group_lines[group_id]})")
+            group_id = None
+        elif group_id is not None:
+            group_lines[group_id] = item.line
+        errors_before = len(item.problems.errors)
+        members = _group_members(fields.require("questions"), name, by_id, placed, all_read)
+        members_valid = len(item.problems.errors) == errors_before
+        pick = fields.read("pick", lambda v: v.integer(minimum=1), required=True)
+        if pick is not None and members_valid and members and pick > len(members):
+            fields.get("pick").error(f"pick is {pick} but the group has {len(members)} "
+                                     f"question{'s' * (len(members) != 1)}; pick at most {len(members)}")
+            pick = None
+        if members and not _equal_points(fields.get("questions"), name, members):
+            continue
+        if group_id is not None and pick is not None and members:
+            groups.append(model.QuestionGroup(group_id, pick, tuple(q.id for q in members),
+                                              model.SourceLocation(item.file, item.line, item.column, item.field)))
+    return groups
+
+
+def _group_members(found: Located | None, group_id: str, by_id: dict[str, model.Question],
+                   placed: dict[str, tuple[str, int]], all_read: bool) -> list[model.Question]:
+    """The questions a group lists; each must be a question of the quiz, in no other group."""
+    items = found.as_sequence() if found is not None else None
+    if items is None:
+        return []
+    if not items:
+        found.error("a group needs at least one question")
+    members: list[model.Question] = []
+    for item in items:
+        question_id = item.identifier()
+        if question_id is None:
+            continue
+        if question_id not in by_id:
+            if all_read:
+                item.error(f"no question {question_id!r} in this quiz{did_you_mean(question_id, list(by_id))}")
+            continue
+        if question_id in placed:
+            other, line = placed[question_id]
+            where = "this group" if other == group_id else f"group {other!r}"
+            item.error(f"question {question_id!r} is already in {where} (line {line}); "
+                       "a question belongs to at most one group")
+            continue
+        placed[question_id] = (group_id, item.line)
+        members.append(by_id[question_id])
+    return members
+
+
+def _equal_points(found: Located, group_id: str, members: list[model.Question]) -> bool:
+    points = {question.points for question in members}
+    if len(points) <= 1:
+        return True
+    listed = ", ".join(f"{question.id}: {question.points}" for question in members)
+    found.error(f"the questions of group {group_id!r} have different points ({listed}); give them equal "
+                "points: Canvas scores every question of a group alike, and each attempt must be worth the same")
+    return False
 
 
 def _recommendation(found: Located) -> model.Recommendation | None:
