@@ -1,0 +1,42 @@
+"""Question groups (pools): what each place a quiz is written in makes of them.
+
+A group (``model.QuestionGroup``, read by ``sources.quiz_file``) asks ``pick`` of its
+questions in each attempt, drawn at random; questions in no group are always asked, and
+an attempt is scored over the questions it asks. Where the questions go:
+
+* the student page (SCORM and html) draws per attempt; ``page_data`` is what its script
+  (``templates/static/quiz.js``) needs, and the draw is part of the saved state;
+* Canvas's QTI (``canvas-qti`` and the cartridge's Canvas part) writes a question group:
+  a ``section`` with ``selection_ordering`` (``canvas_section``, lms-targets 2.1);
+* Moodle XML puts each group's questions in a category of their own under the lesson's,
+  from which a teacher adds "random question" slots (``moodle_category``);
+* the cartridge's own quiz (Common Cartridge 1.1's QTI profile allows a section to hold
+  items only) and the Moodle backup's quiz ask every question: ``carry`` says so, and the
+  build's parity report prints it;
+* the SCORM packages' QTI question bank holds every question, as any bank does.
+"""
+
+from __future__ import annotations
+
+from srm_package.model import Quiz, QuestionGroup
+from srm_package.questions.base import Form
+
+#: the forms that ask every question of a group, and why (the parity report's reason)
+ASKS_EVERY_QUESTION = {
+    Form.QTI_CC: "Common Cartridge 1.1's QTI profile has no question groups (a section holds items only)",
+    Form.MOODLE_BACKUP: "the backup's quiz has a slot per question, not random questions from the group's category",
+}
+
+
+def carry(group: QuestionGroup, form: Form) -> str | None:
+    """Why ``form`` asks every question of ``group`` instead of drawing ``pick``; None when it
+    draws as the source says (or, for a question bank, has no attempts to draw for)."""
+    return ASKS_EVERY_QUESTION.get(form)
+
+
+def page_data(quiz: Quiz) -> list[dict[str, object]]:
+    """Each group as the page script draws it: how many to ask, and the positions of its
+    questions in the quiz (source order, as in the page's quiz data)."""
+    position = {question.id: index for index, question in enumerate(quiz.questions)}
+    return [{"pick": group.pick, "members": sorted(position[qid] for qid in group.question_ids)}
+            for group in quiz.groups]
