@@ -136,7 +136,7 @@ def _package_notes(notes: list[Note], name: str, packaged: Course) -> tuple[Note
     """The notes of target ``name`` about the questions one of its packages holds (question
     ids are unique in the course)."""
     held = {question.id for question in packaged.questions}
-    return tuple(note for note in notes if note.target == name and note.question.id in held)
+    return tuple(note for note in notes if note.target == name and held.issuperset(note.question_ids))
 
 
 def _notes(course: Course, names: list[str], strict: bool) -> list[Note]:

@@ -82,6 +82,7 @@ def check(source_dir: Path, output_format: str, targets: tuple[str, ...]) -> Non
         "lessons": len(course.lessons),
         "sections": sum(len(lesson.sections) for lesson in course.lessons),
         "questions": len(course.questions),
+        "asked_per_attempt": sum(quiz.asked for quiz in course.quizzes),
         "points": course.points,
         "passing_score": course.passing_score,
     }
@@ -90,9 +91,11 @@ def check(source_dir: Path, output_format: str, targets: tuple[str, ...]) -> Non
         click.echo(json.dumps(payload, indent=2))
         return
     _report_problems(warnings)
+    asked = summary["asked_per_attempt"]
+    drawn = f" ({asked} asked per attempt)" if asked != summary["questions"] else ""
     click.echo(
         f"{course.title} ({course.id}): {summary['lessons']} lesson(s), {summary['sections']} section(s), "
-        f"{summary['questions']} question(s), {summary['points']} point(s), "
+        f"{summary['questions']} question(s){drawn}, {summary['points']} point(s), "
         f"pass mark {course.passing_score}%"
     )
     for lesson in course.lessons:

@@ -18,13 +18,13 @@ an attempt is scored over the questions it asks. Where the questions go:
 
 from __future__ import annotations
 
-from srm_package.model import Quiz, QuestionGroup
+from srm_package.model import QuestionGroup, Quiz
 from srm_package.questions.base import Form
 
 #: the forms that ask every question of a group, and why (the parity report's reason)
 ASKS_EVERY_QUESTION = {
     Form.QTI_CC: "Common Cartridge 1.1's QTI profile has no question groups (a section holds items only)",
-    Form.MOODLE_BACKUP: "the backup's quiz has a slot per question, not random questions from the group's category",
+    Form.MOODLE_BACKUP: "the backup's quiz has one slot per question (no random-question slots)",
 }
 
 

@@ -77,11 +77,23 @@ _NEUTRAL_FB = re.compile(r"general_|_all", re.IGNORECASE)
 
 
 @dataclass
+class CanvasGroup:
+    """A question group: Canvas asks ``pick_count`` of its questions, each worth ``question_points``."""
+
+    title: str
+    pick_count: int
+    question_points: float
+    #: the idents of its items
+    questions: list[str]
+
+
+@dataclass
 class CanvasAssessment:
     ident: str
     title: str
     max_attempts: str
     questions: list[ReadQuestion]
+    groups: list[CanvasGroup] = field(default_factory=list)
 
 
 def read_canvas_qti(document: bytes) -> CanvasAssessment:
@@ -97,6 +109,20 @@ def read_canvas_qti(document: bytes) -> CanvasAssessment:
         title=assessment.get("title"),
         max_attempts=meta.get("cc_maxattempts", ""),
         questions=questions,
+        groups=[_canvas_group(section) for section in assessment.xpath(
+            ".//q:section[q:selection_ordering/q:selection/q:selection_number]", namespaces=NS)],
+    )
+
+
+def _canvas_group(section: etree._Element) -> CanvasGroup:
+    """A section that selects some of its items becomes a question group (lms-targets 2.1)."""
+    (selection,) = section.xpath("q:selection_ordering/q:selection", namespaces=NS)
+    points = selection.xpath("string(q:selection_extension/q:points_per_item)", namespaces=NS)
+    return CanvasGroup(
+        title=section.get("title") or "",
+        pick_count=int(selection.xpath("string(q:selection_number)", namespaces=NS)),
+        question_points=float(points) if points else 1.0,
+        questions=[item.get("ident") for item in section.xpath("q:item", namespaces=NS)],
     )
 
 

@@ -88,8 +88,11 @@ def manifest(course: Course, resources: list[Resource]) -> bytes:
 
 
 def quiz_summary(course: Course) -> str:
-    """E.g. "5 questions, 5 points" (with the quiz count when there are several)."""
+    """E.g. "5 questions, 5 points" (with the quiz count when there are several, and how many
+    an attempt asks when pools draw some)."""
     questions, points = len(course.questions), course.points
-    text = f"{questions} question{'s' * (questions != 1)}, {points} point{'s' * (points != 1)}"
+    asked = sum(quiz.asked for quiz in course.quizzes)
+    drawn = f" ({asked} asked per attempt)" if asked != questions else ""
+    text = f"{questions} question{'s' * (questions != 1)}{drawn}, {points} point{'s' * (points != 1)}"
     quizzes = len(course.quizzes)
     return text if quizzes == 1 else f"{quizzes} quizzes, {text}"

@@ -120,7 +120,7 @@ def quiz_document(course: Course, lesson: Lesson, quiz: Quiz, activity: Activity
                   time: int) -> bytes:
     root = etree.Element("activity", id=str(activity.instance_id), moduleid=str(activity.module_id),
                          modulename="quiz", contextid=str(activity.context_id))
-    total = quiz.points
+    total = quiz.all_points  # the backup's quiz asks every question (pools.ASKS_EVERY_QUESTION)
     text = renderer_for(course, TEXT_STYLE)  # formulas for Moodle's MathJax filter, as in the questions
     right_answer = _ALWAYS if quiz.show_correct_answers else 0
     row = record(root, "quiz", {
@@ -204,9 +204,9 @@ def _overall_feedback(feedbacks: etree._Element, course: Course, quiz: Quiz, ids
     """
     bands = quiz.recommendation.bands
     text = renderer_for(course, TEXT_STYLE)
-    upper = quiz.points + 1
+    upper = quiz.all_points + 1
     for position, band in enumerate(bands):
-        lower = 0 if position == len(bands) - 1 else quiz.points * band.min_percent / 100
+        lower = 0 if position == len(bands) - 1 else quiz.all_points * band.min_percent / 100
         record(feedbacks, "feedback", {
             "feedbacktext": text.inline(band.message),
             "feedbacktextformat": _HTML,
@@ -229,11 +229,11 @@ def _grade_item(parent: etree._Element, course: Course, quiz: Quiz, activity: Ac
         "idnumber": activity.idnumber,
         "calculation": NULL,
         "gradetype": 1,  # GRADE_TYPE_VALUE
-        "grademax": decimal(quiz.points),
+        "grademax": decimal(quiz.all_points),
         "grademin": decimal(0),
         "scaleid": NULL,
         "outcomeid": NULL,
-        "gradepass": decimal(quiz.points * course.passing_score / 100),
+        "gradepass": decimal(quiz.all_points * course.passing_score / 100),
         "multfactor": decimal(1),
         "plusfactor": decimal(0),
         "aggregationcoef": decimal(0),

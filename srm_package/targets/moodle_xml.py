@@ -2,7 +2,9 @@
 
 Written for ``question/format/xml`` (lms-targets 1.2): UTF-8 with the declaration on
 line 1; text as HTML (``format="html"``), escaped once by lxml; one category per
-lesson (``$course$/top/<lesson>``, ignored unless "Get category from file" is on).
+lesson (``$course$/top/<lesson>``, ignored unless "Get category from file" is on), and
+one under it per question group (``.../<group id>``), so that a teacher can draw from it
+with "random question" slots.
 Each question type writes its own ``question`` element (``srm_package.questions``)
 from the parts below; the elements every question has come first, in the order
 Moodle's own export writes them.
@@ -25,7 +27,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from srm_package.model import Course, Lesson, Question, Quiz
+from srm_package.model import Course, Lesson, Question, QuestionGroup, Quiz
 from srm_package.package import Artifact
 from srm_package.package_files import Base64Of, FileSource, Joined, read_entry
 from srm_package.questions import question_type
@@ -80,26 +82,38 @@ def _serialised(course: Course, categories: bool) -> bytes:
     for lesson in course.lessons:
         if lesson.quiz is None:
             continue
+        quiz = lesson.quiz
         if categories:
-            _category(root, course, lesson, lesson.quiz, text)
-        for question in lesson.quiz.questions:
-            handler = question_type(question)
-            if not isinstance(handler.carry(question, Form.MOODLE_XML), Unsupported):
-                handler.moodle_question(root, lesson.quiz, question, text)
+            _category(root, category_path(lesson), text.html(quiz.instructions), f"{course.id}/{lesson.id}")
+        _questions(root, quiz, quiz.always_asked, text)
+        for group in quiz.groups:
+            # a pool: its own category under the lesson's, for "random question" slots
+            if categories:
+                _category(root, category_path(lesson, group), "", f"{course.id}/{lesson.id}/{group.id}")
+            _questions(root, quiz, quiz.group_questions(group), text)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def category_path(lesson: Lesson) -> str:
+def _questions(root: etree._Element, quiz: Quiz, questions: Sequence[Question], text: Texts) -> None:
+    for question in questions:
+        handler = question_type(question)
+        if not isinstance(handler.carry(question, Form.MOODLE_XML), Unsupported):
+            handler.moodle_question(root, quiz, question, text)
+
+
+def category_path(lesson: Lesson, group: QuestionGroup | None = None) -> str:
+    """``$course$/top/<lesson>``, and ``.../<group id>`` for a group's questions."""
     # "/" separates levels in Moodle's category paths; "//" is a literal slash
-    return f"$course$/top/{lesson.label.replace('/', '//')}"
+    path = f"$course$/top/{lesson.label.replace('/', '//')}"
+    return f"{path}/{group.id}" if group else path
 
 
 # ------------------------------------------------------------------ categories
-def _category(root: etree._Element, course: Course, lesson: Lesson, quiz: Quiz, text: Texts) -> None:
+def _category(root: etree._Element, path: str, info_html: str, idnumber: str) -> None:
     question = sub(root, "question", type="category")
-    sub(sub(question, "category"), "text", category_path(lesson))
-    html(question, "info", text.html(quiz.instructions))
-    sub(question, "idnumber", f"{course.id}/{lesson.id}")
+    sub(sub(question, "category"), "text", path)
+    html(question, "info", info_html)
+    sub(question, "idnumber", idnumber)
 
 
 class Texts:

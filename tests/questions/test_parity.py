@@ -71,7 +71,7 @@ def test_json_lists_the_notes_per_target(tmp_path):
     assert Path(cc["path"]).name == "all-types.imscc" and cc["size"] > 0
     ordering = [n for n in cc["notes"] if n["question"] == "order-layers" and n["action"] == "left out"]
     assert ordering == [{
-        "target": "cc", "question": "order-layers", "type": "ordering", "action": "left out",
+        "target": "cc", "question": "order-layers", "type": "ordering", "group": None, "action": "left out",
         "part": "the cartridge quiz (read by Moodle)", "reason": "Common Cartridge 1.1 has no ordering type",
         "message": "cc: ordering question order-layers left out of the cartridge quiz (read by Moodle): Common "
                    "Cartridge 1.1 has no ordering type",
