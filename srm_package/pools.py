@@ -18,7 +18,7 @@ an attempt is scored over the questions it asks. Where the questions go:
 
 from __future__ import annotations
 
-from srm_package.model import QuestionGroup, Quiz
+from srm_package.model import Course, QuestionGroup, Quiz
 from srm_package.questions.base import Form
 
 #: the forms that ask every question of a group, and why (the parity report's reason)
@@ -40,3 +40,12 @@ def page_data(quiz: Quiz) -> list[dict[str, object]]:
     position = {question.id: index for index, question in enumerate(quiz.questions)}
     return [{"pick": group.pick, "members": sorted(position[qid] for qid in group.question_ids)}
             for group in quiz.groups]
+
+
+def question_count(course: Course, *, draws: bool = True) -> str:
+    """"5 questions", or "5 questions (4 asked per attempt)" when pools draw: for build reports.
+    ``draws=False``: for a package whose quizzes ask every question."""
+    count = len(course.questions)
+    asked = sum(quiz.asked for quiz in course.quizzes) if draws else count
+    drawn = f" ({asked} asked per attempt)" if asked != count else ""
+    return f"{count} question{'s' * (count != 1)}{drawn}"

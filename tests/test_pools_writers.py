@@ -168,3 +168,28 @@ def test_check_counts_the_questions_an_attempt_asks(pooled_source):
     result = CliRunner().invoke(main, ["check", str(pooled_source)], catch_exceptions=False)
     assert result.exit_code == 0
     assert "5 question(s) (4 asked per attempt), 4 point(s)" in result.stdout
+
+
+def test_the_moodle_backup_quiz_asks_and_grades_every_question(pooled):
+    from lxml import etree
+
+    from srm_package.package_files import read_entry
+    from srm_package.targets import moodle_backup
+
+    artifact = moodle_backup.build_artifact(pooled)
+    assert artifact.summary == "1 page, 5 questions, 5 points"
+    entries = {name: read_entry(entry) for name, entry in artifact.entries.items()}
+    (quiz_xml,) = [data for name, data in entries.items() if name.endswith("/quiz.xml")]
+    quiz = etree.fromstring(quiz_xml)
+    assert len(quiz.findall(".//question_instance")) == 5
+    assert float(quiz.findtext(".//quiz/sumgrades")) == 5.0 and float(quiz.findtext(".//quiz/grade")) == 5.0
+    (grades_xml,) = [data for name, data in entries.items() if name.startswith("activities/quiz_")
+                     and name.endswith("/grades.xml")]
+    assert float(etree.fromstring(grades_xml).findtext(".//grade_item/grademax")) == 5.0
+
+
+def test_the_student_packages_count_the_questions_an_attempt_asks(pooled):
+    from srm_package.targets import html, scorm12
+
+    assert scorm12.build_artifact(pooled).summary == "5 questions (4 asked per attempt), pass mark 80%"
+    assert html.build_artifact(pooled).summary == "plain site, 1 lesson, 5 questions (4 asked per attempt); open index.html"

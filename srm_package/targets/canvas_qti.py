@@ -17,6 +17,7 @@ from __future__ import annotations
 from lxml import etree
 from lxml.builder import ElementMaker
 
+from srm_package import pools
 from srm_package.model import Course, Quiz
 from srm_package.package import Artifact
 from srm_package.package_files import Entry
@@ -87,12 +88,10 @@ def manifest(course: Course, resources: list[Resource]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def quiz_summary(course: Course) -> str:
+def quiz_summary(course: Course, *, draws: bool = True) -> str:
     """E.g. "5 questions, 5 points" (with the quiz count when there are several, and how many
-    an attempt asks when pools draw some)."""
-    questions, points = len(course.questions), course.points
-    asked = sum(quiz.asked for quiz in course.quizzes)
-    drawn = f" ({asked} asked per attempt)" if asked != questions else ""
-    text = f"{questions} question{'s' * (questions != 1)}{drawn}, {points} point{'s' * (points != 1)}"
+    an attempt asks when pools draw some); ``draws=False`` for quizzes asking every question."""
+    points = course.points if draws else sum(quiz.all_points for quiz in course.quizzes)
+    text = f"{pools.question_count(course, draws=draws)}, {points} point{'s' * (points != 1)}"
     quizzes = len(course.quizzes)
     return text if quizzes == 1 else f"{quizzes} quizzes, {text}"

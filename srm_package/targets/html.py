@@ -7,6 +7,7 @@ records nothing.
 
 from __future__ import annotations
 
+from srm_package import pools
 from srm_package.model import Course
 from srm_package.package import Artifact
 from srm_package.render import render_site
@@ -15,9 +16,5 @@ from srm_package.render import render_site
 def build_artifact(course: Course) -> Artifact:
     entries = render_site(course, "none")
     lessons = len(course.lessons)
-    questions = len(course.questions)
-    summary = (
-        f"plain site, {lessons} lesson{'s' if lessons != 1 else ''}, "
-        f"{questions} question{'s' if questions != 1 else ''}; open index.html"
-    )
+    summary = f"plain site, {lessons} lesson{'s' if lessons != 1 else ''}, {pools.question_count(course)}; open index.html"
     return Artifact(filename=f"{course.id}-html", kind="dir", entries=entries, summary=summary)

@@ -75,7 +75,7 @@ def build_artifact(course: Course) -> Artifact:
     entries[INDEX] = index_document(course, ids, time, filename, sections, activities)
     pages = len(course.lessons)
     return Artifact(filename=filename, kind="tgz", entries=entries,
-                    summary=f"{pages} page{'s' * (pages != 1)}, {quiz_summary(course)}")
+                    summary=f"{pages} page{'s' * (pages != 1)}, {quiz_summary(course, draws=False)}")
 
 
 def index_document(course: Course, ids: BackupIds, time: int, filename: str,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from srm_package import pools
 from srm_package.errors import BuildError
 from srm_package.model import Course, Quiz
 from srm_package.package import Artifact
@@ -203,11 +204,9 @@ def check_entry_names(names: Iterable[str], target: str) -> None:
 
 
 def summary(course: Course) -> str:
-    count = len(course.questions)
-    if not count:
+    if not course.questions:
         return "no quiz: completed once opened"
-    noun = "question" if count == 1 else "questions"
-    return f"{count} {noun}, pass mark {course.passing_score}%"
+    return f"{pools.question_count(course)}, pass mark {course.passing_score}%"
 
 
 def scorm_artifact(course: Course, profile: ScormProfile) -> Artifact:
