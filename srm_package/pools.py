@@ -9,22 +9,23 @@ an attempt is scored over the questions it asks. Where the questions go:
 * Canvas's QTI (``canvas-qti`` and the cartridge's Canvas part) writes a question group:
   a ``section`` with ``selection_ordering`` (``canvas_section``, lms-targets 2.1);
 * Moodle XML puts each group's questions in a category of their own under the lesson's,
-  from which a teacher adds "random question" slots (``moodle_category``);
+  from which a teacher adds "random question" slots; the Moodle backup does the same in its
+  question bank, and its quiz has ``pick`` random slots drawing from that category;
 * the cartridge's own quiz (Common Cartridge 1.1's QTI profile allows a section to hold
-  items only) and the Moodle backup's quiz ask every question: ``carry`` says so, and the
-  build's parity report prints it;
+  items only) asks every question: ``carry`` says so, and the build's parity report prints it;
 * the SCORM packages' QTI question bank holds every question, as any bank does.
 """
 
 from __future__ import annotations
 
-from srm_package.model import Course, QuestionGroup, Quiz
+from dataclasses import replace
+
+from srm_package.model import Course, Question, QuestionGroup, Quiz
 from srm_package.questions.base import Form
 
 #: the forms that ask every question of a group, and why (the parity report's reason)
 ASKS_EVERY_QUESTION = {
     Form.QTI_CC: "Common Cartridge 1.1's QTI profile has no question groups (a section holds items only)",
-    Form.MOODLE_BACKUP: "the backup's quiz has one slot per question (no random-question slots)",
 }
 
 
@@ -32,6 +33,18 @@ def carry(group: QuestionGroup, form: Form) -> str | None:
     """Why ``form`` asks every question of ``group`` instead of drawing ``pick``; None when it
     draws as the source says (or, for a question bank, has no attempts to draw for)."""
     return ASKS_EVERY_QUESTION.get(form)
+
+
+def restricted(quiz: Quiz, questions: tuple[Question, ...]) -> Quiz:
+    """``quiz`` with only ``questions`` (those a form carries), its groups cut down to them: a
+    group left with fewer questions than it picks asks them all, one left with none is gone."""
+    kept = {question.id for question in questions}
+    groups = []
+    for group in quiz.groups:
+        members = tuple(qid for qid in group.question_ids if qid in kept)
+        if members:
+            groups.append(replace(group, question_ids=members, pick=min(group.pick, len(members))))
+    return replace(quiz, questions=questions, groups=tuple(groups))
 
 
 def page_data(quiz: Quiz) -> list[dict[str, object]]:
@@ -42,10 +55,9 @@ def page_data(quiz: Quiz) -> list[dict[str, object]]:
             for group in quiz.groups]
 
 
-def question_count(course: Course, *, draws: bool = True) -> str:
-    """"5 questions", or "5 questions (4 asked per attempt)" when pools draw: for build reports.
-    ``draws=False``: for a package whose quizzes ask every question."""
+def question_count(course: Course) -> str:
+    """"5 questions", or "5 questions (4 asked per attempt)" when pools draw: for build reports."""
     count = len(course.questions)
-    asked = sum(quiz.asked for quiz in course.quizzes) if draws else count
+    asked = sum(quiz.asked for quiz in course.quizzes)
     drawn = f" ({asked} asked per attempt)" if asked != count else ""
     return f"{count} question{'s' * (count != 1)}{drawn}"

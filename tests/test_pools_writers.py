@@ -140,7 +140,6 @@ def test_the_parity_report_says_which_targets_ask_every_question_of_a_group(pool
     found = notes(pooled, ["scorm12", "scorm2004", "canvas-qti", "cc", "moodle-xml", "moodle-backup", "html"])
     assert [(note.target, note.part, note.group.id) for note in found] == [
         ("cc", "the cartridge quiz (read by Moodle)", "responsibilities"),
-        ("moodle-backup", None, "responsibilities"),
     ]
     problem = found[0].as_problem()
     assert problem.file.endswith("13-shared-responsibility-model.quiz.yaml") and problem.line == 9
@@ -170,22 +169,61 @@ def test_check_counts_the_questions_an_attempt_asks(pooled_source):
     assert "5 question(s) (4 asked per attempt), 4 point(s)" in result.stdout
 
 
-def test_the_moodle_backup_quiz_asks_and_grades_every_question(pooled):
-    from lxml import etree
-
+def backup_files(course: Course) -> dict[str, bytes]:
     from srm_package.package_files import read_entry
     from srm_package.targets import moodle_backup
 
-    artifact = moodle_backup.build_artifact(pooled)
-    assert artifact.summary == "1 page, 5 questions, 5 points"
-    entries = {name: read_entry(entry) for name, entry in artifact.entries.items()}
-    (quiz_xml,) = [data for name, data in entries.items() if name.endswith("/quiz.xml")]
-    quiz = etree.fromstring(quiz_xml)
-    assert len(quiz.findall(".//question_instance")) == 5
-    assert float(quiz.findtext(".//quiz/sumgrades")) == 5.0 and float(quiz.findtext(".//quiz/grade")) == 5.0
-    (grades_xml,) = [data for name, data in entries.items() if name.startswith("activities/quiz_")
-                     and name.endswith("/grades.xml")]
-    assert float(etree.fromstring(grades_xml).findtext(".//grade_item/grademax")) == 5.0
+    return {name: read_entry(entry) for name, entry in moodle_backup.build_artifact(course).entries.items()}
+
+
+def test_the_moodle_backup_quiz_draws_from_the_group_category_with_random_slots(pooled):
+    from lxml import etree
+
+    from srm_package.targets import moodle_backup
+
+    assert moodle_backup.build_artifact(pooled).summary == "1 page, 5 questions (4 asked per attempt), 4 points"
+    files = backup_files(pooled)
+    bank = etree.fromstring(files["questions.xml"])
+    categories = {category.get("id"): category for category in bank.iter("question_category")}
+    by_name = {category.findtext("name"): category for category in categories.values()}
+    (lesson,) = pooled.lessons
+    group_category, lesson_category = by_name["responsibilities"], by_name[lesson.label]
+    assert group_category.findtext("parent") == lesson_category.get("id")
+    assert group_category.findtext("idnumber") == f"{pooled.id}/{lesson.id}/responsibilities"
+    assert sorted(e.findtext("idnumber") for e in group_category.iter("question_bank_entry")) == sorted(POOL)
+    assert all(e.findtext("questioncategoryid") == group_category.get("id")
+               for e in group_category.iter("question_bank_entry"))
+    assert len(list(lesson_category.iter("question_bank_entry"))) == 2
+
+    (quiz_name,) = [name for name in files if name.startswith("activities/quiz_") and name.endswith("/quiz.xml")]
+    quiz = etree.fromstring(files[quiz_name])
+    slots = quiz.findall(".//question_instance")
+    # the group's two random slots where its first question was (1st), then the two other questions
+    assert [slot.findtext("slot") for slot in slots] == ["1", "2", "3", "4"]
+    assert [slot.find("question_set_reference") is not None for slot in slots] == [True, True, False, False]
+    for slot in slots[:2]:
+        reference = slot.find("question_set_reference")
+        condition = json.loads(reference.findtext("filtercondition"))
+        assert condition["filter"]["category"]["values"] == [int(group_category.get("id"))]
+        assert condition["filter"]["category"]["filteroptions"] == {"includesubcategories": False}
+        assert reference.findtext("questionscontextid") == group_category.findtext("contextid")
+        assert float(slot.findtext("maxmark")) == 1.0
+    assert float(quiz.findtext(".//quiz/sumgrades")) == 4.0 and float(quiz.findtext(".//quiz/grade")) == 4.0
+    (grades_name,) = [name for name in files if name.startswith("activities/quiz_") and name.endswith("/grades.xml")]
+    assert float(etree.fromstring(files[grades_name]).findtext(".//grade_item/grademax")) == 4.0
+    inforef = etree.fromstring(files[quiz_name.replace("quiz.xml", "inforef.xml")])
+    assert group_category.get("id") in [e.text for e in inforef.iter("id")]
+
+
+def test_a_group_cut_down_to_what_a_target_carries_draws_at_most_what_is_left(pooled):
+    from srm_package.pools import restricted
+
+    (quiz,) = pooled.quizzes
+    cut = restricted(quiz, tuple(q for q in quiz.questions if q.id != "rds-engine-patching"))
+    assert cut.groups == (QuestionGroup("responsibilities", 2, ("ec2-os-patching", "customer-network-rules")),)
+    cut = restricted(quiz, tuple(q for q in quiz.questions if q.id not in POOL[1:]))
+    assert cut.groups == (QuestionGroup("responsibilities", 1, ("ec2-os-patching",)),)
+    assert restricted(quiz, tuple(q for q in quiz.questions if q.id not in POOL)).groups == ()
 
 
 def test_the_student_packages_count_the_questions_an_attempt_asks(pooled):

@@ -587,7 +587,7 @@ def entry_values(course: Course, lesson: Lesson, quiz: Quiz, question: Question,
     true_false = question.kind == TRUE_FALSE
     return EntryValues(
         entry_id=str(backup.bank_entry(lesson, question, ids).entry_id),
-        category_id=str(ids("question_categories", lesson.id)),
+        category_id=str(backup.category_id(lesson, question, ids)),
         idnumber=question.id,  # unique in the category (Moodle drops a clashing one on restore)
         version_id=str(ids("question_versions", lesson.id, question.id)),
         question_id=str(ids("question", lesson.id, question.id)),

@@ -88,10 +88,10 @@ def manifest(course: Course, resources: list[Resource]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def quiz_summary(course: Course, *, draws: bool = True) -> str:
+def quiz_summary(course: Course) -> str:
     """E.g. "5 questions, 5 points" (with the quiz count when there are several, and how many
-    an attempt asks when pools draw some); ``draws=False`` for quizzes asking every question."""
-    points = course.points if draws else sum(quiz.all_points for quiz in course.quizzes)
-    text = f"{pools.question_count(course, draws=draws)}, {points} point{'s' * (points != 1)}"
+    an attempt asks when pools draw some)."""
+    points = course.points
+    text = f"{pools.question_count(course)}, {points} point{'s' * (points != 1)}"
     quizzes = len(course.quizzes)
     return text if quizzes == 1 else f"{quizzes} quizzes, {text}"

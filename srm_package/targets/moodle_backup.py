@@ -30,7 +30,7 @@ from srm_package.targets.moodle_backup_activities import (
 )
 from srm_package.targets.moodle_backup_files import BackupFiles
 from srm_package.targets.moodle_backup_ids import SYSTEM_CONTEXT, BackupIds
-from srm_package.targets.moodle_backup_questions import carried_questions, category_ids, questions_document
+from srm_package.targets.moodle_backup_questions import carried_quiz, category_ids, questions_document
 from srm_package.targets.moodle_backup_xml import NULL, decimal, document, element, empty_document, record
 
 INDEX = "moodle_backup.xml"
@@ -75,7 +75,7 @@ def build_artifact(course: Course) -> Artifact:
     entries[INDEX] = index_document(course, ids, time, filename, sections, activities)
     pages = len(course.lessons)
     return Artifact(filename=filename, kind="tgz", entries=entries,
-                    summary=f"{pages} page{'s' * (pages != 1)}, {quiz_summary(course, draws=False)}")
+                    summary=f"{pages} page{'s' * (pages != 1)}, {quiz_summary(course)}")
 
 
 def index_document(course: Course, ids: BackupIds, time: int, filename: str,
@@ -221,7 +221,7 @@ def _root_files(course: Course, ids: BackupIds, files: BackupFiles, time: int) -
 def _gradebook(course: Course, ids: BackupIds, time: int) -> bytes:
     """The course's grade category and course total (the quizzes' items are in their folders);
     the total counts the questions the backup carries."""
-    carried_points = sum(q.points for quiz in course.quizzes for q in carried_questions(quiz))
+    carried_points = sum(carried_quiz(quiz).points for quiz in course.quizzes)
     root = etree.Element("gradebook")
     element(root, "attributes")
     category = ids("grade_categories", "")

@@ -14,7 +14,8 @@ Moodle's restore keeps ``sumgrades`` and the grade item as written (restore_quiz
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -22,7 +23,12 @@ from srm_package.model import Course, Lesson, Quiz
 from srm_package.rich_text import files_of, renderer_for
 from srm_package.targets.moodle_backup_files import BackupFiles, FileArea
 from srm_package.targets.moodle_backup_ids import BackupIds
-from srm_package.targets.moodle_backup_questions import bank_entry, carried_questions, category_ids
+from srm_package.targets.moodle_backup_questions import (
+    bank_entry,
+    carried_quiz,
+    category_ids,
+    group_category_id,
+)
 from srm_package.targets.moodle_backup_xml import NULL, decimal, document, element, empty_document, record
 from srm_package.targets.moodle_xml import TEXT_STYLE
 from srm_package.targets.portable_page import lesson_fragment
@@ -103,12 +109,14 @@ def page_files(course: Course, lesson: Lesson, activity: Activity, files: Backup
 def quiz_files(course: Course, lesson: Lesson, quiz: Quiz, activity: Activity, ids: BackupIds, time: int,
                grade_sortorder: int) -> dict[str, bytes]:
     # only the questions the backup carries: their slots, their marks, the quiz's total
-    quiz = replace(quiz, questions=carried_questions(quiz))
+    quiz = carried_quiz(quiz)
     inforef = etree.Element("inforef")
     grade_item_id = ids("grade_items", quiz.id)
     record(element(inforef, "grade_itemref"), "grade_item", {"id": grade_item_id})
     categories = element(inforef, "question_categoryref")
-    for category in (category_ids(course, ids)[0], ids("question_categories", lesson.id)):
+    lesson_categories = [ids("question_categories", lesson.id)]
+    lesson_categories += [group_category_id(lesson, group, ids) for group in quiz.groups]
+    for category in (category_ids(course, ids)[0], *lesson_categories):
         record(categories, "question_category", {"id": category})
     grade_items = etree.Element("grade_items")
     _grade_item(grade_items, course, quiz, activity, ids, grade_item_id, time, grade_sortorder)
@@ -120,7 +128,7 @@ def quiz_document(course: Course, lesson: Lesson, quiz: Quiz, activity: Activity
                   time: int) -> bytes:
     root = etree.Element("activity", id=str(activity.instance_id), moduleid=str(activity.module_id),
                          modulename="quiz", contextid=str(activity.context_id))
-    total = quiz.all_points  # the backup's quiz asks every question (pools.ASKS_EVERY_QUESTION)
+    total = quiz.points  # of the questions an attempt asks
     text = renderer_for(course, TEXT_STYLE)  # formulas for Moodle's MathJax filter, as in the questions
     right_answer = _ALWAYS if quiz.show_correct_answers else 0
     row = record(root, "quiz", {
@@ -166,25 +174,7 @@ def quiz_document(course: Course, lesson: Lesson, quiz: Quiz, activity: Activity
         "allowofflineattempts": 0,
     }, id=activity.instance_id)
     element(row, "quiz_grade_items")
-    slots = element(row, "question_instances")
-    for slot, question in enumerate(quiz.questions, 1):
-        entry = bank_entry(lesson, question, ids)
-        instance = record(slots, "question_instance", {
-            "quizid": activity.instance_id,
-            "slot": slot,
-            "page": 1,
-            "displaynumber": NULL,
-            "requireprevious": 0,
-            "maxmark": decimal(entry.points, 7),
-            "quizgradeitemid": NULL,
-        }, id=ids("quiz_slots", quiz.id, question.id))
-        record(instance, "question_reference", {
-            "usingcontextid": activity.context_id,
-            "component": "mod_quiz",
-            "questionarea": "slot",
-            "questionbankentryid": entry.entry_id,
-            "version": NULL,  # always the latest version
-        }, id=ids("question_references", quiz.id, question.id))
+    _slots(element(row, "question_instances"), course, lesson, quiz, activity, ids)
     record(element(row, "sections"), "section", {
         "firstslot": 1,
         "heading": "",
@@ -196,6 +186,65 @@ def quiz_document(course: Course, lesson: Lesson, quiz: Quiz, activity: Activity
     return document(root)
 
 
+def _slots(slots: etree._Element, course: Course, lesson: Lesson, quiz: Quiz, activity: Activity,
+           ids: BackupIds) -> None:
+    """A slot per question in source order; in place of a group (where its first question is),
+    ``pick`` random slots drawing from the group's category, as Moodle's "Add a random
+    question" makes them (``question_set_reference``, mod/quiz/classes/structure.php)."""
+    number = 0
+
+    def slot(key: tuple[str, ...], points: int) -> etree._Element:
+        nonlocal number
+        number += 1
+        return record(slots, "question_instance", {
+            "quizid": activity.instance_id,
+            "slot": number,
+            "page": 1,
+            "displaynumber": NULL,
+            "requireprevious": 0,
+            "maxmark": decimal(points, 7),
+            "quizgradeitemid": NULL,
+        }, id=ids("quiz_slots", quiz.id, *key))
+
+    groups_placed: set[str] = set()
+    for question in quiz.questions:
+        group = quiz.group_of(question)
+        if group is None:
+            entry = bank_entry(lesson, question, ids)
+            record(slot((question.id,), entry.points), "question_reference", {
+                "usingcontextid": activity.context_id,
+                "component": "mod_quiz",
+                "questionarea": "slot",
+                "questionbankentryid": entry.entry_id,
+                "version": NULL,  # always the latest version
+            }, id=ids("question_references", quiz.id, question.id))
+        elif group.id not in groups_placed:
+            groups_placed.add(group.id)
+            category = group_category_id(lesson, group, ids)
+            for draw in range(1, group.pick + 1):
+                record(slot((group.id, str(draw)), question.points), "question_set_reference", {
+                    "usingcontextid": activity.context_id,
+                    "component": "mod_quiz",
+                    "questionarea": "slot",
+                    "questionscontextid": ids("context", "course"),
+                    "filtercondition": random_filter(category, ids("context", "course")),
+                }, id=ids("question_set_references", quiz.id, group.id, str(draw)))
+
+
+def random_filter(category: int, context: int) -> str:
+    """A random slot's ``filtercondition``: any question of ``category`` (not its subcategories),
+    in Moodle 4.3+'s form; the restore maps the category's id and rewrites ``cat``."""
+    return json.dumps({
+        "filter": {"category": {"jointype": 1, "values": [category], "filteroptions": {"includesubcategories": False}}},
+        "cat": f"{category},{context}",
+        "qpage": 0,
+        "qperpage": 100,
+        "tabname": "questions",
+        "sortdata": [],
+        "jointype": 2,
+    }, separators=(",", ":"))
+
+
 def _overall_feedback(feedbacks: etree._Element, course: Course, quiz: Quiz, ids: BackupIds) -> None:
     """The score bands as overall feedback: band *n* from its minimum up to the next band's.
 
@@ -204,9 +253,9 @@ def _overall_feedback(feedbacks: etree._Element, course: Course, quiz: Quiz, ids
     """
     bands = quiz.recommendation.bands
     text = renderer_for(course, TEXT_STYLE)
-    upper = quiz.all_points + 1
+    upper = quiz.points + 1
     for position, band in enumerate(bands):
-        lower = 0 if position == len(bands) - 1 else quiz.all_points * band.min_percent / 100
+        lower = 0 if position == len(bands) - 1 else quiz.points * band.min_percent / 100
         record(feedbacks, "feedback", {
             "feedbacktext": text.inline(band.message),
             "feedbacktextformat": _HTML,
@@ -229,11 +278,11 @@ def _grade_item(parent: etree._Element, course: Course, quiz: Quiz, activity: Ac
         "idnumber": activity.idnumber,
         "calculation": NULL,
         "gradetype": 1,  # GRADE_TYPE_VALUE
-        "grademax": decimal(quiz.all_points),
+        "grademax": decimal(quiz.points),
         "grademin": decimal(0),
         "scaleid": NULL,
         "outcomeid": NULL,
-        "gradepass": decimal(quiz.all_points * course.passing_score / 100),
+        "gradepass": decimal(quiz.points * course.passing_score / 100),
         "multfactor": decimal(1),
         "plusfactor": decimal(0),
         "aggregationcoef": decimal(0),

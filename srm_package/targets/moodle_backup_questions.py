@@ -1,7 +1,8 @@
 """``questions.xml`` of the Moodle backup: the course's question bank, in Moodle 4's layout.
 
-``question_categories/question_category`` (the course context's ``top`` and one category per
-lesson below it) → ``question_bank_entries/question_bank_entry`` (its ``idnumber`` is the
+``question_categories/question_category`` (the course context's ``top``, one category per
+lesson below it, and one per question group below its lesson's, which the quiz's random slots
+draw from) → ``question_bank_entries/question_bank_entry`` (its ``idnumber`` is the
 question's source id) → ``question_version/question_versions`` (version 1, ready) →
 ``questions/question`` with its type's ``plugin_qtype_<type>_question`` part
 (``backup/moodle2/backup_stepslib.php``, ``question/type/*/backup/moodle2``).
@@ -32,7 +33,8 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from srm_package.model import Course, Lesson, Question, Quiz
+from srm_package import pools
+from srm_package.model import Course, Lesson, Question, QuestionGroup, Quiz
 from srm_package.questions import question_type
 from srm_package.questions.base import Form, Unsupported
 from srm_package.rich_text import TextRenderer, renderer_for
@@ -64,10 +66,25 @@ class BankEntry(NamedTuple):
 
 
 def category_ids(course: Course, ids: BackupIds) -> list[int]:
-    """The course context's ``top`` category, then one per lesson with a quiz."""
-    return [ids("question_categories", "")] + [
-        ids("question_categories", lesson.id) for lesson in course.lessons if lesson.quiz is not None
-    ]
+    """The course context's ``top`` category, then one per lesson with a quiz, each followed
+    by one per question group of its quiz."""
+    found = [ids("question_categories", "")]
+    for lesson in course.lessons:
+        if lesson.quiz is not None:
+            found.append(ids("question_categories", lesson.id))
+            found += [group_category_id(lesson, group, ids) for group in lesson.quiz.groups]
+    return found
+
+
+def category_id(lesson: Lesson, question: Question, ids: BackupIds) -> int:
+    """The bank category of ``question``: its group's (below the lesson's), else the lesson's."""
+    group = lesson.quiz.group_of(question) if lesson.quiz else None
+    return group_category_id(lesson, group, ids) if group else ids("question_categories", lesson.id)
+
+
+def group_category_id(lesson: Lesson, group: QuestionGroup, ids: BackupIds) -> int:
+    """The category a group's questions are in, which its random slots draw from."""
+    return ids("question_categories", lesson.id, group.id)
 
 
 def questions_document(course: Course, ids: BackupIds, files: BackupFiles, time: int) -> bytes:
@@ -84,21 +101,40 @@ def _categories(course: Course, ids: BackupIds, files: BackupFiles, time: int) -
     for lesson in course.lessons:
         if lesson.quiz is None:
             continue
+        quiz = lesson.quiz
         category = _category(
             None, course, ids, ids("question_categories", lesson.id), name=lesson.label, parent=top,
-            info=text.inline(lesson.quiz.instructions), sortorder=999, idnumber=f"{course.id}/{lesson.id}",
+            info=text.inline(quiz.instructions), sortorder=999, idnumber=f"{course.id}/{lesson.id}",
             stamp=stamp(course, "category", lesson.id))
-        entries = element(category, "question_bank_entries")
-        for question in carried_questions(lesson.quiz):
+        _entries(category, course, lesson, quiz.always_asked, ids, time, files, text)
+        yield category
+        for group in quiz.groups:
+            category = _category(
+                None, course, ids, group_category_id(lesson, group, ids), name=group.id,
+                parent=ids("question_categories", lesson.id), info="", sortorder=999,
+                idnumber=f"{course.id}/{lesson.id}/{group.id}", stamp=stamp(course, "category", lesson.id, group.id))
+            _entries(category, course, lesson, quiz.group_questions(group), ids, time, files, text)
+            yield category
+
+
+def _entries(category: etree._Element, course: Course, lesson: Lesson, questions: tuple[Question, ...],
+             ids: BackupIds, time: int, files: BackupFiles, text: TextRenderer) -> None:
+    entries = element(category, "question_bank_entries")
+    for question in questions:
+        if not isinstance(question_type(question).carry(question, Form.MOODLE_BACKUP), Unsupported):
             question_type(question).moodle_backup_entry(entries, course, lesson, lesson.quiz, question, ids, time,
                                                         files, text)
-        yield category
 
 
 def carried_questions(quiz: Quiz) -> tuple[Question, ...]:
     """The questions of ``quiz`` that the backup carries (in the bank and the quiz)."""
     return tuple(q for q in quiz.questions
                  if not isinstance(question_type(q).carry(q, Form.MOODLE_BACKUP), Unsupported))
+
+
+def carried_quiz(quiz: Quiz) -> Quiz:
+    """``quiz`` as the backup has it: the questions it carries, its groups cut down to them."""
+    return pools.restricted(quiz, carried_questions(quiz))
 
 
 def question_areas(lesson: Lesson, question: Question, ids: BackupIds) -> QuestionAreas:
@@ -176,7 +212,7 @@ def question_entry(entries: etree._Element, course: Course, lesson: Lesson, quiz
     Moodle's default penalty per wrong try is a third."""
     entry = entry_element(
         entry_id=str(bank_entry(lesson, question, ids).entry_id),
-        category_id=str(ids("question_categories", lesson.id)),
+        category_id=str(category_id(lesson, question, ids)),
         idnumber=question.id,  # unique in the category (Moodle drops a clashing one on restore)
         version_id=str(ids("question_versions", lesson.id, question.id)),
         question_id=str(ids("question", lesson.id, question.id)),

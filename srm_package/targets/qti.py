@@ -34,6 +34,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from srm_package import pools
 from srm_package.model import MediaFile, Question, QuestionGroup, Quiz
 from srm_package.questions import question_type
 from srm_package.questions.base import Form, Unsupported
@@ -140,12 +141,14 @@ def assessment_document(quiz: Quiz, *, profile: Profile, scope: str = "",
     # Canvas's flavour draws from each group (a question group where the group's first
     # question is); the cartridge profile's section holds items only: every question
     group_sections: dict[str, etree._Element] = {}
+    # a group draws only from the questions the profile carries
+    carried = pools.restricted(quiz, tuple(q for q in quiz.questions if carries(q, FORMS[profile])))
     for question in quiz.questions:
-        group = quiz.group_of(question) if profile is Profile.CANVAS else None
+        group = carried.group_of(question) if profile is Profile.CANVAS else None
         parent = section
         if group is not None:
             if group.id not in group_sections:
-                group_sections[group.id] = question_group(section, quiz, group, scope)
+                group_sections[group.id] = question_group(section, carried, group, scope)
             parent = group_sections[group.id]
         add_item(parent, quiz, question, profile=profile, scope=scope, text=text)
     return _serialise(root)
@@ -216,14 +219,18 @@ def sub(parent: etree._Element, local: str, text: str | None = None,
 
 
 # ------------------------------------------------------------------ one item
+def carries(question: Question, form: Form) -> bool:
+    return not isinstance(question_type(question).carry(question, form), Unsupported)
+
+
 def add_item(parent: etree._Element, quiz: Quiz, question: Question, *, profile: Profile,
              scope: str = "", form: Form | None = None, text: TextRenderer | None = None) -> etree._Element | None:
     """Append ``question``'s ``item`` to ``parent``, as its type writes it; ``None`` when the
     type says that ``form`` (default: the profile's own) cannot carry it. ``text`` writes the
     question's texts (default: the profile's style, no image files)."""
-    handler = question_type(question)
-    if isinstance(handler.carry(question, form or FORMS[profile]), Unsupported):
+    if not carries(question, form or FORMS[profile]):
         return None
+    handler = question_type(question)
     return handler.qti_item(parent, quiz, question, profile=profile, scope=scope,
                             text=text or TextRenderer(TEXT_STYLES[profile]))
 
