@@ -8,7 +8,8 @@
 //   php moodle-check.php MOODLE_DIR inspect COURSEID
 //   php moodle-check.php MOODLE_DIR attempt QUIZID USERNAME RESPONSES_JSON
 //
-// RESPONSES_JSON maps each slot to the ids of the answers the student picks.
+// RESPONSES_JSON maps each slot to the ids of the answers the student picks, or to "right" for
+// Moodle's own correct response to whichever question the slot asks (a random slot's draw).
 
 define('CLI_SCRIPT', true);
 $moodledir = $argv[1];
@@ -244,8 +245,9 @@ function srm_attempt(int $quizid, string $username, array $responses): array {
     $checked = [];
     foreach ($attemptobj->get_slots() as $slot) {
         $qa = $attemptobj->get_question_attempt($slot);
+        // the question asked in the slot (a random slot's drawn one): its ID number in the bank
         $checked[$slot] = ['state' => (string)$qa->get_state(), 'fraction' => $qa->get_fraction(),
-            'mark' => $qa->get_mark()];
+            'mark' => $qa->get_mark(), 'max' => $qa->get_max_mark(), 'idnumber' => $qa->get_question()->idnumber];
     }
     $attemptobj->process_finish($timenow, false);
     $attemptobj = \mod_quiz\quiz_attempt::create($attempt->id);
@@ -272,6 +274,11 @@ function srm_attempt(int $quizid, string $username, array $responses): array {
  * for the types without choices, "right" (Moodle's own correct response) or "wrong" (a wrong one). */
 function srm_response(question_attempt $qa, array|string $answerids): array {
     $question = $qa->get_question();
+    if ($answerids === 'wrong' && ($question instanceof qtype_truefalse_question
+            || $question instanceof qtype_multichoice_base)) {
+        // a random slot's draw, answered wrong: its first wrong choice
+        $answerids = [srm_wrong_choice($question)];
+    }
     if (is_string($answerids)) {
         return srm_typed_response($question, $answerids === 'right');
     }
@@ -287,6 +294,19 @@ function srm_response(question_attempt $qa, array|string $answerids): array {
         $response['choice' . $index] = (int)in_array($answerid, $answerids);
     }
     return $response;
+}
+
+/** The id of a choice that earns nothing (a true/false question's: the wrong one of the two). */
+function srm_wrong_choice(question_definition $question): int {
+    if ($question instanceof qtype_truefalse_question) {
+        return $question->rightanswer ? $question->falseanswerid : $question->trueanswerid;
+    }
+    foreach ($question->answers as $answer) {
+        if ($answer->fraction <= 0) {
+            return (int)$answer->id;
+        }
+    }
+    throw new moodle_exception('no wrong choice in ' . $question->name);
 }
 
 function srm_typed_response(question_definition $question, bool $right): array {

@@ -51,9 +51,9 @@ sys.path.insert(0, str(ROOT))
 from srm_package.build import build  # noqa: E402
 from srm_package.loader import load_course  # noqa: E402
 from srm_package.markup import inline_html, inline_text  # noqa: E402
-from srm_package.model import Course, MediaFile, Question, Quiz  # noqa: E402
+from srm_package.model import Course, MediaFile, Question, QuestionGroup, Quiz  # noqa: E402
 from srm_package.rich_text import files_of, renderer_for  # noqa: E402
-from srm_package.targets.moodle_backup_questions import carried_questions  # noqa: E402
+from srm_package.targets.moodle_backup_questions import carried_quiz  # noqa: E402
 from srm_package.targets.moodle_xml import TEXT_STYLE  # noqa: E402
 
 PHP_SCRIPT = Path(__file__).with_suffix(".php")
@@ -64,6 +64,8 @@ CHROMIUM = "/usr/bin/chromium"
 STUDENT_PASSWORD = "Student#Local1"
 #: mod_quiz\question\display_options: during the attempt, and immediately after it
 DURING, IMMEDIATELY_AFTER = 0x10000, 0x01000
+#: attempts that show a pool draws: with 2 of 3 questions, all alike by chance one time in 81
+DRAWS = 5
 _QTYPES = {"single": ("multichoice", 1), "multiple": ("multichoice", 0), "true_false": ("truefalse", None),
            "matching": ("match", None), "fill_in": ("shortanswer", None), "numeric": ("numerical", None),
            "ordering": ("ordering", None)}
@@ -129,11 +131,11 @@ def carried_course(course: Course) -> Course:
     lessons = []
     for lesson in course.lessons:
         if lesson.quiz is not None:
-            kept = carried_questions(lesson.quiz)
-            left_out = [q.id for q in lesson.quiz.questions if q not in kept]
+            kept = carried_quiz(lesson.quiz)
+            left_out = [q.id for q in lesson.quiz.questions if q not in kept.questions]
             if left_out:
                 print(f"  (left out of the backup, as build reports: {', '.join(left_out)})")
-            lesson = replace(lesson, quiz=replace(lesson.quiz, questions=kept))
+            lesson = replace(lesson, quiz=kept)
         lessons.append(lesson)
     return replace(course, lessons=tuple(lessons))
 
@@ -195,8 +197,9 @@ def check_restored_again(moodle_dir: Path, course: Course, backup: Path, before:
         if not check(f"quiz {title!r} restored again beside the first", len(again) == 1,
                      f"{len(again)} new quiz{'' if len(again) == 1 else 'zes'} of that name"):
             continue
-        check.equal(f"{title}: the second quiz uses the first one's questions",
-                    [slot["questionid"] for slot in first["slots"]], [slot["questionid"] for slot in again[0]["slots"]])
+        check.equal(f"{title}: the second quiz uses the first one's questions (random slots: their group's)",
+                    [slot["questionid"] if slot["qtype"] != "random" else "random" for slot in first["slots"]],
+                    [slot["questionid"] if slot["qtype"] != "random" else "random" for slot in again[0]["slots"]])
         check_quiz(course, lesson.quiz, again[0], check, after["exif_remover"]["types"])
         take_quiz(moodle_dir, course, lesson.quiz, again[0], check)
 
@@ -284,11 +287,18 @@ def check_bank(course: Course, found: dict, check: Check) -> None:
     for lesson in course.lessons:
         if lesson.quiz is None:
             continue
+        quiz = lesson.quiz
         category = categories.get(lesson.label)
-        check(f"question category {lesson.label!r} under top, {len(lesson.quiz.questions)} questions",
+        check(f"question category {lesson.label!r} under top, {len(quiz.always_asked)} questions",
               category is not None and category["parent_is_top"]
-              and category["questions"] == len(lesson.quiz.questions)
+              and category["questions"] == len(quiz.always_asked)
               and category["idnumber"] == f"{course.id}/{lesson.id}", json.dumps(category))
+        for group in quiz.groups:
+            category = categories.get(group.id)
+            check(f"question category {group.id!r} of a group, below the lesson's, {len(group.question_ids)} questions",
+                  category is not None and not category["parent_is_top"]
+                  and category["questions"] == len(group.question_ids)
+                  and category["idnumber"] == f"{course.id}/{lesson.id}/{group.id}", json.dumps(category))
 
 
 def check_grade_items(course: Course, found: dict, check: Check) -> None:
@@ -320,10 +330,15 @@ def check_quiz(course: Course, quiz: Quiz, found: dict, check: Check, rewritten:
                 [moodle_text(course, band.message) for band in quiz.recommendation.bands],
                 [feedback["text"] for feedback in found["feedbacks"]])
     slots = found["slots"]
-    if not check.equal(f"{name}: questions", len(quiz.questions), len(slots)):
+    expected = expected_slots(quiz)
+    if not check.equal(f"{name}: slots (a random one per question a group picks)", len(expected), len(slots)):
         return
     media = {media.name: media for media in course.media}
-    for question, slot in zip(quiz.questions, slots, strict=True):
+    for (question, group), slot in zip(expected, slots, strict=True):
+        if group is not None:
+            check.equal(f"  slot {slot['slot']}: a random question of group {group.id}, its mark",
+                        ("random", float(question.points)), (slot["qtype"], slot["maxmark"]))
+            continue
         check_question(course, quiz, question, slot, check)
         files = slot["files"]
         check_stored(f"  question {question.id}", [
@@ -335,6 +350,21 @@ def check_quiz(course: Course, quiz: Quiz, found: dict, check: Check, rewritten:
               for area in ((f"answer {number}", answer["text"], answer["files"]),
                            (f"answer {number} feedback", answer["feedback"], answer["feedback_files"]))),
         ], media, rewritten, check)
+
+
+def expected_slots(quiz: Quiz) -> list[tuple[Question, QuestionGroup | None]]:
+    """The quiz's slots in order: a question of no group, or ``pick`` random slots in place of a
+    group (where its first question is), each with that question (for its points) and the group."""
+    slots: list[tuple[Question, QuestionGroup | None]] = []
+    placed: set[str] = set()
+    for question in quiz.questions:
+        group = quiz.group_of(question)
+        if group is None:
+            slots.append((question, None))
+        elif group.id not in placed:
+            placed.add(group.id)
+            slots += [(question, group)] * group.pick
+    return slots
 
 
 def expected_answers(course: Course, quiz: Quiz, question: Question) -> list[tuple[str, float]]:
@@ -396,13 +426,14 @@ def take_quiz(moodle_dir: Path, course: Course, quiz: Quiz, found: dict, check: 
     case's student and attempt id. Choices: the ids of the right ones, or of one wrong one; the
     other types: Moodle makes the response ("right" or "wrong", see moodle-check.php)."""
     answers = {q.id: expected_answers(course, quiz, q) for q in quiz.questions}
-    pairs = list(zip(quiz.questions, found["slots"], strict=True))
+    pairs = list(zip(expected_slots(quiz), found["slots"], strict=True))
+    # a random slot's question is known only once drawn: Moodle answers it ("right"/"wrong")
     right = {s["slot"]: [a["id"] for a, (_, f) in zip(s["answers"], answers[q.id], strict=True) if f > 0]
-             if q.kind in _CHOICE_KINDS else "right" for q, s in pairs}
+             if q.kind in _CHOICE_KINDS and g is None else "right" for (q, g), s in pairs}
     wrong = {s["slot"]: [next(a["id"] for a, (_, f) in zip(s["answers"], answers[q.id], strict=True) if f <= 0)]
-             if q.kind in _CHOICE_KINDS else "wrong" for q, s in pairs}
+             if q.kind in _CHOICE_KINDS and g is None else "wrong" for (q, g), s in pairs}
     mixed = {slot: right[slot] if slot <= 2 else wrong[slot] for slot in right}
-    points = [q.points for q in quiz.questions]
+    points = [q.points for (q, _), _ in pairs]
     cases = [("all right", right, sum(points)), ("all wrong", wrong, 0), ("first two right", mixed, sum(points[:2]))]
     attempts = {}
     for label, responses, earned in cases:
@@ -424,7 +455,29 @@ def take_quiz(moodle_dir: Path, course: Course, quiz: Quiz, found: dict, check: 
                     tuple({key: result[when][key] for key in visible} for when in ("during", "review")))
         check.equal(f"{quiz.title}: attempt {label}: overall feedback",
                     moodle_text(course, quiz.recommendation.band_for(percent).message), result["overallfeedback"])
+        if quiz.groups:
+            check_draw(quiz, pairs, result, f"{quiz.title}: attempt {label}", check)
+    if quiz.groups:
+        draws = set()
+        for number in range(1, DRAWS + 1):
+            student = f"srm-{course.id}-{found['id']}-draw-{number}"
+            result = php(moodle_dir, "attempt", str(found["id"]), student, json.dumps(right))
+            check(f"{quiz.title}: draw {number}: all right → {quiz.points}/{quiz.points}",
+                  abs(result["sumgrades"] - quiz.points) < 1e-6, f"Moodle: sumgrades {result['sumgrades']:g}")
+            draws.add(check_draw(quiz, pairs, result, f"{quiz.title}: draw {number}", check))
+        check(f"{quiz.title}: {DRAWS} attempts drew more than one set of questions", len(draws) > 1,
+              "; ".join(" ".join(draw) for draw in sorted(draws)))
     return attempts
+
+
+def check_draw(quiz: Quiz, pairs: list, result: dict, label: str, check: Check) -> tuple[str, ...]:
+    """The questions an attempt's random slots asked: each of its group, none twice; returns them."""
+    asked = [result["checked"][str(slot["slot"])]["idnumber"] for (_, group), slot in pairs if group is not None]
+    groups = [group for (_, group), _ in pairs if group is not None]
+    check(f"{label}: each random slot asked a question of its group, none twice",
+          all(qid in group.question_ids for qid, group in zip(asked, groups, strict=True))
+          and len(set(asked)) == len(asked), ", ".join(asked))
+    return tuple(asked)
 
 
 def check_images_shown(course: Course, found: dict, reviews: list[tuple[Quiz, str, int]], check: Check) -> None:

@@ -640,6 +640,16 @@ def _second_correct(root: etree._Element) -> None:
     condition.addnext(copy)
 
 
+def _greedy_group(root: etree._Element) -> None:
+    """The item in a question group that picks three items of the one it holds."""
+    item = find(root, "item")
+    group = etree.Element(f"{{{QTI}}}section", ident="group_1", title="pool")
+    selection = etree.SubElement(etree.SubElement(group, f"{{{QTI}}}selection_ordering"), f"{{{QTI}}}selection")
+    etree.SubElement(selection, f"{{{QTI}}}selection_number").text = "3"
+    item.addprevious(group)
+    group.append(item)
+
+
 def _nest_item(root: etree._Element) -> None:
     item = find(root, "item")
     inner = etree.Element(f"{{{QTI}}}section", ident="inner_section")
@@ -874,6 +884,8 @@ def corpus(secret: Path) -> list[Case]:
              member=quiz_file),
         Case("qti-several-correct", "qti.several-correct",
              _zip_case("two-correct.zip", _edit_member(canvas, quiz_file, _second_correct)), member=quiz_file),
+        Case("qti-group-picks-too-many", "qti.selection",
+             _zip_case("greedy-group.zip", _edit_member(canvas, quiz_file, _greedy_group)), member=quiz_file),
         Case("canvas-no-assessment", "canvas.no-assessment",
              _zip_case("objectbank.zip", _with(canvas, quiz_demo__quiz_demo_DOT_xml=_objectbank_only())),
              member=MANIFEST),

@@ -231,3 +231,29 @@ def test_the_student_packages_count_the_questions_an_attempt_asks(pooled):
 
     assert scorm12.build_artifact(pooled).summary == "5 questions (4 asked per attempt), pass mark 80%"
     assert html.build_artifact(pooled).summary == "plain site, 1 lesson, 5 questions (4 asked per attempt); open index.html"
+
+
+def test_validate_passes_the_groups_and_names_a_group_that_picks_more_than_it_holds(tmp_path, pooled_source,
+                                                                                   pooled):
+    import zipfile
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(pooled_source), "-o", str(tmp_path / "dist"), "-t", "canvas-qti",
+                                "-t", "cc"]).exit_code == 0
+    assert runner.invoke(main, ["validate", str(tmp_path / "dist")]).exit_code == 0
+    (good,) = (tmp_path / "dist").glob("*-canvas-qti.zip")
+    bad = tmp_path / "bad" / good.name
+    bad.parent.mkdir()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if b"<selection_number>2</selection_number>" in data:
+                data = data.replace(b"<selection_number>2</selection_number>", b"<selection_number>4</selection_number>")
+            target.writestr(info, data)
+    result = runner.invoke(main, ["validate", str(bad), "--format", "json"])
+    assert result.exit_code == 1
+    findings = [f for package in json.loads(result.stdout)["packages"] for f in package["findings"]]
+    (quiz,) = pooled.quizzes
+    ident = qti.group_ident(quiz, quiz.groups[0], pooled.id)
+    assert [(f["check"], f["message"]) for f in findings if f["severity"] == "error"] == [
+        ("qti.selection", f"section {ident!r} picks '4' of the 3 items it holds; pick a whole number from 1 to 3")]

@@ -83,6 +83,7 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     "qti.unknown-choice": (E, "every scoring condition names an answer of its item"),
     "qti.no-correct-answer": (E, "every choice item has a correct answer"),
     "qti.several-correct": (E, "a single-answer item has exactly one correct answer"),
+    "qti.selection": (E, "a section that draws items picks a whole number from 1 to the items it holds"),
     # Canvas QTI zip
     "canvas.manifest-schema": (E, "the QTI zip is not declared as a Common Cartridge"),
     "canvas.no-assessment": (E, "every QTI resource holds an assessment"),

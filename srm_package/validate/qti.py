@@ -48,7 +48,7 @@ class Flavour(str, Enum):
 
 _CHECKS = {
     Flavour.PLAIN: ("qti.root", "qti.duplicate-ident", "qti.no-choices", "qti.unknown-choice",
-                    "qti.no-correct-answer", "qti.several-correct"),
+                    "qti.no-correct-answer", "qti.several-correct", "qti.selection"),
     Flavour.CANVAS: ("canvas.answer-ident",),
     Flavour.CC: ("cc.profile-missing", "cc.weighting", "cc.feedback-after-score", "cc.true-false-idents",
                  "cc.nested-item"),
@@ -94,7 +94,21 @@ def check_qti(ctx: PackageCheck, member: str | None, tree: etree._ElementTree, f
                        member, item.sourceline)
         seen.setdefault(ident, item.sourceline)
         _check_item(ctx, member, item, flavour)
+    for section in descendants(root, "section"):
+        _check_selection(ctx, member, section)
     return [a.get("ident", "") for a in descendants(root, "assessment")]
+
+
+def _check_selection(ctx: PackageCheck, member: str | None, section: etree._Element) -> None:
+    """A question group (Canvas): ``selection_number`` items drawn from those the section holds."""
+    for selection in (s for order in children(section, "selection_ordering") for s in children(order, "selection")):
+        for number in children(selection, "selection_number"):
+            held = len(children(section, "item"))
+            text = text_of(number).strip()
+            name = f"section {section.get('ident', '')!r}"
+            if not text.isdigit() or not 1 <= int(text) <= held:
+                ctx.report("qti.selection", f"{name} picks {text!r} of the {held} item{'s' * (held != 1)} it "
+                           f"holds; pick a whole number from 1 to {held}", member, number.sourceline)
 
 
 def _check_item(ctx: PackageCheck, member: str | None, item: etree._Element, flavour: Flavour) -> None:
