@@ -593,6 +593,8 @@ def test_the_examples_of_the_format_documentation_load(tmp_path: Path) -> None:
         "Callout", "Callout", "Comparison", "Paragraph", "Paragraph", "Figure", "Paragraph", "MathBlock"]
     assert only.quiz is not None and only.quiz.max_attempts == 2
     assert [q.kind for q in only.quiz.questions] == ["single", "matching", "fill_in", "numeric", "ordering"]
+    assert [(g.id, g.pick, g.question_ids) for g in only.quiz.groups] == [
+        ("customer-tasks", 2, ("fill-of-in", "nines", "order-layers"))]
     # the example of ui: (Languages) in place of the course example's own
     with_ui = re.sub(r"(?m)^ui:.*\n(?:  .*\n)*", ui_example, course)
     assert with_ui != course
