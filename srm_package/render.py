@@ -26,7 +26,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from srm_package import i18n
+from srm_package import i18n, pools
 from srm_package.errors import BuildError
 from srm_package.highlight import highlighted
 from srm_package.markup import inline_text
@@ -244,6 +244,8 @@ def quiz_data(course: Course, runtime: str, page: _Page | None = None) -> dict[s
             "shuffleQuestions": quiz.shuffle.questions,
             "shuffleChoices": quiz.shuffle.choices,
             "showCorrectAnswers": quiz.show_correct_answers,
+            # each attempt asks `pick` of each group's questions (pools.page_data); the rest always
+            "groups": pools.page_data(quiz),
             "bands": [band.min_percent for band in quiz.recommendation.bands],
             "questions": [_question_data(lesson, question, page) for question in quiz.questions],
         })
@@ -274,9 +276,12 @@ def fingerprint(course: Course) -> str:
     """A short hash of the quiz structure; saved state from another version is not restored.
 
     Each type adds what its saved answers depend on (``QuestionType.structure``): choice
-    ids, the number of prompts and matches, blank ids, items."""
+    ids, the number of prompts and matches, blank ids, items. A quiz with groups adds them:
+    a saved draw from other pools must not come back (a quiz without keeps its fingerprint,
+    so learners' saved attempts survive a rebuild that only adds pools elsewhere)."""
     shape = [
-        [lesson.id, [[q.id, question_type(q).structure(q)] for q in lesson.quiz.questions]]
+        [lesson.id, [[q.id, question_type(q).structure(q)] for q in lesson.quiz.questions],
+         *([pools.page_data(lesson.quiz)] if lesson.quiz.groups else [])]
         for lesson in course.lessons
         if lesson.quiz is not None
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -390,6 +391,30 @@ def test_fingerprint_follows_the_quiz_shape():
     assert one == quiz_data(kinds_course(shuffle=True), "scorm12")["fingerprint"]
     other = course_of(lesson_of("kinds", 1, (single("pick-one", "basics"),)))
     assert quiz_data(other, "scorm12")["fingerprint"] != one
+
+
+def test_the_quiz_data_carries_the_groups_and_the_fingerprint_follows_them():
+    """A changed pool must not restore an old draw; a quiz without groups keeps the fingerprint
+    it had before groups existed (learners' saved attempts survive the upgrade)."""
+    from srm_package.model import QuestionGroup
+
+    questions = tuple(single(f"q{n}", "basics") for n in range(4))
+    course = course_of(lesson_of("pools", 1, questions))
+    (lesson,) = course.lessons
+
+    def with_groups(*groups: QuestionGroup):
+        return replace(course, lessons=(replace(lesson, quiz=replace(lesson.quiz, groups=groups)),))
+
+    data = quiz_data(with_groups(QuestionGroup("pool", 2, ("q3", "q1", "q2"))), "scorm12")
+    assert data["quizzes"][0]["groups"] == [{"pick": 2, "members": [1, 2, 3]}]
+    assert quiz_data(course, "scorm12")["quizzes"][0]["groups"] == []
+    prints = {render.fingerprint(with_groups(*groups)) for groups in [
+        (), (QuestionGroup("pool", 2, ("q1", "q2", "q3")),), (QuestionGroup("pool", 1, ("q1", "q2", "q3")),),
+        (QuestionGroup("pool", 2, ("q0", "q2", "q3")),)]}
+    assert len(prints) == 4
+    # the shape hashed for a quiz without groups is what it always was
+    shape = [[lesson.id, [[q.id, render.question_type(q).structure(q)] for q in questions]]]
+    assert render.fingerprint(course) == hashlib.sha256(json.dumps(shape).encode("utf-8")).hexdigest()[:8]
 
 
 def test_colliding_interaction_ids_are_refused():

@@ -6,6 +6,7 @@ scorm-again (``tests/questions/test_scorm_all_types.py``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,12 @@ from benchmarks import make_course
 from benchmarks.run import COURSES
 from srm_package.cli import main
 from srm_package.loader import load_course
-from srm_package.saved_state import fits, worst_case_size
+from srm_package.model import Course, QuestionGroup, ShufflePolicy
+from srm_package.saved_state import check_budget, fits, worst_case_size
 from tests.conftest import SOURCE
+from tests.quiz_courses import big_course, course_of, lesson_of, single
+
+POOLED = Path(__file__).resolve().parent / "roots" / "pooled-quiz"
 
 
 def run(*args: str | Path) -> Result:
@@ -49,8 +54,6 @@ def test_an_over_large_course_fails_for_scorm12_with_the_course_and_size(tmp_pat
 
 def test_scorm2004_refuses_a_course_over_its_own_limit():
     from srm_package.errors import BuildError
-    from srm_package.saved_state import check_budget
-    from tests.quiz_courses import big_course
 
     course = big_course(6_000)  # shuffled: ~11 characters a question (answer, order, its place)
     size = worst_case_size(course)
@@ -76,3 +79,45 @@ def test_the_html_site_has_no_limit(tmp_path):
     course = load_course(generated(tmp_path, 14, 1400)).course
     assert not fits(course, "scorm12")
     assert fits(course, "none")
+
+
+# ------------------------------------------------------------------ pools
+def pooled(course: Course, groups: tuple[QuestionGroup, ...]) -> Course:
+    """``course`` with its one quiz drawing from ``groups``."""
+    (lesson,) = course.lessons
+    return replace(course, lessons=(replace(lesson, quiz=replace(lesson.quiz, groups=groups)),))
+
+
+def test_only_the_questions_an_attempt_asks_count():
+    """tests/roots/pooled-quiz: 7 three-choice questions, everything shuffled, 4 asked. An asked
+    question saves its answer (1), its choices' order (3) and its place (1 digit): 5 each,
+    with 3 "." between the places; every question keeps its "," in answers and arrangements."""
+    course = load_course(POOLED).course
+    (quiz,) = course.quizzes
+    assert (len(quiz.questions), quiz.asked) == (7, 4)
+    head, separators = len("2|12345678|"), 2 * 6 + len("||")
+    assert worst_case_size(course) == head + 4 * 5 + 3 + separators
+    # the same quiz asking every question: 7 places, 6 "."
+    assert worst_case_size(pooled(course, ())) == head + 7 * 5 + 6 + separators
+
+
+def test_a_group_counts_its_costliest_questions():
+    """A group of a 2-choice and a 9-choice question asking one counts the 9-choice one (its
+    arrangement is 9 characters): a draw can ask it."""
+    questions = (single("two", "basics", choices=2), single("nine", "basics", choices=9), single("one", "basics"))
+    lesson = lesson_of("lesson", 1, questions, shuffle=ShufflePolicy(questions=True, choices=True))
+    course = course_of(lesson)
+    both = worst_case_size(course)
+    drawn = worst_case_size(pooled(course, (QuestionGroup("pool", 1, ("two", "nine")),)))
+    # left out: the 2-choice question's answer, arrangement, place and one "."
+    assert both - drawn == 1 + 2 + 1 + 1
+
+
+def test_a_pool_brings_an_over_large_course_under_scorm12s_limit():
+    """400 shuffled questions do not fit SCORM 1.2; asking 100 of them per attempt does."""
+    course = big_course(400)
+    assert not fits(course, "scorm12")
+    (quiz,) = course.quizzes
+    drawn = pooled(course, (QuestionGroup("all", 100, tuple(q.id for q in quiz.questions)),))
+    assert fits(drawn, "scorm12")
+    check_budget(drawn, "scorm12")

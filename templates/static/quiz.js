@@ -31,6 +31,22 @@
  *                                   the feedback, as the button disappears)
  * }
  *
+ * Questions asked: a quiz's groups (quiz data "groups": [{pick, members}], members being
+ * positions in its "questions") ask `pick` of their members per attempt, drawn at random;
+ * questions in no group are always asked. Each attempt (the first launch, "Try again", a
+ * new LMS attempt: no saved state) draws again, then shuffles the questions and their parts
+ * as the quiz says. A question not drawn is hidden (`hidden`, not removed) and counts
+ * nowhere: not in the numbering ("Question 2 of 4"), progress, score, result, review list
+ * or the LMS's interactions. The draw and the order are saved, so a resumed attempt shows
+ * the same questions in the same order.
+ *
+ * Randomness: everything drawn or shuffled on the page (the draw, the question order and
+ * SrmQuiz.shuffled, which the types use for their parts) comes from one function, the
+ * page's random source: window.SrmRandom when it is a function when this script runs (a
+ * test sets a seeded one before the page's scripts, e.g. with playwright's
+ * add_init_script, to get the same draw every time), else Math.random. The product never
+ * sets it.
+ *
  * Quiz data comes from <script type="application/json" id="srm-quiz-data">.
  * With a SCORM runtime (assets/scorm-runtime.js) each answer is reported to the LMS
  * and the state is saved for resuming; without one the quiz works the same and
@@ -46,6 +62,8 @@
   "use strict";
 
   var STATE_VERSION = "2";
+  // the page's random source (see the header): a value from [0, 1), like Math.random
+  var random = typeof window.SrmRandom === "function" ? window.SrmRandom : Math.random;
   var types = {};
   var course = null; // window.SrmCourse (assets/course.js), in courses of several lessons
 
@@ -102,7 +120,7 @@
   function shuffled(items) {
     var copy = items.slice();
     for (var i = copy.length - 1; i > 0; i -= 1) {
-      var j = Math.floor(Math.random() * (i + 1));
+      var j = Math.floor(random() * (i + 1));
       var swap = copy[i];
       copy[i] = copy[j];
       copy[j] = swap;
@@ -209,10 +227,11 @@
         progressHint: element.querySelector("[data-progress-hint]"),
         result: element.querySelector("[data-result]"),
         questions: [],
-        order: range(quizData.questions.length),
-        points: 0,
+        groups: [],
+        order: [], // this attempt's questions (indexes in quiz.questions) in the order shown
       };
-      quizData.questions.forEach(function (questionData) {
+      var present = {}; // position in the quiz data -> index in quiz.questions
+      quizData.questions.forEach(function (questionData, position) {
         var questionElement = document.getElementById(questionData.element);
         var handler = types[questionData.kind];
         if (!questionElement || !handler) {
@@ -223,6 +242,7 @@
           handler: handler,
           quiz: quiz,
           index: questions.length,
+          asked: true, // drawn in this attempt (a question in no group always is)
           element: questionElement,
           feedback: questionElement.querySelector("[data-feedback]"),
           checkButton: questionElement.querySelector("[data-check]"),
@@ -231,12 +251,40 @@
           fraction: 0, // the share of the points the answer earned
         };
         handler.setUp(question);
-        quiz.points += questionData.points;
+        present[position] = quiz.questions.length;
         quiz.questions.push(question);
         questions.push(question);
       });
+      // (a question whose markup is missing is left out of its group, which asks fewer then)
+      quiz.groups = (quizData.groups || []).map(function (group) {
+        var members = group.members.filter(function (position) {
+          return Object.prototype.hasOwnProperty.call(present, position);
+        }).map(function (position) {
+          return present[position];
+        });
+        return { pick: Math.min(group.pick, members.length), members: members };
+      });
+      quiz.order = range(quiz.questions.length);
       quizzes.push(quiz);
     });
+  }
+
+  /** The questions this attempt asks of the quiz, in the order shown. */
+  function askedOf(quiz) {
+    return quiz.order.map(function (index) {
+      return quiz.questions[index];
+    });
+  }
+
+  /** The questions this attempt asks in the whole course: what the course's score is over. */
+  function askedInCourse() {
+    return quizzes.reduce(function (list, quiz) {
+      return list.concat(askedOf(quiz));
+    }, []);
+  }
+
+  function courseComplete() {
+    return tally(askedInCourse()).complete;
   }
 
   function tally(list) {
@@ -262,26 +310,63 @@
    * suspend_data is small: SCORM 1.2 allows 4096 characters. Format:
    *   2|<fingerprint>|<answers>|<question orders>|<arrangements>[|<course>]
    * answers: per question (source order) its type's encoding ("" when unanswered),
-   * joined by ","; question orders: per quiz the shuffled indexes joined by ".",
-   * quizzes joined by "/" ("" = not shuffled); arrangements: per question the order of
-   * its parts in base 36 ("" = the page's order), joined by ","; course: SrmCourse.state()
-   * (the lessons opened), in courses of several lessons only.
+   * joined by ","; question orders: per quiz the questions asked, as indexes in the order
+   * shown joined by "." ("" when the quiz neither shuffles questions nor has groups: all,
+   * in source order), quizzes joined by "/"; arrangements: per question the order of its
+   * parts in base 36 ("" = the page's order, and for a question not asked), joined by ",";
+   * course: SrmCourse.state() (the lessons opened), in courses of several lessons only.
+   * srm_package/saved_state.py computes the longest this can be; keep the two in step.
    */
+
+  /** Whether the quiz's question order is saved: it is not the source order of all its questions. */
+  function savesOrder(quiz) {
+    return quiz.data.shuffleQuestions || quiz.groups.length > 0;
+  }
+
   function encodeState() {
     var answers = questions.map(function (q) {
       return q.answer === null ? "" : q.handler.encode(q, q.answer);
     });
     var questionOrders = quizzes.map(function (quiz) {
-      return quiz.data.shuffleQuestions ? quiz.order.join(".") : "";
+      return savesOrder(quiz) ? quiz.order.join(".") : "";
     });
     var arrangements = questions.map(function (q) {
-      return q.order ? encodeDigits(q.order) : "";
+      return q.asked && q.order ? encodeDigits(q.order) : "";
     });
     var parts = [STATE_VERSION, data.fingerprint, answers.join(","), questionOrders.join("/"), arrangements.join(",")];
     if (course) {
       parts.push(course.state());
     }
     return parts.join("|");
+  }
+
+  /**
+   * Whether `order` (indexes in quiz.questions) is an attempt the quiz can ask: each index
+   * once, every question in no group, exactly `pick` of each group's.
+   */
+  function isDraw(quiz, order) {
+    var seen = {};
+    for (var i = 0; i < order.length; i += 1) {
+      var index = order[i];
+      if (!(index >= 0 && index < quiz.questions.length && index % 1 === 0) || seen[index]) {
+        return false;
+      }
+      seen[index] = true;
+    }
+    var grouped = {};
+    for (var g = 0; g < quiz.groups.length; g += 1) {
+      var group = quiz.groups[g];
+      var drawn = group.members.filter(function (member) {
+        grouped[member] = true;
+        return seen[member];
+      });
+      if (drawn.length !== group.pick) {
+        return false;
+      }
+    }
+    return range(quiz.questions.length).every(function (index) {
+      return grouped[index] || seen[index];
+    });
   }
 
   /** The saved state, or null when it is missing, damaged or from another version of the course. */
@@ -298,25 +383,38 @@
       return null;
     }
     var state = { answers: [], questionOrders: [], arrangements: [], course: parts[5] || "" };
+    var asked = {}; // question (its index in `questions`) -> asked in the saved attempt
+    for (var k = 0; k < quizzes.length; k += 1) {
+      var quiz = quizzes[k];
+      if (!questionOrders[k] && quiz.groups.length) {
+        return null; // a quiz with groups always saves its draw
+      }
+      var order = questionOrders[k] ? questionOrders[k].split(".").map(function (index) {
+        return /^[0-9]+$/.test(index) ? Number(index) : NaN;
+      }) : range(quiz.questions.length);
+      if (!isDraw(quiz, order)) {
+        return null;
+      }
+      order.forEach(function (index) {
+        asked[quiz.questions[index].index] = true;
+      });
+      state.questionOrders.push(order);
+    }
     for (var i = 0; i < questions.length; i += 1) {
       var question = questions[i];
+      if (!asked[i] && (answers[i] || arrangements[i])) {
+        return null; // an answer to a question the attempt did not ask
+      }
       var answer = answers[i] ? question.handler.decode(question, answers[i]) : null;
       if (answers[i] && answer === null) {
         return null;
       }
       state.answers.push(answer);
-      var order = arrangements[i] ? decodeDigits(arrangements[i]) : null;
-      if (order && !isPermutation(order, question.handler.arrangementSize(question))) {
+      var arrangement = arrangements[i] ? decodeDigits(arrangements[i]) : null;
+      if (arrangement && !isPermutation(arrangement, question.handler.arrangementSize(question))) {
         return null;
       }
-      state.arrangements.push(order);
-    }
-    for (var k = 0; k < quizzes.length; k += 1) {
-      var questionOrder = questionOrders[k] ? questionOrders[k].split(".").map(Number) : null;
-      if (questionOrder && !isPermutation(questionOrder, quizzes[k].questions.length)) {
-        return null;
-      }
-      state.questionOrders.push(questionOrder);
+      state.arrangements.push(arrangement);
     }
     return state;
   }
@@ -347,16 +445,42 @@
   }
 
   // ------------------------------------------------------------------------ ordering
-  function newOrders(quiz) {
-    quiz.order = quiz.data.shuffleQuestions ? shuffled(range(quiz.questions.length)) : range(quiz.questions.length);
-    quiz.questions.forEach(function (question) {
-      question.order = question.handler.arrangement(question, quiz.data.shuffleChoices);
+  /**
+   * This attempt's questions (indexes in quiz.questions, source order): every question in
+   * no group and `pick` of each group's, drawn at random.
+   */
+  function draw(quiz) {
+    var left = {};
+    quiz.groups.forEach(function (group) {
+      shuffled(group.members).slice(group.pick).forEach(function (index) {
+        left[index] = true;
+      });
+    });
+    return range(quiz.questions.length).filter(function (index) {
+      return !left[index];
     });
   }
 
-  /** Put questions and their parts in their attempt's order and renumber the questions. */
+  /** A new attempt's questions, their order and their parts' orders (only the asked ones'). */
+  function newOrders(quiz) {
+    var asked = draw(quiz);
+    quiz.order = quiz.data.shuffleQuestions ? shuffled(asked) : asked;
+    quiz.questions.forEach(function (question, index) {
+      var isAsked = quiz.order.indexOf(index) >= 0;
+      question.order = isAsked ? question.handler.arrangement(question, quiz.data.shuffleChoices) : null;
+    });
+  }
+
+  /**
+   * Show the attempt's questions in its order, their parts in theirs, numbered among
+   * themselves; hide the questions not drawn.
+   */
   function applyOrder(quiz) {
     var total = quiz.order.length;
+    quiz.questions.forEach(function (question, index) {
+      question.asked = quiz.order.indexOf(index) >= 0;
+      show(question.element, question.asked);
+    });
     quiz.order.forEach(function (index, shownIndex) {
       var question = quiz.questions[index];
       if (quiz.list) {
@@ -422,19 +546,20 @@
   }
 
   function updateProgress(quiz) {
-    var counts = tally(quiz.questions);
+    var asked = askedOf(quiz);
+    var counts = tally(asked);
     // the seed's form: the share of the questions answered correctly, whatever their type
     // (a partly right answer is not correct; points: in the result)
     setTemplateText(quiz.progressCount, {
       correct: counts.correct,
-      total: quiz.questions.length,
-      percent: shownPercent(percentOf(counts.correct, quiz.questions.length)),
+      total: asked.length,
+      percent: shownPercent(percentOf(counts.correct, asked.length)),
     });
     setTemplateText(quiz.progressHint, {}, counts.complete ? "done" : "open");
     if (course) {
       course.quizUpdated(quiz.element, {
         answered: counts.answered,
-        total: quiz.questions.length,
+        total: asked.length,
         percent: shownPercent(counts.percent),
         complete: counts.complete,
         passed: coursePasses(counts.percent),
@@ -445,7 +570,7 @@
 
   /** The result box: score, the band's message and the sections to review. */
   function showResult(quiz) {
-    var counts = tally(quiz.questions);
+    var counts = tally(askedOf(quiz));
     var result = quiz.result;
     if (!result) {
       return;
@@ -469,7 +594,7 @@
       show(bands[bands.length - 1], true);
     }
     var missed = {};
-    quiz.questions.forEach(function (question) {
+    askedOf(quiz).forEach(function (question) {
       if (question.answer !== null && question.fraction < 1) {
         missed[question.data.section] = true;
       }
@@ -508,7 +633,7 @@
   }
 
   function showCourseVerdict() {
-    var counts = tally(questions);
+    var counts = tally(askedInCourse());
     var passed = coursePasses(counts.percent);
     var verdict = document.querySelector("[data-course-verdict]");
     setTemplateText(verdict, { pass: passMark() }, passed ? "passed" : "failed");
@@ -612,7 +737,7 @@
     question.fraction = question.handler.score(question, given);
     reveal(question);
     var counts = updateProgress(question.quiz);
-    var verdict = tally(questions).complete ? showCourseVerdict() : null;
+    var verdict = courseComplete() ? showCourseVerdict() : null;
     if (fromLearner) {
       safely(function () {
         report(question, verdict);
@@ -671,7 +796,7 @@
 
   function restore(state) {
     quizzes.forEach(function (quiz, k) {
-      quiz.order = state.questionOrders[k] || range(quiz.questions.length);
+      quiz.order = state.questionOrders[k];
     });
     questions.forEach(function (question, i) {
       question.order = state.arrangements[i];
@@ -735,11 +860,11 @@
     safely(function () {
       if (recorder && !questions.length) {
         recorder.completeWithoutScore();
-      } else if (recorder && tally(questions).complete && !/^(passed|failed|completed)$/.test(info.status || "")) {
+      } else if (recorder && courseComplete() && !/^(passed|failed|completed)$/.test(info.status || "")) {
         // a previous session saved every answer but did not get to send the score
         recorder.complete(showCourseVerdict());
       } else if (recorder) {
-        recorder.save(tally(questions).complete);
+        recorder.save(courseComplete());
       }
     });
     questions.forEach(function (question) {
@@ -761,7 +886,7 @@
         safely(function () {
           if (!recorder.readOnly && !recorder.terminated) {
             recorder.saveState(encodeState(), resumeLocation());
-            recorder.save(tally(questions).complete);
+            recorder.save(courseComplete());
           }
         });
       });
@@ -773,14 +898,14 @@
       document.addEventListener("visibilitychange", function () {
         if (document.visibilityState === "hidden") {
           safely(function () {
-            recorder.save(tally(questions).complete);
+            recorder.save(courseComplete());
           });
         }
       });
       // a last try for browsers that still allow the request; never `unload`
       window.addEventListener("pagehide", function () {
         safely(function () {
-          recorder.finish(tally(questions).complete);
+          recorder.finish(courseComplete());
         });
       });
       window.addEventListener("pageshow", function (event) {

@@ -237,3 +237,37 @@ def test_the_saved_state_never_exceeds_the_budget_build_computes(lms, tmp_path, 
     session.assert_clean()
     suspend = session.cmi()["suspend_data"]
     assert len(suspend) == bound, (len(suspend), bound)
+
+
+def test_a_pooled_quiz_saves_at_most_the_budget_build_computes(lms, tmp_path, course):
+    """One quiz holding two copies of every question side by side, shuffled, each pair but the
+    first a group that asks one of the two: only the questions drawn save an answer, an
+    arrangement and a place in the order, and the state scorm-again holds, every question asked
+    answered with its longest answer, is exactly the worst case ``build`` checks. (The two copies
+    of a pair cost the same, their indexes having as many digits, so any draw is the worst.)"""
+    from dataclasses import replace
+
+    from srm_package.model import QuestionGroup, ShufflePolicy
+    from srm_package.saved_state import worst_case_size
+    from tests.quiz_courses import course_of
+
+    lesson = course.lessons[0]
+    pairs = [tuple(replace(q, id=f"{q.id}-{copy}") for copy in range(2)) for q in lesson.quiz.questions]
+    groups = tuple(QuestionGroup(f"pair-{n}", 1, (a.id, b.id)) for n, (a, b) in enumerate(pairs) if n)
+    quiz = replace(lesson.quiz, questions=tuple(q for pair in pairs for q in pair), groups=groups,
+                   shuffle=ShufflePolicy(questions=True, choices=True))
+    pooled = course_of(replace(lesson, quiz=quiz), course_id="pooled")
+    assert quiz.asked == len(pairs) + 1
+    bound = worst_case_size(pooled)
+    assert bound <= SUSPEND_DATA_LIMIT_12
+    session = lms(write_site(pooled, "scorm12", tmp_path / "pooled"), version="1.2")
+    frame = session.frame_locator
+    expect(frame.locator("html.quiz-ready")).to_have_count(1)
+    asked = [q for q in quiz.questions if question_box(frame, q).is_visible()]
+    assert len(asked) == quiz.asked
+    for question in asked:
+        _longest_answer(frame, question)
+    session.wait_until_finished()
+    session.assert_clean()
+    suspend = session.cmi()["suspend_data"]
+    assert len(suspend) == bound, (len(suspend), bound)
