@@ -465,9 +465,12 @@
   function newOrders(quiz) {
     var asked = draw(quiz);
     quiz.order = quiz.data.shuffleQuestions ? shuffled(asked) : asked;
-    quiz.questions.forEach(function (question, index) {
-      var isAsked = quiz.order.indexOf(index) >= 0;
-      question.order = isAsked ? question.handler.arrangement(question, quiz.data.shuffleChoices) : null;
+    quiz.questions.forEach(function (question) {
+      question.order = null;
+    });
+    asked.forEach(function (index) {
+      var question = quiz.questions[index];
+      question.order = question.handler.arrangement(question, quiz.data.shuffleChoices);
     });
   }
 
@@ -477,12 +480,12 @@
    */
   function applyOrder(quiz) {
     var total = quiz.order.length;
-    quiz.questions.forEach(function (question, index) {
-      question.asked = quiz.order.indexOf(index) >= 0;
-      show(question.element, question.asked);
+    quiz.questions.forEach(function (question) {
+      question.asked = false;
     });
     quiz.order.forEach(function (index, shownIndex) {
       var question = quiz.questions[index];
+      question.asked = true;
       if (quiz.list) {
         quiz.list.appendChild(question.element);
       }
@@ -491,6 +494,9 @@
         total: total,
       });
       question.handler.arrange(question, question.order);
+    });
+    quiz.questions.forEach(function (question) {
+      show(question.element, question.asked);
     });
   }
 
