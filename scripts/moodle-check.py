@@ -58,7 +58,7 @@ from srm_package.targets.moodle_xml import TEXT_STYLE  # noqa: E402
 
 PHP_SCRIPT = Path(__file__).with_suffix(".php")
 DEFAULT_SOURCES = (ROOT / "source", ROOT / "tests" / "roots" / "every-kind", ROOT / "tests" / "roots" / "media",
-                   ROOT / "tests" / "roots" / "all-types")
+                   ROOT / "tests" / "roots" / "all-types", ROOT / "tests" / "roots" / "pooled-quiz")
 CHROMIUM = "/usr/bin/chromium"
 #: the password moodle-check.php gives the students it creates
 STUDENT_PASSWORD = "Student#Local1"

@@ -116,6 +116,7 @@ def test_starter_course_shows_every_part_of_the_format(tmp_path: Path) -> None:
     assert any(question.feedback.incorrect for question in questions)
     quiz = course.lessons[0].quiz
     assert quiz.shuffle.choices and len(quiz.recommendation.bands) >= 2
+    assert quiz.groups and quiz.asked < len(quiz.questions)  # a pool
 
 
 def _walk(blocks):
