@@ -139,6 +139,9 @@ class CourseStrings:
         return translations(self.catalog).npgettext(key, singular, plural, count)
 
     # dates and numbers, as CLDR writes them in the course's locale
+    # a page writes the same few numbers many times ("Question 3 of 20"): formatting each
+    # once per course keeps Babel out of the per-question cost
+    @lru_cache(maxsize=1024, typed=True)  # noqa: B019 (strings objects live as long as the process anyway)
     def number(self, value: float) -> str:
         from babel.numbers import format_decimal
 
