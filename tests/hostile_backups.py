@@ -109,6 +109,33 @@ def backup_with_image(*, record: bool = True, content: bool = True, inforef: boo
     return entries
 
 
+def backup_with_quiz(entry: str = "98") -> Entries:
+    """The baseline plus a quiz whose one slot asks question bank entry ``entry`` (the bank holds 98)."""
+    entries = backup_entries()
+    index = etree.fromstring(entries["moodle_backup.xml"])
+    activities = index.find("information/contents/activities")
+    _row(activities, "activity", moduleid="8", sectionid="5", modulename="quiz", title="Demo quiz",
+         directory="activities/quiz_8")
+    entries["moodle_backup.xml"] = _doc(index)
+    quiz = etree.Element("activity", id="3", moduleid="8", modulename="quiz", contextid="31")
+    slots = etree.SubElement(_row(quiz, "quiz", name="Demo quiz"), "question_instances")
+    slot = _row(slots, "question_instance", slot="1", page="1", maxmark="1.0000000")
+    _row(slot, "question_reference", usingcontextid="31", component="mod_quiz", questionarea="slot",
+         questionbankentryid=entry)
+    entries["activities/quiz_8/quiz.xml"] = _doc(quiz)
+    for name, data in (("module.xml", _doc(_row(None, "module", modulename="quiz", sectionid="5"))),
+                       ("roles.xml", _empty("roles", "role_overrides", "role_assignments")),
+                       ("grades.xml", _empty("activity_gradebook", "grade_items"))):
+        entries[f"activities/quiz_8/{name}"] = data
+    bank = etree.Element("question_categories")
+    category = _row(bank, "question_category", name="Demo", contextid="30", contextlevel="50")
+    category.set("id", "11")
+    _row(etree.SubElement(category, "question_bank_entries"), "question_bank_entry",
+         questioncategoryid="11").set("id", "98")
+    entries["questions.xml"] = _doc(bank)
+    return entries
+
+
 def tgz(entries: Entries, extra: Callable[[tarfile.TarFile], None] | None = None,
         tar_format: int = tarfile.USTAR_FORMAT) -> bytes:
     raw = io.BytesIO()
@@ -177,6 +204,8 @@ def backup_cases(case: type) -> list:
              member="activities/page_7/page.xml"),
         case("mbz-image-content-missing", "mbz.file-content",
              _case("no-content.mbz", lambda: tgz(backup_with_image(content=False))), member="files.xml"),
+        case("mbz-slot-without-question", "mbz.question-reference",
+             _case("lost-slot.mbz", lambda: tgz(backup_with_quiz(entry="99"))), member="activities/quiz_8/quiz.xml"),
         case("mbz-image-not-in-inforef", "mbz.file-not-restored",
              _case("no-inforef.mbz", lambda: tgz(backup_with_image(inforef=False))), member="files.xml"),
     ]

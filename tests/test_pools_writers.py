@@ -6,6 +6,7 @@ that say so."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from pathlib import Path
 
@@ -257,3 +258,33 @@ def test_validate_passes_the_groups_and_names_a_group_that_picks_more_than_it_ho
     ident = qti.group_ident(quiz, quiz.groups[0], pooled.id)
     assert [(f["check"], f["message"]) for f in findings if f["severity"] == "error"] == [
         ("qti.selection", f"section {ident!r} picks '4' of the 3 items it holds; pick a whole number from 1 to 3")]
+
+
+def test_validate_checks_that_random_slots_draw_from_a_category_the_restore_brings_back(tmp_path, pooled):
+    import tarfile
+
+    from srm_package.validate import run_validation
+
+    files = backup_files(pooled)
+    from lxml import etree
+
+    bank = etree.fromstring(files["questions.xml"])
+    group_category = next(c for c in bank.iter("question_category") if c.findtext("name") == "responsibilities")
+    for name in [n for n in files if n.endswith("inforef.xml")]:  # the quiz's and the course's
+        inforef = etree.fromstring(files[name])
+        for row in list(inforef.iter("question_category")):
+            if row.findtext("id") == group_category.get("id"):
+                row.getparent().remove(row)
+        files[name] = etree.tostring(inforef, xml_declaration=True, encoding="UTF-8")
+    good, bad = tmp_path / "good.mbz", tmp_path / "bad.mbz"
+    for path, entries in ((good, backup_files(pooled)), (bad, files)):
+        with tarfile.open(path, "w:gz") as archive:
+            for name, data in sorted(entries.items()):
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+    (good_result, bad_result) = run_validation([good, bad])
+    assert [f.check for f in good_result.findings] == []
+    found = [(f.check, f.message) for f in bad_result.findings]
+    assert [check for check, _ in found] == ["mbz.question-reference", "mbz.question-reference"]
+    assert all("which no inforef.xml names" in message for _, message in found)

@@ -17,6 +17,7 @@ from tests.hostile_backups import (
     PICTURE_SHA1,
     backup_entries,
     backup_with_image,
+    backup_with_quiz,
     tgz,
 )
 
@@ -129,3 +130,12 @@ def test_question_texts_are_checked_in_their_own_areas(tmp_path):
     (result,) = run_validation([path])
     assert [(f.check, f.member, f.line) for f in result.findings] == [("mbz.file-record", "questions.xml", 6)]
     assert "'/b c.png'" in result.findings[0].message and "question/answer, item 70" in result.findings[0].message
+
+
+def test_quiz_slots_must_ask_what_the_bank_holds(tmp_path):
+    good = tmp_path / "quiz.mbz"
+    good.write_bytes(tgz(backup_with_quiz()))
+    assert checks_found(good) == {}
+    lost = tmp_path / "lost.mbz"
+    lost.write_bytes(tgz(backup_with_quiz(entry="99")))
+    assert checks_found(lost) == {"mbz.question-reference": ["activities/quiz_8/quiz.xml"]}

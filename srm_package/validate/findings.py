@@ -123,6 +123,7 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     "mbz.file-record": (E, "every file a backup text shows (@@PLUGINFILE@@) is in files.xml, in that text's area"),
     "mbz.file-content": (E, "every file files.xml lists is stored in the backup (files/<sha1>)"),
     "mbz.file-not-restored": (E, "every activity, section and course file is named in an inforef.xml"),
+    "mbz.question-reference": (E, "every quiz slot asks a question, or draws from a category, that the backup holds"),
     # HTML pages and their CSS
     "html.encoding": (W, "the page is UTF-8"),
     "html.parse": (E, "the page parses as HTML"),

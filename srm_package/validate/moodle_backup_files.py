@@ -27,6 +27,8 @@ from urllib.parse import unquote
 from lxml import etree
 
 from srm_package.validate.context import PackageCheck
+from srm_package.validate.moodle_backup_slots import CHECKS as SLOT_CHECKS
+from srm_package.validate.moodle_backup_slots import SlotReferences
 from srm_package.validate.safe_xml import child, children, descendants, local_name, text_of
 
 _CHECKS = ("mbz.file-record", "mbz.file-content", "mbz.file-not-restored")
@@ -56,7 +58,7 @@ class Text(NamedTuple):
 
 def check_backup_files(ctx: PackageCheck, information: etree._Element) -> None:
     """Run the file checks on a backup whose index ``information`` was read."""
-    ctx.ran(*_CHECKS)
+    ctx.ran(*_CHECKS, *SLOT_CHECKS)
     tree = ctx.xml("files.xml") if ctx.has("files.xml") else None
     if tree is None:
         return
@@ -64,8 +66,10 @@ def check_backup_files(ctx: PackageCheck, information: etree._Element) -> None:
     with_contents = text_of(child(information, "include_files")) != "0"
     if with_contents:
         _check_contents(ctx, records)
-    _check_inforef(ctx, records)
-    for text in _texts(ctx, information):
+    # the quiz slots' references are checked from the same reading of each document
+    slots = SlotReferences()
+    _check_inforef(ctx, records, slots)
+    for text in _texts(ctx, information, slots):
         for path in _references(text.content):
             folder, _, name = path.rpartition("/")
             if (text.area, f"{folder}/", name) not in records:
@@ -74,6 +78,7 @@ def check_backup_files(ctx: PackageCheck, information: etree._Element) -> None:
                                               f"{path!r} in its area ({component}/{filearea}, item {item}, "
                                               f"context {text.area.context_id}): Moodle shows a broken image",
                            text.member, text.line)
+    slots.check(ctx)
 
 
 class _Record(NamedTuple):
@@ -111,13 +116,14 @@ def _check_contents(ctx: PackageCheck, records: dict[tuple[Area, str, str], _Rec
                                            "it out", "files.xml", found.line)
 
 
-def _check_inforef(ctx: PackageCheck, records: dict[tuple[Area, str, str], _Record]) -> None:
+def _check_inforef(ctx: PackageCheck, records: dict[tuple[Area, str, str], _Record], slots: SlotReferences) -> None:
     named: set[str] = set()
     for member in ctx.names:
         if member == "inforef.xml" or member.endswith("/inforef.xml"):
             tree = ctx.xml(member)
             if tree is not None:
                 named |= {text_of(child(file, "id")) for file in descendants(tree.getroot(), "file")}
+                slots.inforef(tree.getroot())
     for (area, folder, name), found in records.items():
         if area.component in _WITHOUT_INFOREF or area.component.startswith("qtype_") or found.id in named:
             continue
@@ -134,7 +140,7 @@ def _references(content: str) -> Iterator[str]:
 
 
 # ------------------------------------------------------------------ the texts
-def _texts(ctx: PackageCheck, information: etree._Element) -> Iterator[Text]:
+def _texts(ctx: PackageCheck, information: etree._Element, slots: SlotReferences) -> Iterator[Text]:
     contents = child(information, "contents")
     if contents is None:
         return
@@ -143,7 +149,7 @@ def _texts(ctx: PackageCheck, information: etree._Element) -> Iterator[Text]:
         for activity in children(holder, "activity"):
             folder = text_of(child(activity, "directory")).strip("/")
             module = text_of(child(activity, "modulename"))
-            yield from _activity_texts(ctx, f"{folder}/{module}.xml", module)
+            yield from _activity_texts(ctx, f"{folder}/{module}.xml", module, slots)
     for holder in children(contents, "sections"):
         for section in children(holder, "section"):
             member = f"{text_of(child(section, 'directory')).strip('/')}/section.xml"
@@ -159,6 +165,7 @@ def _texts(ctx: PackageCheck, information: etree._Element) -> Iterator[Text]:
                                member)
     root = _root(ctx, "questions.xml")
     if root is not None:
+        slots.bank(root)
         yield from _question_texts(root)
 
 
@@ -167,11 +174,13 @@ def _root(ctx: PackageCheck, member: str) -> etree._Element | None:
     return None if tree is None else tree.getroot()
 
 
-def _activity_texts(ctx: PackageCheck, member: str, module: str) -> Iterator[Text]:
+def _activity_texts(ctx: PackageCheck, member: str, module: str, slots: SlotReferences) -> Iterator[Text]:
     root = _root(ctx, member)
     row = child(root, module) if root is not None else None
     if row is None:
         return
+    if module == "quiz":
+        slots.quiz(member, root)
     context = root.get("contextid", "")
     component = f"mod_{module}"
     yield from _fields(row, ("intro",), Area(context, component, "intro", "0"), member)
