@@ -7,6 +7,7 @@
 //   php moodle-check.php MOODLE_DIR restore FILE.mbz [COURSEID]
 //   php moodle-check.php MOODLE_DIR inspect COURSEID
 //   php moodle-check.php MOODLE_DIR attempt QUIZID USERNAME RESPONSES_JSON
+//   php moodle-check.php MOODLE_DIR import-xml FILE.xml [COURSEID]   (none: into a new course)
 //
 // RESPONSES_JSON maps each slot to the ids of the answers the student picks, or to "right" for
 // Moodle's own correct response to whichever question the slot asks (a random slot's draw).
@@ -28,6 +29,8 @@ if ($command === 'restore') {
     $result = srm_inspect((int)$argv[3]);
 } else if ($command === 'attempt') {
     $result = srm_attempt((int)$argv[3], $argv[4], json_decode($argv[5], true));
+} else if ($command === 'import-xml') {
+    $result = srm_import_xml($argv[3], (int)($argv[4] ?? 0));
 } else {
     fwrite(STDERR, "unknown command $command\n");
     exit(2);
@@ -199,6 +202,53 @@ function srm_question_files(stdClass $question): array {
         'partiallycorrectfeedback' => $question->options->partiallycorrectfeedback ?? null,
         'incorrectfeedback' => $question->options->incorrectfeedback ?? null];
     return $areas;
+}
+
+/**
+ * Import the Moodle XML FILE into COURSEID's question bank as question/bank/importquestions does,
+ * with "Get category from file" ticked; then the course context's categories: path of names,
+ * ID number and the ID numbers of their questions.
+ */
+function srm_import_xml(string $file, int $courseid): array {
+    global $CFG, $DB;
+    require_once($CFG->dirroot . '/question/format.php');
+    require_once($CFG->dirroot . '/question/format/xml/format.php');
+    require_once($CFG->dirroot . '/course/lib.php');
+    if (!$courseid) {  // a new, empty course
+        $name = 'srm-xml-' . $DB->count_records('course');
+        $courseid = (int)create_course((object)['fullname' => $name, 'shortname' => $name, 'category' => 1])->id;
+    }
+    $course = get_course($courseid);
+    $context = context_course::instance($courseid);
+    $contexts = new core_question\local\bank\question_edit_contexts($context);
+    $category = question_make_default_categories([$context]);  // "Default for ..." under top, as the bank page makes them
+    $format = new qformat_xml();
+    $format->setCategory($category);
+    $format->setContexts($contexts->having_one_edit_tab_cap('import'));
+    $format->setCourse($course);
+    $format->setFilename($file);
+    $format->setRealfilename(basename($file));
+    $format->setMatchgrades('error');
+    $format->setCatfromfile(true);
+    $format->setContextfromfile(true);
+    $format->setStoponerror(true);
+    ob_start();  // the importer prints its progress as HTML
+    $imported = $format->importpreprocess() && $format->importprocess() && $format->importpostprocess();
+    ob_end_clean();
+    $names = $DB->get_records_menu('question_categories', ['contextid' => $context->id], '', 'id, name');
+    $categories = [];
+    foreach ($DB->get_records('question_categories', ['contextid' => $context->id], 'id') as $row) {
+        $path = [];
+        for ($at = $row; $at && $at->parent; $at = $DB->get_record('question_categories', ['id' => $at->parent])) {
+            $path[] = $names[$at->id];
+        }
+        $questions = $DB->get_fieldset_sql(
+            'SELECT e.idnumber FROM {question_bank_entries} e WHERE e.questioncategoryid = ? ORDER BY e.idnumber',
+            [$row->id]);
+        $categories[] = ['path' => implode('/', array_reverse($path)), 'idnumber' => $row->idnumber,
+            'questions' => $questions];
+    }
+    return ['imported' => $imported, 'courseid' => $courseid, 'categories' => $categories];
 }
 
 /** Take quiz QUIZID as student USERNAME (created and enrolled if needed): check every question, submit. */

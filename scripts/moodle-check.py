@@ -15,9 +15,12 @@ every quiz three times through Moodle's quiz API (all right, all wrong, the firs
 right) and the grades are checked against the points in the sources (matching, fill-in, numeric and
 ordering questions are answered with Moodle's own right response, and a wrong one). A
 question the backup leaves out (the parity report says which and why) is left out of
-these expectations too. Finally it restores
+these expectations too. Then it restores
 the same ``.mbz`` again into that course: the question bank must stay as it was (no
 question added again), the new quizzes must use the same questions and grade the same.
+Finally it imports the course's Moodle XML file into a new course's question bank with
+"Get category from file": a category per lesson, and one per question group below it, each
+holding its questions.
 
 Images: every ``@@PLUGINFILE@@`` file of a Page's content and of each question's texts must be
 in Moodle's file storage, in that text's own file area, with the content of the source file;
@@ -52,6 +55,8 @@ from srm_package.build import build  # noqa: E402
 from srm_package.loader import load_course  # noqa: E402
 from srm_package.markup import inline_html, inline_text  # noqa: E402
 from srm_package.model import Course, MediaFile, Question, QuestionGroup, Quiz  # noqa: E402
+from srm_package.questions import question_type  # noqa: E402
+from srm_package.questions.base import Form, Unsupported  # noqa: E402
 from srm_package.rich_text import files_of, renderer_for  # noqa: E402
 from srm_package.targets.moodle_backup_questions import carried_quiz  # noqa: E402
 from srm_package.targets.moodle_xml import TEXT_STYLE  # noqa: E402
@@ -122,6 +127,34 @@ def check_course(moodle_dir: Path, source: Path, check: Check) -> None:
         backup = written[0].path
         found = check_new_course(moodle_dir, source, course, backup, check)
         check_restored_again(moodle_dir, course, backup, found, check)
+        check_moodle_xml(moodle_dir, source, Path(out), check)
+
+
+def check_moodle_xml(moodle_dir: Path, source: Path, out: Path, check: Check) -> None:
+    """Import the course's Moodle XML file into a new course, "Get category from file" ticked:
+    a category per lesson holding its questions in no group, and below it one per group."""
+    course = load_course(source).course
+    (written,) = build(source, out / "xml", ["moodle-xml"]).written
+    imported = php(moodle_dir, "import-xml", str(written.path))
+    print(f"  … {written.path.name} imported into the question bank of a new course {imported['courseid']}")
+    if not check("Moodle XML import (question/format/xml, category from file)", imported["imported"]):
+        return
+    found = {category["path"]: category for category in imported["categories"]}
+    for lesson in course.lessons:
+        if lesson.quiz is None:
+            continue
+        quiz = lesson.quiz
+        expected = [(lesson.label, f"{course.id}/{lesson.id}", quiz.always_asked)]
+        expected += [(f"{lesson.label}/{group.id}", f"{course.id}/{lesson.id}/{group.id}", quiz.group_questions(group))
+                     for group in quiz.groups]
+        for path, idnumber, questions in expected:
+            carried = sorted(q.id for q in questions
+                             if not isinstance(question_type(q).carry(q, Form.MOODLE_XML), Unsupported))
+            category = found.get(path)
+            # a cloze question's blanks are bank entries of their own, without an ID number
+            held = [qid for qid in category["questions"] if qid is not None] if category else None
+            check.equal(f"  category {path!r}: its ID number and questions",
+                        (idnumber, carried), (category["idnumber"], held) if category else None)
 
 
 def carried_course(course: Course) -> Course:
