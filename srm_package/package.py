@@ -105,7 +105,9 @@ def tgz_bytes_to(stream, entries: Mapping[str, Entry], timestamp: tuple[int, ...
     ``timestamp``; the gzip header carries that time and no file name.
     """
     mtime = epoch_seconds(timestamp)
-    with gzip.GzipFile(filename="", mode="wb", fileobj=stream, compresslevel=9, mtime=mtime) as gz, \
+    # level 6, as the zips: on the 100-lesson course's backup twice as fast as 9 (0.17 against
+    # 0.32 s CPU) for 6 % more bytes
+    with gzip.GzipFile(filename="", mode="wb", fileobj=stream, compresslevel=6, mtime=mtime) as gz, \
             tarfile.open(fileobj=gz, mode="w", format=tarfile.USTAR_FORMAT) as archive:
         for name in sorted(entries):
             data = entries[name]
