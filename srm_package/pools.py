@@ -12,7 +12,7 @@ an attempt is scored over the questions it asks. Where the questions go:
   from which a teacher adds "random question" slots; the Moodle backup does the same in its
   question bank, and its quiz has ``pick`` random slots drawing from that category;
 * the cartridge's own quiz (Common Cartridge 1.1's QTI profile allows a section to hold
-  items only) asks every question: ``carry`` says so, and the build's parity report prints it;
+  items only) asks every question: ``ASKS_EVERY_QUESTION`` says so, and the build's parity report prints it;
 * the SCORM packages' QTI question bank holds every question, as any bank does.
 """
 
@@ -20,19 +20,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from srm_package.model import Course, Question, QuestionGroup, Quiz
+from srm_package.model import Course, Question, Quiz
 from srm_package.questions.base import Form
 
-#: the forms that ask every question of a group, and why (the parity report's reason)
+#: the forms that ask every question of a group instead of drawing, and why (the parity
+#: report's reason); every other form draws as the source says, or (a question bank) has no
+#: attempts to draw for
 ASKS_EVERY_QUESTION = {
     Form.QTI_CC: "Common Cartridge 1.1's QTI profile has no question groups (a section holds items only)",
 }
-
-
-def carry(group: QuestionGroup, form: Form) -> str | None:
-    """Why ``form`` asks every question of ``group`` instead of drawing ``pick``; None when it
-    draws as the source says (or, for a question bank, has no attempts to draw for)."""
-    return ASKS_EVERY_QUESTION.get(form)
 
 
 def restricted(quiz: Quiz, questions: tuple[Question, ...]) -> Quiz:

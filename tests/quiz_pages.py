@@ -24,6 +24,12 @@ def write_site(course: Course, runtime: str, directory: Path) -> Path:
     return directory
 
 
+def write_sites(course: Course, root: Path, runtimes: tuple[str, ...] = ("none", "scorm12", "scorm2004"),
+                ) -> dict[str, Path]:
+    """The site of each runtime, each in a folder of that name under ``root``."""
+    return {runtime: write_site(course, runtime, root / runtime) for runtime in runtimes}
+
+
 def label(choice: Choice) -> str:
     return inline_text(choice.text)
 

@@ -6,7 +6,8 @@ tests/roots/media (a figure, formulas, highlighted code) at 1280 and 390 px; the
 type of tests/roots/all-types answered (partly right where it can be), at 1280 and 390 px
 (``question-<type>.png``, ``question-<type>-phone.png``); then the course of
 tests/roots/three-lessons (one lesson at a time, the outline, a wide table on a phone); the German
-and Arabic courses of tests/roots (right to left) at 1280 and 390 px. Not a test: run it after
+and Arabic courses of tests/roots (right to left) at 1280 and 390 px; the pooled quiz of
+tests/roots/pooled-quiz (a fixed draw) at 1280 and 390 px. Not a test: run it after
 changing the templates, then look at the pictures.
 """
 
@@ -32,6 +33,7 @@ GERMAN_COURSE = ROOT / "tests" / "roots" / "german"
 ARABIC_COURSE = ROOT / "tests" / "roots" / "arabic"
 MIXED = [True, False, True, True, False]
 ALL_TYPES = ROOT / "tests" / "roots" / "all-types"
+POOLED_COURSE = ROOT / "tests" / "roots" / "pooled-quiz"
 #: per widget, the question shown and how it is answered
 WIDGETS = {
     "matching": ("match-layers", "partial"),
@@ -99,6 +101,26 @@ def _languages(browser, tmp: Path) -> None:
             _shoot_at(view, f"#q-{questions[-1].id}", OUT / f"{prefix}{name}-quiz.png", above=-40)
 
 
+#: a fixed random source for the page (quiz.js reads window.SrmRandom): the same draw in every picture
+_FIXED_DRAW = """window.SrmRandom = (function () {
+  var seed = 7;
+  return function () { seed = (seed * 16807) % 2147483647; return (seed - 1) / 2147483646; };
+})();"""
+
+
+def _pools(browser: Browser, tmp: Path) -> None:
+    """The quiz of tests/roots/pooled-quiz: four of its seven questions drawn, numbered 1 to 4."""
+    site = write_site(load_course(POOLED_COURSE).course, "none", tmp / "pooled")
+    for width, name in ((1280, "quiz-pool.png"), (390, "phone-quiz-pool.png")):
+        view = browser.new_page(viewport={"width": width, "height": 1000 if width > 400 else 844},
+                                device_scale_factor=1 if width > 400 else 2)
+        view.emulate_media(reduced_motion="reduce")
+        view.add_init_script(_FIXED_DRAW)
+        view.goto((site / "index.html").as_uri())
+        view.wait_for_selector("html.quiz-ready")
+        _shoot_at(view, ".quiz", OUT / name)
+
+
 def main() -> int:
     course = load_course(ROOT / "source").course
     questions = course.lessons[0].quiz.questions
@@ -147,6 +169,7 @@ def main() -> int:
 
         _shoot_course(browser, Path(tmp) / "course")
         _languages(browser, Path(tmp))
+        _pools(browser, Path(tmp))
         browser.close()
     for path in sorted(OUT.glob("*.png")):
         print(path.relative_to(ROOT))

@@ -16,7 +16,7 @@ from srm_package.loader import load_course
 from srm_package.model import Course, Question
 from tests.conftest import ROOT
 from tests.questions.drivers import answer as drive
-from tests.quiz_pages import Root, answer, open_lesson, question_box, right_choices, write_site
+from tests.quiz_pages import Root, answer, open_lesson, question_box, right_choices, write_sites
 from tests.support.axe import format_violations, run_axe
 from tests.support.browser import OfflinePage, page_from_disk
 from tests.support.fixtures import LmsOpener
@@ -37,8 +37,7 @@ def course() -> Course:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory, course) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("course-sites")
-    return {runtime: write_site(course, runtime, root / runtime) for runtime in ("none", "scorm12", "scorm2004")}
+    return write_sites(course, tmp_path_factory.mktemp("course-sites"))
 
 
 def answer_all(root: Root, questions: tuple[Question, ...], right: list[bool]) -> None:

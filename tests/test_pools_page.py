@@ -25,7 +25,7 @@ from tests.quiz_pages import (
     progress_text,
     question_box,
     right_choices,
-    write_site,
+    write_sites,
     wrong_choices,
 )
 from tests.support.axe import format_violations, run_axe
@@ -59,8 +59,7 @@ def course() -> Course:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory, course) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("pooled")
-    return {runtime: write_site(course, runtime, root / runtime) for runtime in ("scorm12", "scorm2004", "none")}
+    return write_sites(course, tmp_path_factory.mktemp("pooled"))
 
 
 def quiz_of(course: Course) -> Quiz:

@@ -7,7 +7,7 @@ notes per target and ``--strict`` refuses to write anything while there are some
 ``check`` lists them as warnings at the question's place in its quiz file.
 
 A question group (pool) gets a note where a form asks every question of it instead of
-drawing (``pools.carry``), at the group's place in its quiz file.
+drawing (``pools.ASKS_EVERY_QUESTION``), at the group's place in its quiz file.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def notes(course: Course, targets: list[str]) -> list[Note]:
         for quiz in course.quizzes:
             for group in quiz.groups:
                 for form in forms:
-                    reason = pools.carry(group, form)
+                    reason = pools.ASKS_EVERY_QUESTION.get(form)
                     if reason is not None:
                         found.append(Note(target, None, form.part if len(forms) > 1 else None, False, reason, group))
     return found

@@ -141,10 +141,11 @@ def assessment_document(quiz: Quiz, *, profile: Profile, scope: str = "",
     # Canvas's flavour draws from each group (a question group where the group's first
     # question is); the cartridge profile's section holds items only: every question
     group_sections: dict[str, etree._Element] = {}
-    # a group draws only from the questions the profile carries
-    carried = pools.restricted(quiz, tuple(q for q in quiz.questions if carries(q, FORMS[profile])))
+    # a group draws only from the questions Canvas carries
+    carried = (pools.restricted(quiz, tuple(q for q in quiz.questions if carries(q, Form.QTI_CANVAS)))
+               if profile is Profile.CANVAS and quiz.groups else None)
     for question in quiz.questions:
-        group = carried.group_of(question) if profile is Profile.CANVAS else None
+        group = carried.group_of(question) if carried else None
         parent = section
         if group is not None:
             if group.id not in group_sections:
