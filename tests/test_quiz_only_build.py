@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks import make_course
 from srm_package.cli import main
@@ -103,3 +105,26 @@ def test_quiz_only_builds_still_report_front_matter_and_quiz_mistakes(tmp_path: 
     assert result.exit_code == 1
     assert where in result.output and message in result.output
     assert not (tmp_path / "dist").exists()
+
+
+# Reading front matter alone parses the text only up to the first line that may close it
+# (lesson_file._front_matter_nodes); the front matter must be what a parse of the whole text
+# finds, whatever the lines around it.
+_LINES = ["---", "----", "-----", "...", "  ---", " ...", "--- ", "---\t", "    ---", "\t---", "--", "---x",
+          "- a", "id: a", "title: x", "", "# Heading", "text", "```", ":::"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(first=st.sampled_from(["---", "----", "-----", "text"]),
+       lines=st.lists(st.sampled_from(_LINES), max_size=10),
+       newline=st.sampled_from(["\n", "\r\n"]), last=st.sampled_from(["", "\n"]))
+def test_front_matter_alone_is_the_front_matter_of_the_whole_text(first, lines, newline, last) -> None:
+    from srm_package.sources import lesson_file
+
+    text = newline.join([first, *lines]) + last
+
+    def front(nodes):
+        return [(n.type, n.map, n.content) for n in nodes[:1]]
+
+    whole = lesson_file._tree(lesson_file._FRONT_MATTER_ONLY.parse(text))
+    assert front(lesson_file._front_matter_nodes(text)) == front(whole)

@@ -8,6 +8,7 @@ each node to a model block, reporting what the format does not allow.
 from __future__ import annotations
 
 import copy
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ def read_lesson(text: str, file: str, problems: Problems, *, body: bool = True,
     (without it, an image is an error).
     """
     env: dict = {}  # collects link reference definitions, which inline images may use
-    nodes = _tree((_BLOCKS_ONLY if body else _FRONT_MATTER_ONLY).parse(text, env))
+    nodes = _tree(_BLOCKS_ONLY.parse(text, env)) if body else _front_matter_nodes(text)
     if not nodes or nodes[0].type != "front_matter":
         problems.error(file, 1, 1, "front matter",
                        "a lesson must start with front matter between two '---' lines "
@@ -143,6 +144,27 @@ def read_lesson(text: str, file: str, problems: Problems, *, body: bool = True,
         problems.error(file, nodes[0].map[1] + 1 if nodes[0].map else 1, 1, "body",
                        "the lesson has no '##' section")
     return LessonSource(meta.lesson(intro, tuple(sections), walker.texts.refs), walker.section_lines)
+
+
+def _front_matter_nodes(text: str) -> list[_Node]:
+    """The nodes of a lesson read for its front matter alone: the front matter first.
+
+    The front matter rule reads no further than the line that closes it, so the text up to
+    the first line that could (``---`` or ``...``, with spaces around) gives the same front
+    matter, and the body, most of the file, is not read at all. When that line did not
+    close it after all (``---`` is too short after ``-----``), the whole text is read.
+    """
+    first_line_end = text.find("\n")
+    closing = _MAY_CLOSE_FRONT_MATTER.search(text, first_line_end + 1) if first_line_end >= 0 else None
+    if closing is not None:
+        nodes = _tree(_FRONT_MATTER_ONLY.parse(text[: closing.end()]))
+        if nodes and nodes[0].type == "front_matter":
+            return nodes
+    return _tree(_FRONT_MATTER_ONLY.parse(text))
+
+
+#: a line that may close front matter: a superset of what the front matter rule takes
+_MAY_CLOSE_FRONT_MATTER = re.compile(r"^[ \t]*(?:-{3,}|\.\.\.)[ \t\r]*$", re.MULTILINE)
 
 
 def _check_characters(text: str, first_line: int, file: str, problems: Problems) -> None:
