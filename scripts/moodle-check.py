@@ -51,14 +51,14 @@ from urllib.parse import unquote, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from srm_package import pools  # noqa: E402
 from srm_package.build import build  # noqa: E402
 from srm_package.loader import load_course  # noqa: E402
 from srm_package.markup import inline_html, inline_text  # noqa: E402
 from srm_package.model import Course, MediaFile, Question, QuestionGroup, Quiz  # noqa: E402
-from srm_package.questions import question_type  # noqa: E402
-from srm_package.questions.base import Form, Unsupported  # noqa: E402
+from srm_package.questions import carries  # noqa: E402
+from srm_package.questions.base import Form  # noqa: E402
 from srm_package.rich_text import files_of, renderer_for  # noqa: E402
-from srm_package.targets.moodle_backup_questions import carried_quiz  # noqa: E402
 from srm_package.targets.moodle_xml import TEXT_STYLE  # noqa: E402
 
 PHP_SCRIPT = Path(__file__).with_suffix(".php")
@@ -148,8 +148,7 @@ def check_moodle_xml(moodle_dir: Path, source: Path, out: Path, check: Check) ->
         expected += [(f"{lesson.label}/{group.id}", f"{course.id}/{lesson.id}/{group.id}", quiz.group_questions(group))
                      for group in quiz.groups]
         for path, idnumber, questions in expected:
-            carried = sorted(q.id for q in questions
-                             if not isinstance(question_type(q).carry(q, Form.MOODLE_XML), Unsupported))
+            carried = sorted(q.id for q in questions if carries(q, Form.MOODLE_XML))
             category = found.get(path)
             # a cloze question's blanks are bank entries of their own, without an ID number
             held = [qid for qid in category["questions"] if qid is not None] if category else None
@@ -164,7 +163,7 @@ def carried_course(course: Course) -> Course:
     lessons = []
     for lesson in course.lessons:
         if lesson.quiz is not None:
-            kept = carried_quiz(lesson.quiz)
+            kept = pools.carried(lesson.quiz, Form.MOODLE_BACKUP)
             left_out = [q.id for q in lesson.quiz.questions if q not in kept.questions]
             if left_out:
                 print(f"  (left out of the backup, as build reports: {', '.join(left_out)})")

@@ -60,6 +60,7 @@ def check(source_dir: Path, output_format: str, targets: tuple[str, ...]) -> Non
     With -t TARGET (repeatable; -t all for every target) it also lists, as warnings at each
     question, what those targets would leave out or change.
     """
+    from srm_package import pools
     from srm_package.loader import load_course
     from srm_package.questions.parity import notes
     from srm_package.targets import TARGETS
@@ -82,7 +83,7 @@ def check(source_dir: Path, output_format: str, targets: tuple[str, ...]) -> Non
         "lessons": len(course.lessons),
         "sections": sum(len(lesson.sections) for lesson in course.lessons),
         "questions": len(course.questions),
-        "asked_per_attempt": sum(quiz.asked for quiz in course.quizzes),
+        "asked_per_attempt": pools.asked_per_attempt(course),
         "points": course.points,
         "passing_score": course.passing_score,
     }
@@ -91,11 +92,9 @@ def check(source_dir: Path, output_format: str, targets: tuple[str, ...]) -> Non
         click.echo(json.dumps(payload, indent=2))
         return
     _report_problems(warnings)
-    asked = summary["asked_per_attempt"]
-    drawn = f" ({asked} asked per attempt)" if asked != summary["questions"] else ""
     click.echo(
         f"{course.title} ({course.id}): {summary['lessons']} lesson(s), {summary['sections']} section(s), "
-        f"{summary['questions']} question(s){drawn}, {summary['points']} point(s), "
+        f"{summary['questions']} question(s){pools.drawn_note(course)}, {summary['points']} point(s), "
         f"pass mark {course.passing_score}%"
     )
     for lesson in course.lessons:

@@ -317,6 +317,10 @@ class Quiz:
         """The questions of ``group``, in the quiz's order."""
         return tuple(q for q in self.questions if q.id in group.question_ids)
 
+    def group_points(self, group: QuestionGroup) -> int:
+        """The points of each question of ``group`` (equal: the loader checks it)."""
+        return self.group_questions(group)[0].points
+
     @property
     def always_asked(self) -> tuple[Question, ...]:
         """The questions in no group."""
@@ -331,7 +335,7 @@ class Quiz:
     @property
     def points(self) -> int:
         """The points an attempt is scored over (the questions it asks)."""
-        drawn = sum(group.pick * self.group_questions(group)[0].points for group in self.groups)
+        drawn = sum(group.pick * self.group_points(group) for group in self.groups)
         return sum(q.points for q in self.always_asked) + drawn
 
     @property

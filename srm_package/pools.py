@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from srm_package.model import Course, Question, Quiz
+from srm_package.questions import carries
 from srm_package.questions.base import Form
 
 #: the forms that ask every question of a group instead of drawing, and why (the parity
@@ -43,6 +44,11 @@ def restricted(quiz: Quiz, questions: tuple[Question, ...]) -> Quiz:
     return replace(quiz, questions=questions, groups=tuple(groups))
 
 
+def carried(quiz: Quiz, form: Form) -> Quiz:
+    """``quiz`` as ``form`` has it: the questions it carries, its groups cut down to them."""
+    return restricted(quiz, tuple(question for question in quiz.questions if carries(question, form)))
+
+
 def page_data(quiz: Quiz) -> list[dict[str, object]]:
     """Each group as the page script draws it: how many to ask, and the positions of its
     questions in the quiz (source order, as in the page's quiz data)."""
@@ -51,9 +57,17 @@ def page_data(quiz: Quiz) -> list[dict[str, object]]:
             for group in quiz.groups]
 
 
+def asked_per_attempt(course: Course) -> int:
+    return sum(quiz.asked for quiz in course.quizzes)
+
+
+def drawn_note(course: Course) -> str:
+    """" (4 asked per attempt)" when pools draw fewer questions than the course has, else ""."""
+    asked = asked_per_attempt(course)
+    return f" ({asked} asked per attempt)" if asked != len(course.questions) else ""
+
+
 def question_count(course: Course) -> str:
     """"5 questions", or "5 questions (4 asked per attempt)" when pools draw: for build reports."""
     count = len(course.questions)
-    asked = sum(quiz.asked for quiz in course.quizzes)
-    drawn = f" ({asked} asked per attempt)" if asked != count else ""
-    return f"{count} question{'s' * (count != 1)}{drawn}"
+    return f"{count} question{'s' * (count != 1)}{drawn_note(course)}"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from srm_package.model import Question
-    from srm_package.questions.base import QuestionType
+    from srm_package.questions.base import Form, QuestionType
 
 #: the ``type:`` values of each family (the name of its module, template and script), in
 #: the order their page scripts load
@@ -56,6 +56,13 @@ def handler_of(kind: str) -> QuestionType:
 def question_type(question: Question) -> QuestionType:
     """The family that handles ``question``."""
     return family(KINDS[question.kind])
+
+
+def carries(question: Question, form: Form) -> bool:
+    """Whether ``form`` holds ``question`` at all (its type may still change it there)."""
+    from srm_package.questions.base import Unsupported  # loaded with the question's family
+
+    return not isinstance(question_type(question).carry(question, form), Unsupported)
 
 
 def families() -> list[QuestionType]:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from lxml import etree
 
+from srm_package import pools
 from srm_package.model import Course
 from srm_package.package import Artifact, build_timestamp, epoch_seconds
 from srm_package.package_files import Entry
+from srm_package.questions.base import Form
 from srm_package.targets.canvas_qti import quiz_summary
 from srm_package.targets.identifiers import stable_id
 from srm_package.targets.moodle_backup_activities import (
@@ -30,7 +32,7 @@ from srm_package.targets.moodle_backup_activities import (
 )
 from srm_package.targets.moodle_backup_files import BackupFiles
 from srm_package.targets.moodle_backup_ids import SYSTEM_CONTEXT, BackupIds
-from srm_package.targets.moodle_backup_questions import carried_quiz, category_ids, questions_document
+from srm_package.targets.moodle_backup_questions import category_ids, questions_document
 from srm_package.targets.moodle_backup_xml import NULL, decimal, document, element, empty_document, record
 
 INDEX = "moodle_backup.xml"
@@ -221,7 +223,7 @@ def _root_files(course: Course, ids: BackupIds, files: BackupFiles, time: int) -
 def _gradebook(course: Course, ids: BackupIds, time: int) -> bytes:
     """The course's grade category and course total (the quizzes' items are in their folders);
     the total counts the questions the backup carries."""
-    carried_points = sum(carried_quiz(quiz).points for quiz in course.quizzes)
+    carried_points = sum(pools.carried(quiz, Form.MOODLE_BACKUP).points for quiz in course.quizzes)
     root = etree.Element("gradebook")
     element(root, "attributes")
     category = ids("grade_categories", "")

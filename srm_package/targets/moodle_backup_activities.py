@@ -19,13 +19,14 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from srm_package import pools
 from srm_package.model import Course, Lesson, Quiz
+from srm_package.questions.base import Form
 from srm_package.rich_text import files_of, renderer_for
 from srm_package.targets.moodle_backup_files import BackupFiles, FileArea
 from srm_package.targets.moodle_backup_ids import BackupIds
 from srm_package.targets.moodle_backup_questions import (
     bank_entry,
-    carried_quiz,
     category_ids,
     group_category_id,
 )
@@ -109,7 +110,7 @@ def page_files(course: Course, lesson: Lesson, activity: Activity, files: Backup
 def quiz_files(course: Course, lesson: Lesson, quiz: Quiz, activity: Activity, ids: BackupIds, time: int,
                grade_sortorder: int) -> dict[str, bytes]:
     # only the questions the backup carries: their slots, their marks, the quiz's total
-    quiz = carried_quiz(quiz)
+    quiz = pools.carried(quiz, Form.MOODLE_BACKUP)
     inforef = etree.Element("inforef")
     grade_item_id = ids("grade_items", quiz.id)
     record(element(inforef, "grade_itemref"), "grade_item", {"id": grade_item_id})

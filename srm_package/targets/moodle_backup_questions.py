@@ -23,7 +23,7 @@ record are the same for every type, which adds its ``plugin_qtype_<type>_questio
 and puts the images of its texts in their file areas (``question_areas``, files.xml);
 ``question_entry`` writes the common part for the types built directly. Texts, fractions and
 options are the Moodle XML form's, so that the two Moodle formats agree. A question the
-backup cannot carry is left out of the bank and of the quiz (``carried_questions``).
+backup cannot carry is left out of the bank and of the quiz (``pools.carried``).
 """
 
 from __future__ import annotations
@@ -33,10 +33,9 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from srm_package import pools
 from srm_package.model import Course, Lesson, Question, QuestionGroup, Quiz
-from srm_package.questions import question_type
-from srm_package.questions.base import Form, Unsupported
+from srm_package.questions import carries, question_type
+from srm_package.questions.base import Form
 from srm_package.rich_text import TextRenderer, renderer_for
 from srm_package.targets.identifiers import question_name, stable_id
 from srm_package.targets.moodle_backup_files import BackupFiles, FileArea, QuestionAreas
@@ -121,20 +120,9 @@ def _entries(category: etree._Element, course: Course, lesson: Lesson, questions
              ids: BackupIds, time: int, files: BackupFiles, text: TextRenderer) -> None:
     entries = element(category, "question_bank_entries")
     for question in questions:
-        if not isinstance(question_type(question).carry(question, Form.MOODLE_BACKUP), Unsupported):
+        if carries(question, Form.MOODLE_BACKUP):
             question_type(question).moodle_backup_entry(entries, course, lesson, lesson.quiz, question, ids, time,
                                                         files, text)
-
-
-def carried_questions(quiz: Quiz) -> tuple[Question, ...]:
-    """The questions of ``quiz`` that the backup carries (in the bank and the quiz)."""
-    return tuple(q for q in quiz.questions
-                 if not isinstance(question_type(q).carry(q, Form.MOODLE_BACKUP), Unsupported))
-
-
-def carried_quiz(quiz: Quiz) -> Quiz:
-    """``quiz`` as the backup has it: the questions it carries, its groups cut down to them."""
-    return pools.restricted(quiz, carried_questions(quiz))
 
 
 def question_areas(lesson: Lesson, question: Question, ids: BackupIds) -> QuestionAreas:

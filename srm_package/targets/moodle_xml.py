@@ -30,8 +30,8 @@ from lxml import etree
 from srm_package.model import Course, Lesson, Question, QuestionGroup, Quiz
 from srm_package.package import Artifact
 from srm_package.package_files import Base64Of, FileSource, Joined, read_entry
-from srm_package.questions import question_type
-from srm_package.questions.base import Form, Unsupported
+from srm_package.questions import carries, question_type
+from srm_package.questions.base import Form
 from srm_package.rich_text import Rendered, TextRenderer, TextStyle
 from srm_package.targets.canvas_qti import quiz_summary
 from srm_package.targets.identifiers import question_name
@@ -96,9 +96,8 @@ def _serialised(course: Course, categories: bool) -> bytes:
 
 def _questions(root: etree._Element, quiz: Quiz, questions: Sequence[Question], text: Texts) -> None:
     for question in questions:
-        handler = question_type(question)
-        if not isinstance(handler.carry(question, Form.MOODLE_XML), Unsupported):
-            handler.moodle_question(root, quiz, question, text)
+        if carries(question, Form.MOODLE_XML):
+            question_type(question).moodle_question(root, quiz, question, text)
 
 
 def category_path(lesson: Lesson, group: QuestionGroup | None = None) -> str:

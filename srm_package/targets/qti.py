@@ -36,8 +36,8 @@ from lxml import etree
 
 from srm_package import pools
 from srm_package.model import MediaFile, Question, QuestionGroup, Quiz
-from srm_package.questions import question_type
-from srm_package.questions.base import Form, Unsupported
+from srm_package.questions import carries, question_type
+from srm_package.questions.base import Form
 from srm_package.rich_text import TextRenderer, TextStyle
 from srm_package.targets.identifiers import question_name, stable_id
 
@@ -142,8 +142,7 @@ def assessment_document(quiz: Quiz, *, profile: Profile, scope: str = "",
     # question is); the cartridge profile's section holds items only: every question
     group_sections: dict[str, etree._Element] = {}
     # a group draws only from the questions Canvas carries
-    carried = (pools.restricted(quiz, tuple(q for q in quiz.questions if carries(q, Form.QTI_CANVAS)))
-               if profile is Profile.CANVAS and quiz.groups else None)
+    carried = pools.carried(quiz, Form.QTI_CANVAS) if profile is Profile.CANVAS and quiz.groups else None
     for question in quiz.questions:
         group = carried.group_of(question) if carried else None
         parent = section
@@ -161,8 +160,7 @@ def question_group(parent: etree._Element, quiz: Quiz, group: QuestionGroup, sco
     section = sub(parent, "section", attrib={"ident": group_ident(quiz, group, scope), "title": group.id})
     selection = sub(sub(section, "selection_ordering"), "selection")
     sub(selection, "selection_number", str(group.pick))
-    points = quiz.group_questions(group)[0].points
-    sub(sub(selection, "selection_extension"), "points_per_item", f"{float(points)}")
+    sub(sub(selection, "selection_extension"), "points_per_item", f"{float(quiz.group_points(group))}")
     return section
 
 
@@ -220,10 +218,6 @@ def sub(parent: etree._Element, local: str, text: str | None = None,
 
 
 # ------------------------------------------------------------------ one item
-def carries(question: Question, form: Form) -> bool:
-    return not isinstance(question_type(question).carry(question, form), Unsupported)
-
-
 def add_item(parent: etree._Element, quiz: Quiz, question: Question, *, profile: Profile,
              scope: str = "", form: Form | None = None, text: TextRenderer | None = None) -> etree._Element | None:
     """Append ``question``'s ``item`` to ``parent``, as its type writes it; ``None`` when the

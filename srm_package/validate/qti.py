@@ -101,14 +101,14 @@ def check_qti(ctx: PackageCheck, member: str | None, tree: etree._ElementTree, f
 
 def _check_selection(ctx: PackageCheck, member: str | None, section: etree._Element) -> None:
     """A question group (Canvas): ``selection_number`` items drawn from those the section holds."""
-    for selection in (s for order in children(section, "selection_ordering") for s in children(order, "selection")):
-        for number in children(selection, "selection_number"):
-            held = len(children(section, "item"))
+    held = len(children(section, "item"))
+    for order in children(section, "selection_ordering"):
+        for number in (n for selection in children(order, "selection") for n in children(selection, "selection_number")):
             text = text_of(number).strip()
-            name = f"section {section.get('ident', '')!r}"
             if not text.isdigit() or not 1 <= int(text) <= held:
-                ctx.report("qti.selection", f"{name} picks {text!r} of the {held} item{'s' * (held != 1)} it "
-                           f"holds; pick a whole number from 1 to {held}", member, number.sourceline)
+                ctx.report("qti.selection", f"section {section.get('ident', '')!r} picks {text!r} of the {held} "
+                           f"item{'s' * (held != 1)} it holds; pick a whole number from 1 to {held}",
+                           member, number.sourceline)
 
 
 def _check_item(ctx: PackageCheck, member: str | None, item: etree._Element, flavour: Flavour) -> None:
